@@ -1,1 +1,4 @@
-return 0;
+using Pipelines.Cli;
+using Pipelines.Cli.Hosting;
+
+return PipelinesCli.Run(args, CliContext.FromProcess());

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Hosting;
+
+namespace Pipelines.Cli.Commands.SelectTests;
+
+/// <summary>The options of <c>pipelines select-tests</c>; what it does is in <see cref="SelectTestsHandler"/>.</summary>
+public static class SelectTestsCommand
+{
+    public const string Name = "select-tests";
+
+    public static Command Create(CliContext context)
+    {
+        var baseOption = new Option<string?>("--base")
+        {
+            Description = "The commit to compare with (default: the pull request's target, else the merge base with the default branch; on the default branch itself, the previous commit).",
+        };
+        var head = new Option<string>("--head") { Description = "The commit under test.", DefaultValueFactory = _ => "HEAD" };
+        var repo = CommonOptions.Repo();
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var untagged = new Option<string?>("--untagged")
+        {
+            Description = "Override tests.untagged: what a changed file no tag or project covers does.",
+        }.AcceptOnlyFromAmong([.. TestsSection.UntaggedValues.Keys]);
+        var infer = new Option<string?>("--infer")
+        {
+            Description = "Override tests.infer: add test projects found through the .NET project graph.",
+        }.AcceptOnlyFromAmong([.. TestsSection.InferValues.Keys]);
+        var filterSyntax = new Option<string?>("--filter-syntax")
+        {
+            Description = "Override tests.filter-syntax: the test framework whose filter names to use.",
+        }.AcceptOnlyFromAmong([.. TestsSection.FilterSyntaxValues.Keys]);
+        var audit = new Option<bool>("--audit")
+        {
+            Description = "Instead of selecting, list the tests in the built test assemblies that carry no category at all.",
+        };
+        var assemblies = new Option<string[]>("--assemblies")
+        {
+            Description = "With --audit: the test assemblies to read (paths or globs; default: the newest build of each test project).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+
+        var command = new Command(Name, "Select the tests a change needs: changed files → tags and affected test projects → a test filter.")
+        {
+            baseOption, head, repo, config, json, untagged, infer, filterSyntax, audit, assemblies,
+        };
+        command.SetAction(parse => PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
+            SelectTestsHandler.Run(session, new SelectTestsInputs(
+                Base: parse.GetValue(baseOption),
+                Head: parse.GetValue(head)!,
+                Repo: parse.GetValue(repo)!,
+                Config: parse.GetValue(config),
+                Untagged: parse.GetValue(untagged),
+                Infer: parse.GetValue(infer),
+                FilterSyntax: parse.GetValue(filterSyntax),
+                Audit: parse.GetValue(audit),
+                Assemblies: parse.GetValue(assemblies) ?? []))));
+        return command;
+    }
+}
+
+/// <summary>The inputs of one <c>select-tests</c> run, as given.</summary>
+public sealed record SelectTestsInputs(
+    string? Base,
+    string Head,
+    string Repo,
+    string? Config,
+    string? Untagged,
+    string? Infer,
+    string? FilterSyntax,
+    bool Audit,
+    IReadOnlyList<string> Assemblies);

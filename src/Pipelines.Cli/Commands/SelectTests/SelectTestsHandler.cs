@@ -1,0 +1,63 @@
+using Pipelines.Adapters.DotNet;
+using Pipelines.Adapters.Git;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Selection;
+
+namespace Pipelines.Cli.Commands.SelectTests;
+
+/// <summary>Wires git, the config and the .NET project graph to the core's <see cref="TestSelector"/>.</summary>
+public static class SelectTestsHandler
+{
+    private static readonly string[] ProjectExtensions = [".csproj", ".fsproj", ".vbproj"];
+
+    public static CommandResult Run(CommandSession session, SelectTestsInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var repository = GitRepository.Open(session.Context.ResolvePath(inputs.Repo));
+        var config = ConfigLoader.Load(session.Context, repository.Root, inputs.Config);
+        var policy = ApplyOverrides(TestsSection.Read(config), inputs);
+        if (inputs.Audit)
+        {
+            return SelectTestsAudit.Run(session, repository, policy, inputs);
+        }
+
+        var head = repository.ResolveCommit(inputs.Head, "--head");
+        var baseCommit = BaseCommitResolver.Resolve(repository, session.Context, inputs.Base, head);
+        var changes = repository.GetChanges(baseCommit.Sha, head);
+
+        ProjectGraph? graph = null;
+        ProjectGraph? baseGraph = null;
+        if (policy.Infer == InferMode.DotNet)
+        {
+            graph = ReadGraph(repository, head);
+
+            // Only a project that is gone at head needs the base's graph to find who depended on it.
+            if (baseCommit.Sha != GitRepository.EmptyTree && changes.Any(c =>
+                    c.Kind is ChangeKind.Deleted or ChangeKind.Renamed && IsProjectFile(c.OldPath ?? c.Path)))
+            {
+                baseGraph = ReadGraph(repository, baseCommit.Sha);
+            }
+        }
+
+        var selection = TestSelector.Select(changes, policy, graph, baseGraph);
+        return SelectTestsReport.Build(selection, baseCommit, head, config.DisplayPath);
+    }
+
+    private static ProjectGraph ReadGraph(GitRepository repository, string commit)
+    {
+        using var tree = repository.ReadTree(commit);
+        return ProjectGraphReader.Read(tree);
+    }
+
+    private static bool IsProjectFile(string path) =>
+        ProjectExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
+    private static SelectionPolicy ApplyOverrides(SelectionPolicy policy, SelectTestsInputs inputs) => policy with
+    {
+        Untagged = inputs.Untagged is { } untagged ? TestsSection.UntaggedValues[untagged] : policy.Untagged,
+        Infer = inputs.Infer is { } infer ? TestsSection.InferValues[infer] : policy.Infer,
+        FilterSyntax = inputs.FilterSyntax is { } syntax ? TestsSection.FilterSyntaxValues[syntax] : policy.FilterSyntax,
+    };
+}

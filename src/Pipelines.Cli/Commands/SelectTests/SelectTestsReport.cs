@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+using Pipelines.Cli.Hosting;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Selection;
+
+namespace Pipelines.Cli.Commands.SelectTests;
+
+/// <summary>The <c>--json</c> document of <c>select-tests</c>: the outputs in camelCase, and the evidence behind them.</summary>
+public sealed record SelectTestsJson(
+    string Base,
+    string BaseReason,
+    string Head,
+    int ChangedFiles,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> Projects,
+    string Filter,
+    bool RunAll,
+    string? RunAllReason,
+    IReadOnlyList<string> Untagged,
+    IReadOnlyList<UntaggedFile> UntaggedDetails,
+    IReadOnlyList<string> Ignored,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Reasons,
+    IReadOnlyDictionary<string, SelectionReason> ReasonDetails);
+
+/// <summary>Turns a <see cref="SelectionResult"/> into outputs, a readable report, a step summary and annotations.</summary>
+public static class SelectTestsReport
+{
+    public static CommandResult Build(SelectionResult selection, BaseCommit baseCommit, string head, string configPath)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(baseCommit);
+        var result = new CommandResult(selection.Failed ? ExitCodes.NegativeVerdict : ExitCodes.Success)
+            .Output("tags", selection.Tags)
+            .Output("projects", selection.Projects)
+            .Output("filter", selection.Filter)
+            .Output("run-all", selection.RunAll)
+            .Output("untagged", selection.Untagged.Select(u => u.Path));
+
+        var level = selection.Failed ? AnnotationLevel.Error : AnnotationLevel.Warning;
+        foreach (var file in selection.Untagged)
+        {
+            result.Annotations.Add(new Annotation(level,
+                $"No test covers this change: {file.Why}. Add it to a tag in {configPath} (tests.tags), or to tests.ignore if it needs no tests.",
+                File: file.Path, Title: "Untagged change"));
+        }
+
+        var allReasons = selection.TagReasons.Concat(selection.ProjectReasons).ToList();
+        result.Json = (new SelectTestsJson(
+            Base: baseCommit.Sha,
+            BaseReason: baseCommit.Reason,
+            Head: head,
+            ChangedFiles: selection.ChangedFileCount,
+            Tags: selection.Tags,
+            Projects: selection.Projects,
+            Filter: selection.Filter,
+            RunAll: selection.RunAll,
+            RunAllReason: selection.RunAllReason,
+            Untagged: [.. selection.Untagged.Select(u => u.Path)],
+            UntaggedDetails: selection.Untagged,
+            Ignored: selection.Ignored,
+            Reasons: allReasons.ToDictionary(r => r.Key, r => r.Value.Files),
+            ReasonDetails: allReasons.ToDictionary(r => r.Key, r => r.Value)), PipelinesJsonContext.Relaxed.SelectTestsJson);
+        result.Report = Readable(selection, baseCommit, head);
+        result.Summary = Summary(selection, baseCommit, head);
+        return result;
+    }
+
+    private static string Readable(SelectionResult selection, BaseCommit baseCommit, string head)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"select-tests: {Short(baseCommit.Sha)}..{Short(head)} ({baseCommit.Reason}), {selection.ChangedFileCount} changed file{Plural(selection.ChangedFileCount)}").AppendLine();
+        Line(text, "tags", selection.Tags.Count == 0 ? "(none)" : string.Join(", ", selection.Tags));
+        Line(text, "projects", selection.Projects.Count == 0 ? "(none)" : string.Join(", ", selection.Projects));
+        Line(text, "filter", selection.Filter.Length == 0 ? "(none)" : selection.Filter);
+        Line(text, "run-all", selection.RunAll ? "true — " + selection.RunAllReason : "false");
+        Line(text, "untagged", selection.Untagged.Count == 0 ? "(none)" : string.Join(", ", selection.Untagged.Select(u => u.Path)));
+        if (selection.NothingToRun)
+        {
+            text.AppendLine("Nothing to test: every change is ignored or the diff is empty.");
+        }
+
+        var reasons = selection.TagReasons.Select(r => ("tag " + r.Key, r.Value))
+            .Concat(selection.ProjectReasons.Select(r => ("project " + r.Key, r.Value))).ToList();
+        if (reasons.Count > 0 || selection.Ignored.Count > 0)
+        {
+            text.AppendLine("why:");
+            foreach (var (name, reason) in reasons)
+            {
+                text.Append("  ").Append(UntrustedText.ForLine(name)).Append(" ← ").AppendLine(Describe(reason));
+            }
+
+            if (selection.Ignored.Count > 0)
+            {
+                text.Append("  ignored ← ").AppendLine(FileList(selection.Ignored, selection.Ignored.Count));
+            }
+        }
+
+        foreach (var file in selection.Untagged)
+        {
+            text.Append("  untagged ").Append(UntrustedText.ForLine(file.Path)).Append(": ").AppendLine(UntrustedText.ForLine(file.Why));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Summary(SelectionResult selection, BaseCommit baseCommit, string head)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Test selection").AppendLine();
+        md.Append(CultureInfo.InvariantCulture,
+            $"Compared `{Short(baseCommit.Sha)}`..`{Short(head)}` ({Markdown.Cell(baseCommit.Reason)}): **{selection.ChangedFileCount}** changed file{Plural(selection.ChangedFileCount)}, ")
+            .Append(CultureInfo.InvariantCulture, $"**{selection.Tags.Count}** tag{Plural(selection.Tags.Count)}, **{selection.Projects.Count}** test project{Plural(selection.Projects.Count)}.")
+            .AppendLine().AppendLine();
+        if (selection.RunAll)
+        {
+            md.Append("**Running all tests:** ").AppendLine(Markdown.Cell(selection.RunAllReason ?? string.Empty)).AppendLine();
+        }
+        else if (selection.Filter.Length > 0)
+        {
+            md.Append("Filter: ").AppendLine(Markdown.Code(selection.Filter, inTable: false)).AppendLine();
+        }
+
+        if (selection.NothingToRun)
+        {
+            md.AppendLine("Nothing to test: every change is ignored or the diff is empty.").AppendLine();
+        }
+
+        var rows = selection.TagReasons.Select(r => (IReadOnlyList<string>)["tag", Markdown.Code(r.Key), Markdown.Cell(r.Value.Rule), r.Value.FileCount.ToString(CultureInfo.InvariantCulture), Files(r.Value)])
+            .Concat(selection.ProjectReasons.Select(r => (IReadOnlyList<string>)["project", Markdown.Code(r.Key), Markdown.Cell(r.Value.Rule), r.Value.FileCount.ToString(CultureInfo.InvariantCulture), Files(r.Value)]))
+            .ToList();
+        if (rows.Count > 0)
+        {
+            Markdown.Table(md, ["", "selected", "because of", "files", "changed files"], rows);
+            md.AppendLine();
+        }
+
+        if (selection.Untagged.Count > 0)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"### ⚠️ {selection.Untagged.Count} untagged change{Plural(selection.Untagged.Count)} (policy: {PolicyName(selection.UntaggedPolicy)})").AppendLine().AppendLine();
+            md.AppendLine("No tag and no test project covers these files: a needed test may not run. Add them to a tag, or to `tests.ignore`.").AppendLine();
+            foreach (var file in selection.Untagged)
+            {
+                md.Append("- ").Append(Markdown.Code(file.Path)).Append(" — ").AppendLine(Markdown.Cell(file.Why));
+            }
+
+            md.AppendLine();
+        }
+
+        if (selection.Ignored.Count > 0)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"<details><summary>{selection.Ignored.Count} ignored file{Plural(selection.Ignored.Count)}</summary>").AppendLine().AppendLine();
+            foreach (var file in selection.Ignored)
+            {
+                md.Append("- ").AppendLine(Markdown.Code(file));
+            }
+
+            md.AppendLine().AppendLine("</details>");
+        }
+
+        return md.ToString();
+    }
+
+    private static string Files(SelectionReason reason)
+    {
+        if (reason.FileCount == 0)
+        {
+            return "—";
+        }
+
+        const int shown = 5;
+        var files = string.Join(", ", reason.Files.Take(shown).Select(f => Markdown.Code(f)));
+        return reason.FileCount > shown ? files + $" and {reason.FileCount - shown} more" : files;
+    }
+
+    private static string Describe(SelectionReason reason) =>
+        reason.FileCount == 0 ? reason.Rule : $"{FileList(reason.Files, reason.FileCount)} ({reason.Rule})";
+
+    private static string FileList(IReadOnlyList<string> files, int count)
+    {
+        const int shown = 3;
+        var list = string.Join(", ", files.Take(shown).Select(UntrustedText.ForLine));
+        return count > shown ? $"{list} and {count - shown} more" : list;
+    }
+
+    private static void Line(StringBuilder text, string name, string value) =>
+        text.Append("  ").Append(name.PadRight(9)).AppendLine(UntrustedText.ForLine(value));
+
+    private static string Short(string sha) => sha.Length > 10 ? sha[..10] : sha;
+
+    private static string Plural(int count) => count == 1 ? string.Empty : "s";
+
+    private static string PolicyName(UntaggedPolicy policy) => policy switch
+    {
+        UntaggedPolicy.RunAll => "run-all",
+        UntaggedPolicy.Warn => "warn",
+        _ => "fail",
+    };
+}

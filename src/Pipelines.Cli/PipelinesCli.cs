@@ -1,0 +1,115 @@
+using System.CommandLine;
+using Pipelines.Cli.Commands.SelectTests;
+using Pipelines.Cli.Hosting;
+using Pipelines.Cli.Inputs;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Errors;
+
+namespace Pipelines.Cli;
+
+/// <summary>The <c>pipelines</c> program: its subcommands, inputs from the environment, and exit codes.</summary>
+public static class PipelinesCli
+{
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("Pipelines: continuous deployment steps for GitHub Actions and Azure Pipelines.");
+        root.Subcommands.Add(SelectTestsCommand.Create(context));
+        return root;
+    }
+
+    /// <summary>Parses, runs and maps every failure to the documented exit codes.</summary>
+    public static int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var root = BuildRoot(context);
+        string[] expanded;
+        IReadOnlyDictionary<string, string> sources;
+        try
+        {
+            (expanded, sources) = EnvironmentInputs.Apply(root, args, context.Get);
+        }
+        catch (InputException ex)
+        {
+            context.StandardError.WriteLine("error: " + ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        var parse = root.Parse(expanded);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                context.StandardError.WriteLine("error: " + error.Message + FromEnvironment(error.Message, sources));
+            }
+
+            context.StandardError.WriteLine($"Run '{parse.CommandResult.Command.Name} --help' to see the options.");
+            return ExitCodes.BadInput;
+        }
+
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = context.StandardOutput,
+            Error = context.StandardError,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    /// <summary>
+    /// Runs one command's body with its session, turning exceptions into exit codes and messages that name the
+    /// problem. Nothing is published unless the body returns a result.
+    /// </summary>
+    public static int Execute(CliContext context, string commandName, bool json, Func<CommandSession, CommandResult> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var session = new CommandSession(context, commandName, json, new Redactor());
+        try
+        {
+            return session.Publish(body(session));
+        }
+        catch (FileInputException ex)
+        {
+            session.Host.Annotate(new Annotation(AnnotationLevel.Error, ex.Detail, ex.File, ex.Line));
+            return Fail(session, ex.Message, ExitCodes.BadInput);
+        }
+        catch (InputException ex)
+        {
+            return Fail(session, ex.Message, ExitCodes.BadInput);
+        }
+        catch (OutsideSystemException ex)
+        {
+            return Fail(session, ex.Message, ExitCodes.OutsideFailure);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail(session, "cancelled", ExitCodes.OutsideFailure);
+        }
+#pragma warning disable CA1031 // The top of the program: any other exception is our bug and gets its own exit code.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Fail(session, $"internal error (a bug in Pipelines; please report it): {ex}", ExitCodes.InternalError);
+        }
+    }
+
+    private static int Fail(CommandSession session, string message, int exitCode)
+    {
+        session.Log.Flush();
+        var error = new RedactingWriter(session.Context.StandardError, session.Redactor);
+        error.WriteLine("error: " + message);
+        error.Flush();
+        return exitCode;
+    }
+
+    private static string FromEnvironment(string message, IReadOnlyDictionary<string, string> sources)
+    {
+        foreach (var (option, variable) in sources)
+        {
+            if (message.Contains(option, StringComparison.Ordinal))
+            {
+                return $" (the value came from the environment variable {variable})";
+            }
+        }
+
+        return string.Empty;
+    }
+}
