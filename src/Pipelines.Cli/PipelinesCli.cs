@@ -39,7 +39,7 @@ public static class PipelinesCli
         {
             foreach (var error in parse.Errors)
             {
-                context.StandardError.WriteLine("error: " + error.Message + FromEnvironment(error.Message, sources));
+                context.StandardError.WriteLine("error: " + error.Message + FromEnvironment(error, sources));
             }
 
             context.StandardError.WriteLine($"Run '{parse.CommandResult.Command.Name} --help' to see the options.");
@@ -100,13 +100,14 @@ public static class PipelinesCli
         return exitCode;
     }
 
-    private static string FromEnvironment(string message, IReadOnlyDictionary<string, string> sources)
+    /// <summary>Names the environment variable behind a bad value, since the user never typed the option.</summary>
+    private static string FromEnvironment(System.CommandLine.Parsing.ParseError error, IReadOnlyDictionary<string, string> sources)
     {
-        foreach (var (option, variable) in sources)
+        for (var result = error.SymbolResult; result is not null; result = result.Parent)
         {
-            if (message.Contains(option, StringComparison.Ordinal))
+            if (result is System.CommandLine.Parsing.OptionResult option && sources.TryGetValue(option.Option.Name, out var variable))
             {
-                return $" (the value came from the environment variable {variable})";
+                return $" (option {option.Option.Name}, from the environment variable {variable})";
             }
         }
 

@@ -52,14 +52,22 @@ public sealed class ConfigFile
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException ex)
         {
             var message = ex.InnerException?.Message ?? ex.Message;
             throw InputException.At(displayPath, (int)ex.Start.Line, (int)ex.Start.Column, "this is not valid YAML: " + StripLocation(message));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this bare exception on some malformed input (an unclosed flow list
+            // followed by more lines); where it stopped reading is the best place we can name.
+            var at = scanner.CurrentPosition;
+            throw InputException.At(displayPath, (int)at.Line, (int)at.Column, "this is not valid YAML: check for an unclosed '[', '{' or quote before this point");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })

@@ -1,0 +1,87 @@
+using Pipelines.Testing;
+
+namespace Pipelines.Cli.Tests.Commands;
+
+/// <summary>Bad input exits 2 with a message naming the option or file, and writes no outputs.</summary>
+[TestClass]
+public sealed class BadInputTests
+{
+    private static (CliRun Run, string OutputFile) RunOnGitHub(string workingDirectory, TempDirectory dir, params string[] args)
+    {
+        var output = Path.Combine(dir.Path, "output");
+        var run = CliRunner.Run(workingDirectory, new Dictionary<string, string?>
+        {
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_OUTPUT"] = output,
+            ["GITHUB_STEP_SUMMARY"] = Path.Combine(dir.Path, "summary"),
+        }, args);
+        return (run, output);
+    }
+
+    [TestMethod]
+    public void An_unknown_ref_exits_2_naming_the_option()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("a.txt", "a").Commit();
+        using var dir = new TempDirectory();
+
+        var (run, output) = RunOnGitHub(repo.Path, dir, "select-tests", "--head", "no-such-branch");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "--head: 'no-such-branch' is not a commit");
+        Assert.IsFalse(File.Exists(output), "nothing is written to GITHUB_OUTPUT on error");
+    }
+
+    [TestMethod]
+    public void A_folder_that_is_not_a_git_repository_exits_2()
+    {
+        using var dir = new TempDirectory();
+        var run = CliRunner.Run(dir.Path, "select-tests", "--repo", dir.Path);
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "--repo:");
+        StringAssert.Contains(run.StandardError, "is not inside a git repository");
+    }
+
+    [TestMethod]
+    public void Malformed_config_exits_2_with_an_annotation_on_the_file_and_line()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write(".pipelines/pipelines.yml", "tests:\n  tags:\n    web: [src/**\n").Commit();
+        using var dir = new TempDirectory();
+
+        var (run, output) = RunOnGitHub(repo.Path, dir, "select-tests");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardOutput, "::error file=.pipelines/pipelines.yml,line=");
+        StringAssert.Contains(run.StandardError, ".pipelines/pipelines.yml(");
+        Assert.IsFalse(File.Exists(output));
+    }
+
+    [TestMethod]
+    public void An_explicit_config_that_does_not_exist_exits_2()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("a.txt", "a").Commit();
+        var run = CliRunner.Run(repo.Path, "select-tests", "--config", "missing.yml");
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "--config: the file 'missing.yml' does not exist");
+    }
+
+    [TestMethod]
+    public void An_unknown_option_exits_2()
+    {
+        using var dir = new TempDirectory();
+        var run = CliRunner.Run(dir.Path, "select-tests", "--bsae", "x");
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "--bsae");
+    }
+
+    [TestMethod]
+    public void A_value_outside_the_allowed_ones_exits_2()
+    {
+        using var dir = new TempDirectory();
+        var run = CliRunner.Run(dir.Path, "select-tests", "--untagged", "sometimes");
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "sometimes");
+    }
+}
