@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Pipelines.Cli.Hosting;
+using Pipelines.Core.Text;
+using Pipelines.Testing;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipelines.Cli.Tests.Packaging;
+
+/// <summary>
+/// The GitHub actions and the Azure DevOps task are thin wrappers: every input they declare must reach the CLI option
+/// of the same meaning, every option must have an input, and every output the command writes must be declared.
+/// </summary>
+[TestClass]
+public sealed class SelectTestsPackagingTests
+{
+    private static readonly string[] CliOnlyOptions = ["--json", "--help", "-h", "-?", "/?"];
+
+    private static IReadOnlyList<string> CliOptions()
+    {
+        var root = PipelinesCli.BuildRoot(new CliContext(new Dictionary<string, string?>(), ".", TextWriter.Null, TextWriter.Null));
+        var command = root.Subcommands.Single(c => c.Name == "select-tests");
+        return [.. command.Options.Where(o => !CliOnlyOptions.Contains(o.Name)).Select(o => o.Name.TrimStart('-')).Order(StringComparer.Ordinal)];
+    }
+
+    private static YamlMappingNode LoadYaml(string relative)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(SourceTree.PathOf(relative));
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static YamlMappingNode Section(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
+
+    private static List<string> Keys(YamlMappingNode node) =>
+        [.. node.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal)];
+
+    [TestMethod]
+    [DataRow("actions/select-tests/action.yml")]
+    [DataRow("action.yml")]
+    public void Every_action_input_is_a_cli_option_and_every_option_an_input(string actionFile)
+    {
+        var inputs = Keys(Section(LoadYaml(actionFile), "inputs")).Where(i => i != "command").ToList();
+
+        CollectionAssert.AreEqual(CliOptions().ToList(), inputs, $"{actionFile} inputs vs select-tests options");
+    }
+
+    [TestMethod]
+    [DataRow("actions/select-tests/action.yml")]
+    [DataRow("action.yml")]
+    public void Every_action_input_is_passed_as_the_environment_variable_the_cli_reads_and_never_expanded_in_run(string actionFile)
+    {
+        var action = LoadYaml(actionFile);
+        var step = (YamlMappingNode)((YamlSequenceNode)Section(action, "runs").Children[new YamlScalarNode("steps")]).Children.Single();
+        var env = Section(step, "env").Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!);
+
+        foreach (var input in Keys(Section(action, "inputs")))
+        {
+            var variable = NameMapping.ToEnvironment(input)[0];
+            Assert.IsTrue(env.TryGetValue(variable, out var value), $"{actionFile}: input '{input}' is not passed as {variable}");
+            Assert.AreEqual($"${{{{ inputs.{input} }}}}", value, $"{actionFile}: {variable}");
+        }
+
+        var run = ((YamlScalarNode)step.Children[new YamlScalarNode("run")]).Value!;
+        Assert.DoesNotContain("${{", run, $"{actionFile}: template expansion inside run: is a script-injection hole");
+    }
+
+    [TestMethod]
+    public void The_task_inputs_map_to_the_cli_options_by_the_camel_case_rule()
+    {
+        using var task = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/task.json")));
+        var inputs = task.RootElement.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToList();
+
+        CollectionAssert.AreEquivalent(CliOptions().Select(NameMapping.ToAzure).ToList(), inputs);
+        Assert.IsTrue(inputs.All(i => !i.Contains('-', StringComparison.Ordinal)), "Azure DevOps input names cannot contain '-'");
+    }
+
+    [TestMethod]
+    public void The_actions_and_the_task_declare_the_same_outputs()
+    {
+        var actionOutputs = Keys(Section(LoadYaml("actions/select-tests/action.yml"), "outputs"));
+        var rootOutputs = Keys(Section(LoadYaml("action.yml"), "outputs"));
+        using var task = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/task.json")));
+        var taskOutputs = task.RootElement.GetProperty("outputVariables").EnumerateArray().Select(o => o.GetProperty("name").GetString()!).ToList();
+
+        CollectionAssert.AreEqual(actionOutputs, rootOutputs);
+        CollectionAssert.AreEquivalent(actionOutputs.Select(NameMapping.ToAzure).ToList(), taskOutputs);
+    }
+
+    [TestMethod]
+    public void Every_output_the_command_writes_is_declared_by_the_action()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("src/App/App.cs", "class App {}").Commit("initial");
+        repo.Write("src/App/App.cs", "class App { }").Commit("change");
+        using var dir = new TempDirectory();
+        var outputFile = Path.Combine(dir.Path, "output");
+        var env = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_OUTPUT"] = outputFile };
+
+        var run = CliRunner.Run(repo.Path, env, "select-tests");
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        var written = GitHubOutputFile.Parse(File.ReadAllText(outputFile)).Keys.ToList();
+        var declared = Keys(Section(LoadYaml("actions/select-tests/action.yml"), "outputs"));
+        Assert.IsNotEmpty(written);
+        CollectionAssert.IsSubsetOf(written, declared);
+    }
+
+    [TestMethod]
+    public void The_task_shim_renames_agent_inputs_for_the_cli_and_fails_the_task_on_a_non_zero_exit()
+    {
+        using var dir = new TempDirectory();
+        // A stand-in for the binary that shows what it received, so the test is about the shim alone.
+        var fake = dir.Write("fake-pipelines", "#!/bin/sh\necho \"args=$*\"\necho \"syntax=$INPUT_FILTER_SYNTAX agentName=${INPUT_FILTERSYNTAX:-unset} head=$INPUT_HEAD\"\nexit 1\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var (exit, output) = RunNode(SourceTree.PathOf("tasks/SelectTests/index.js"), new Dictionary<string, string>
+        {
+            ["PIPELINES_CLI"] = fake,
+            ["INPUT_FILTERSYNTAX"] = "xunit",
+            ["INPUT_HEAD"] = "abc123",
+        });
+
+        Assert.AreEqual(1, exit, output);
+        StringAssert.Contains(output, "args=select-tests");
+        StringAssert.Contains(output, "syntax=xunit agentName=unset head=abc123");
+        StringAssert.Contains(output, "##vso[task.complete result=Failed;]pipelines select-tests exited with code 1");
+    }
+
+    private static (int Exit, string Output) RunNode(string script, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr);
+    }
+}
