@@ -83,11 +83,16 @@ public static class TestSelector
 
             var reached = headIndex.TestProjectsAffectedBy(path, scope);
             var rule = scope == BuildFileScope.Folder ? "build file of its folder" : "project graph";
+            var goneWithItsTests = false;
             if (reached.Count == 0 && baseIndex is not null && headIndex.OwnersOf(path).Count == 0)
             {
                 // The file's project is gone at head: follow the graph as it was, to projects that still exist.
-                reached = [.. baseIndex.TestProjectsAffectedBy(path, scope).Where(p => headIndex.Contains(p))];
+                var atBase = baseIndex.TestProjectsAffectedBy(path, scope);
+                reached = [.. atBase.Where(headIndex.Contains)];
                 rule = "project graph at base";
+
+                // Only tests deleted along with it ever depended on it: nothing is left that could break.
+                goneWithItsTests = reached.Count == 0 && atBase.Count > 0;
             }
 
             foreach (var test in reached)
@@ -95,7 +100,7 @@ public static class TestSelector
                 AddReason(projectFiles, projectRules, test, path, rule);
             }
 
-            if (reached.Count > 0)
+            if (reached.Count > 0 || goneWithItsTests)
             {
                 covered = true;
             }

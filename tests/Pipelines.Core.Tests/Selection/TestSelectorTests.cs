@@ -250,6 +250,20 @@ public sealed class TestSelectorTests
     }
 
     [TestMethod]
+    public void Deleting_a_test_project_with_its_files_needs_no_tests_and_is_not_untagged()
+    {
+        var baseGraph = new ProjectGraph([.. Graph.Projects, new ProjectNode("tests/Legacy.Tests/Legacy.Tests.csproj", true, ["src/Core/Core.csproj"], [])]);
+
+        var result = TestSelector.Select(
+            [new FileChange(ChangeKind.Deleted, "tests/Legacy.Tests/Legacy.Tests.csproj"), new FileChange(ChangeKind.Deleted, "tests/Legacy.Tests/OldTests.cs")],
+            GraphPolicy with { Untagged = UntaggedPolicy.Fail }, Graph, baseGraph);
+
+        Assert.AreEqual(0, result.Untagged.Count);
+        Assert.AreEqual(0, result.Projects.Count);
+        Assert.IsFalse(result.Failed);
+    }
+
+    [TestMethod]
     public void With_inference_off_the_graph_is_not_used()
     {
         var result = TestSelector.Select([Modified("src/Core/Parser.cs")], GraphPolicy with { Infer = InferMode.None }, Graph);
