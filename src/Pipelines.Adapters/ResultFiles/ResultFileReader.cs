@@ -1,0 +1,38 @@
+using System.Xml;
+using System.Xml.Linq;
+using Pipelines.Core.Errors;
+using Pipelines.Core.TestResults;
+
+namespace Pipelines.Adapters.TestResults;
+
+/// <summary>Reads any result file we understand, telling the format from its root element, not its name.</summary>
+public static class ResultFiles
+{
+    public static TestRunResults Read(string path, string? displayName = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var name = displayName ?? path;
+        XDocument document;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            document = XDocument.Load(stream, LoadOptions.SetLineInfo);
+        }
+        catch (XmlException ex)
+        {
+            throw InputException.At(name, ex.LineNumber, ex.LinePosition, "not a readable test result file: " + ex.Message);
+        }
+        catch (IOException ex)
+        {
+            throw new InputException($"{name}: cannot read the test result file: {ex.Message}", ex);
+        }
+
+        return document.Root?.Name.LocalName switch
+        {
+            "TestRun" => TrxReader.Read(document, name),
+            "testsuites" or "testsuite" => JUnitReader.Read(document, name),
+            var other => throw InputException.At(name, 1, 1,
+                $"expected a TRX file (<TestRun>) or JUnit XML (<testsuites> or <testsuite>), found <{other}>"),
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Xml;
+using System.Xml.Linq;
+using Pipelines.Core.TestResults;
+
+namespace Pipelines.Adapters.TestResults;
+
+/// <summary>
+/// Reads Visual Studio TRX files (what <c>dotnet test --logger trx</c> writes for MSTest, xUnit and NUnit).
+/// A test's id comes from its definition (<c>TestMethod@className</c> + <c>@name</c>), not from <c>testName</c>,
+/// which may be a display name such as "Should be even number(i: 3)".
+/// </summary>
+public static class TrxReader
+{
+    public static TestRunResults Read(XDocument document, string name)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var root = document.Root!;
+        XNamespace ns = root.Name.Namespace;
+        var definitions = root.Element(ns + "TestDefinitions")?.Elements(ns + "UnitTest")
+            .Select(u => (Id: (string?)u.Attribute("id"), Test: u))
+            .Where(d => d.Id is not null)
+            .ToDictionary(d => d.Id!, d => d.Test, StringComparer.OrdinalIgnoreCase) ?? [];
+
+        var results = new List<TestCaseResult>();
+        foreach (var result in root.Element(ns + "Results")?.Elements(ns + "UnitTestResult") ?? [])
+        {
+            // MSTest data rows appear as InnerResults of one parent whose duration is their total: read the parent only.
+            var definition = definitions.GetValueOrDefault((string?)result.Attribute("testId") ?? string.Empty);
+            var method = definition?.Element(ns + "TestMethod");
+            var (id, className) = Identify(
+                ClassName((string?)method?.Attribute("className")),
+                (string?)method?.Attribute("name") ?? (string?)result.Attribute("testName") ?? "(unnamed)");
+            var errorInfo = result.Element(ns + "Output")?.Element(ns + "ErrorInfo");
+            results.Add(new TestCaseResult(
+                id,
+                className,
+                File: null,
+                Seconds: Duration((string?)result.Attribute("duration")),
+                Outcome: Outcome((string?)result.Attribute("outcome")),
+                Message: (string?)errorInfo?.Element(ns + "Message"),
+                StackTrace: (string?)errorInfo?.Element(ns + "StackTrace"),
+                Source: (string?)definition?.Attribute("storage"),
+                Categories: definition?.Element(ns + "TestCategory")?.Elements(ns + "TestCategoryItem")
+                    .Select(c => (string?)c.Attribute("TestCategory")).OfType<string>().ToList()));
+        }
+
+        var started = DateTimeOffset.TryParse((string?)root.Element(ns + "Times")?.Attribute("start"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            ? start
+            : (DateTimeOffset?)null;
+        return new TestRunResults(name, started, results);
+    }
+
+    /// <summary>
+    /// <c>Ns.Class.Method</c> from a class and a method name that may already be fully qualified (xUnit v3) or carry
+    /// arguments (NUnit test cases): the rows of one method share its id.
+    /// </summary>
+    internal static (string Id, string ClassName) Identify(string? className, string name)
+    {
+        var paren = name.IndexOf('(', StringComparison.Ordinal);
+        var method = paren > 0 ? name[..paren].TrimEnd() : name;
+        if (string.IsNullOrEmpty(className))
+        {
+            var dot = method.LastIndexOf('.');
+            return (method, dot > 0 ? method[..dot] : method);
+        }
+
+        return method.StartsWith(className + ".", StringComparison.Ordinal)
+            ? (method, className)
+            : (className + "." + method, className);
+    }
+
+    // Old MSTest writes "Ns.Class, Assembly, Version=…".
+    private static string? ClassName(string? className)
+    {
+        var comma = className?.IndexOf(',', StringComparison.Ordinal) ?? -1;
+        return comma > 0 ? className![..comma].Trim() : className;
+    }
+
+    private static double Duration(string? text) =>
+        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) ? duration.TotalSeconds : 0;
+
+    private static TestOutcome Outcome(string? outcome) => outcome switch
+    {
+        "Passed" or "PassedButRunAborted" or "Warning" => TestOutcome.Passed,
+        "Failed" or "Error" or "Timeout" or "Aborted" => TestOutcome.Failed,
+        "NotExecuted" or "NotRunnable" => TestOutcome.Skipped,
+        _ => TestOutcome.Other,
+    };
+}
