@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using Pipelines.Core.TestResults;
 
-namespace Pipelines.Adapters.TestResults;
+namespace Pipelines.Adapters.ResultFiles;
 
 /// <summary>
 /// Reads JUnit XML in the shapes real tools write: Maven Surefire, pytest, jest-junit, go-junit-report; a root

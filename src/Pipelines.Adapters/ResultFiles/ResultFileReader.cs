@@ -3,10 +3,10 @@ using System.Xml.Linq;
 using Pipelines.Core.Errors;
 using Pipelines.Core.TestResults;
 
-namespace Pipelines.Adapters.TestResults;
+namespace Pipelines.Adapters.ResultFiles;
 
 /// <summary>Reads any result file we understand, telling the format from its root element, not its name.</summary>
-public static class ResultFiles
+public static class ResultFileReader
 {
     public static TestRunResults Read(string path, string? displayName = null)
     {

@@ -3,7 +3,7 @@ using System.Xml;
 using System.Xml.Linq;
 using Pipelines.Core.TestResults;
 
-namespace Pipelines.Adapters.TestResults;
+namespace Pipelines.Adapters.ResultFiles;
 
 /// <summary>
 /// Reads Visual Studio TRX files (what <c>dotnet test --logger trx</c> writes for MSTest, xUnit and NUnit).
