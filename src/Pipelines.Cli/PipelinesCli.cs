@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipelines.Cli.Commands.PlanTests;
 using Pipelines.Cli.Commands.SelectTests;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Inputs;
@@ -14,6 +15,7 @@ public static class PipelinesCli
     {
         var root = new RootCommand("Pipelines: continuous deployment steps for GitHub Actions and Azure Pipelines.");
         root.Subcommands.Add(SelectTestsCommand.Create(context));
+        root.Subcommands.Add(PlanTestsCommand.Create(context));
         return root;
     }
 

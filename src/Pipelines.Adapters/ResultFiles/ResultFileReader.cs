@@ -31,8 +31,9 @@ public static class ResultFileReader
         {
             "TestRun" => TrxReader.Read(document, name),
             "testsuites" or "testsuite" => JUnitReader.Read(document, name),
+            "test-run" => NUnitReader.Read(document, name),
             var other => throw InputException.At(name, 1, 1,
-                $"expected a TRX file (<TestRun>) or JUnit XML (<testsuites> or <testsuite>), found <{other}>"),
+                $"expected a TRX file (<TestRun>), JUnit XML (<testsuites> or <testsuite>) or NUnit 3 XML (<test-run>), found <{other}>"),
         };
     }
 }

@@ -38,7 +38,11 @@ public static class TimingFile
                     test.GetProperty("id").GetString()!,
                     test.GetProperty("class").GetString()!,
                     test.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String ? file.GetString() : null,
-                    [.. test.GetProperty("seconds").EnumerateArray().Select(s => s.GetDouble())]));
+                    [.. test.GetProperty("seconds").EnumerateArray().Select(s => s.GetDouble())],
+                    test.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.String ? source.GetString() : null,
+                    test.TryGetProperty("categories", out var categories) && categories.ValueKind == JsonValueKind.Array
+                        ? [.. categories.EnumerateArray().Select(c => c.GetString()!)]
+                        : null));
             }
 
             return new TimingHistory(tests);
@@ -75,6 +79,22 @@ public static class TimingFile
                 if (test.File is not null)
                 {
                     writer.WriteString("file", test.File);
+                }
+
+                if (test.Source is not null)
+                {
+                    writer.WriteString("source", test.Source);
+                }
+
+                if (test.Categories is not null)
+                {
+                    writer.WriteStartArray("categories");
+                    foreach (var category in test.Categories)
+                    {
+                        writer.WriteStringValue(category);
+                    }
+
+                    writer.WriteEndArray();
                 }
 
                 writer.WriteStartArray("seconds");

@@ -28,7 +28,7 @@ public static class TrxReader
             // MSTest data rows appear as InnerResults of one parent whose duration is their total: read the parent only.
             var definition = definitions.GetValueOrDefault((string?)result.Attribute("testId") ?? string.Empty);
             var method = definition?.Element(ns + "TestMethod");
-            var (id, className) = Identify(
+            var (id, className) = TestIds.Identify(
                 ClassName((string?)method?.Attribute("className")),
                 (string?)method?.Attribute("name") ?? (string?)result.Attribute("testName") ?? "(unnamed)");
             var errorInfo = result.Element(ns + "Output")?.Element(ns + "ErrorInfo");
@@ -49,25 +49,6 @@ public static class TrxReader
             ? start
             : (DateTimeOffset?)null;
         return new TestRunResults(name, started, results);
-    }
-
-    /// <summary>
-    /// <c>Ns.Class.Method</c> from a class and a method name that may already be fully qualified (xUnit v3) or carry
-    /// arguments (NUnit test cases): the rows of one method share its id.
-    /// </summary>
-    internal static (string Id, string ClassName) Identify(string? className, string name)
-    {
-        var paren = name.IndexOf('(', StringComparison.Ordinal);
-        var method = paren > 0 ? name[..paren].TrimEnd() : name;
-        if (string.IsNullOrEmpty(className))
-        {
-            var dot = method.LastIndexOf('.');
-            return (method, dot > 0 ? method[..dot] : method);
-        }
-
-        return method.StartsWith(className + ".", StringComparison.Ordinal)
-            ? (method, className)
-            : (className + "." + method, className);
     }
 
     // Old MSTest writes "Ns.Class, Assembly, Version=…".

@@ -242,6 +242,24 @@ public sealed class YamlMap
             $"expected one of {string.Join(", ", values.Keys)}, got '{text}'{DidYouMean.Hint(text, values.Keys)}");
     }
 
+    /// <summary>A number within [<paramref name="min"/>, <paramref name="max"/>], or null when the key is absent.</summary>
+    public double? Number(string key, double min, double max)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value < min || value > max)
+        {
+            throw Error(File, Node(key)!, Join(KeyPath, key), $"expected a number from {min} to {max}, got '{text}'");
+        }
+
+        return value;
+    }
+
     public InputException ErrorAt(YamlNode node, string keyPath, string message) => Error(File, node, keyPath, message);
 
     public static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;

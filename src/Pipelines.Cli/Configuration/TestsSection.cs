@@ -7,7 +7,7 @@ namespace Pipelines.Cli.Configuration;
 /// <summary>Reads the <c>tests:</c> section into a <see cref="SelectionPolicy"/>.</summary>
 public static class TestsSection
 {
-    public static readonly IReadOnlyList<string> Keys = ["tags", "always", "ignore", "untagged", "infer", "filter-syntax"];
+    public static readonly IReadOnlyList<string> Keys = ["tags", "always", "ignore", "untagged", "infer", "filter-syntax", "plan"];
 
     public static readonly IReadOnlyDictionary<string, UntaggedPolicy> UntaggedValues = new Dictionary<string, UntaggedPolicy>
     {
@@ -79,7 +79,7 @@ public static class TestsSection
         return rules;
     }
 
-    private static GlobSet Globs(YamlMap map, IReadOnlyList<(string Value, YamlNode Node)> patterns, string path)
+    internal static GlobSet Globs(YamlMap map, IReadOnlyList<(string Value, YamlNode Node)> patterns, string path)
     {
         var globs = new List<Glob>();
         foreach (var (pattern, node) in patterns)

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipelines.Cli.Commands.PlanTests;
 using Pipelines.Cli.Commands.SelectTests;
 
 namespace Pipelines.Cli.Outputs;
@@ -12,6 +13,7 @@ namespace Pipelines.Cli.Outputs;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(SelectTestsJson))]
+[JsonSerializable(typeof(PlanJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>

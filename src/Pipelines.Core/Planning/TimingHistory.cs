@@ -4,7 +4,15 @@ namespace Pipelines.Core.Planning;
 
 /// <summary>What one test took in recent runs, and where it belongs.</summary>
 /// <param name="Seconds">Durations of the most recent runs, oldest first, at most <see cref="TimingHistory.MaxSamples"/>.</param>
-public sealed record TestTiming(string Id, string ClassName, string? File, IReadOnlyList<double> Seconds)
+/// <param name="Source">The test assembly's file name (not its path, which differs between machines), if known.</param>
+/// <param name="Categories">The test's categories when the result file recorded them.</param>
+public sealed record TestTiming(
+    string Id,
+    string ClassName,
+    string? File,
+    IReadOnlyList<double> Seconds,
+    string? Source = null,
+    IReadOnlyList<string>? Categories = null)
 {
     /// <summary>The median of the recent runs: one slow run on a busy machine does not move it.</summary>
     public double Estimate => Median(Seconds);
@@ -76,7 +84,15 @@ public sealed class TimingHistory
         foreach (var (id, (first, seconds)) in perTest)
         {
             var samples = _tests.TryGetValue(id, out var known) ? known.Seconds.Append(seconds).TakeLast(MaxSamples) : [seconds];
-            _tests[id] = new TestTiming(id, first.ClassName, first.File ?? known?.File, [.. samples]);
+            _tests[id] = new TestTiming(
+                id,
+                first.ClassName,
+                first.File ?? known?.File,
+                [.. samples],
+                FileName(first.Source) ?? known?.Source,
+                first.Categories ?? known?.Categories);
         }
     }
+
+    private static string? FileName(string? path) => path?[(path.Replace('\\', '/').LastIndexOf('/') + 1)..];
 }

@@ -76,8 +76,8 @@ public sealed class ResultFilesTests
     [TestMethod]
     public void NUnit_test_cases_share_their_methods_id()
     {
-        Assert.AreEqual(("Shop.Tests.MathTests.Adds", "Shop.Tests.MathTests"), TrxReader.Identify("Shop.Tests.MathTests", "Adds(1,2)"));
-        Assert.AreEqual(("Shop.Tests.MathTests.Adds", "Shop.Tests.MathTests"), TrxReader.Identify(null, "Shop.Tests.MathTests.Adds"));
+        Assert.AreEqual(("Shop.Tests.MathTests.Adds", "Shop.Tests.MathTests"), TestIds.Identify("Shop.Tests.MathTests", "Adds(1,2)"));
+        Assert.AreEqual(("Shop.Tests.MathTests.Adds", "Shop.Tests.MathTests"), TestIds.Identify(null, "Shop.Tests.MathTests.Adds"));
     }
 
     [TestMethod]
@@ -144,6 +144,30 @@ public sealed class ResultFilesTests
     }
 
     [TestMethod]
+    public void NUnit3_xml_cases_share_their_methods_id_and_carry_categories()
+    {
+        var run = ReadText("TestResult.xml", """
+            <test-run id="0" result="Failed" start-time="2026-11-01 10:00:00Z">
+              <test-suite type="Assembly" name="Shop.Tests.dll" fullname="/src/bin/Shop.Tests.dll">
+                <test-suite type="TestFixture" name="MathTests" fullname="Shop.Tests.MathTests">
+                  <properties><property name="Category" value="billing" /></properties>
+                  <test-case name="Adds(1,2)" fullname="Shop.Tests.MathTests.Adds(1,2)" methodname="Adds" classname="Shop.Tests.MathTests" result="Passed" duration="0.5" />
+                  <test-case name="Adds(2,3)" fullname="Shop.Tests.MathTests.Adds(2,3)" methodname="Adds" classname="Shop.Tests.MathTests" result="Failed" duration="0.25">
+                    <failure><message><![CDATA[Expected: 5]]></message><stack-trace><![CDATA[at Shop.Tests.MathTests.Adds() in MathTests.cs:line 9]]></stack-trace></failure>
+                  </test-case>
+                </test-suite>
+              </test-suite>
+            </test-run>
+            """);
+
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.MathTests.Adds", "Shop.Tests.MathTests.Adds" }, run.Results.Select(r => r.Id).ToArray());
+        Assert.AreEqual(TestOutcome.Failed, run.Results[1].Outcome);
+        Assert.AreEqual("Expected: 5", run.Results[1].Message);
+        Assert.AreEqual("/src/bin/Shop.Tests.dll", run.Results[0].Source);
+        CollectionAssert.AreEqual(new[] { "billing" }, run.Results[0].Categories!.ToArray());
+    }
+
+    [TestMethod]
     public void A_file_that_is_not_xml_is_bad_input_naming_the_file_and_line()
     {
         using var dir = new TempDirectory();
@@ -160,7 +184,7 @@ public sealed class ResultFilesTests
     {
         var error = Assert.ThrowsExactly<FileInputException>(() => ReadText("pom.xml", "<project />"));
 
-        StringAssert.Contains(error.Message, "expected a TRX file (<TestRun>) or JUnit XML");
+        StringAssert.Contains(error.Message, "expected a TRX file (<TestRun>), JUnit XML");
     }
 
     [TestMethod]
@@ -174,6 +198,7 @@ public sealed class ResultFilesTests
 
         Assert.HasCount(79, ResultFileReader.Read(Path.Combine(data, "SilentNotes.trx")).Results);
         Assert.HasCount(808, ResultFileReader.Read(Path.Combine(data, "pulsar-test-report.xml")).Results);
+        Assert.HasCount(9, ResultFileReader.Read(Path.Combine(data, "dotnet-nunit.xml")).Results);
         var xunit = ResultFileReader.Read(Path.Combine(data, "dotnet-xunitv3.trx"));
         Assert.AreEqual(3, xunit.Results.Count(r => r.Outcome == TestOutcome.Failed));
         Assert.IsTrue(xunit.Results.All(r => !r.Id.Contains("..", StringComparison.Ordinal)));

@@ -14,7 +14,7 @@ public sealed class TimingFileTests
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "cache", "timings.json");
         var history = new TimingHistory([
-            new TestTiming("Shop.Tests.A.One", "Shop.Tests.A", null, [0.1234, 2, 3.5]),
+            new TestTiming("Shop.Tests.A.One", "Shop.Tests.A", null, [0.1234, 2, 3.5], "Shop.Tests.dll", ["billing", "smoke"]),
             new TestTiming("suite.case", "suite", "src/a.test.ts", [1]),
         ]);
 
@@ -24,6 +24,9 @@ public sealed class TimingFileTests
         Assert.AreEqual(2, read.Count);
         CollectionAssert.AreEqual(new[] { 0.123, 2, 3.5 }, read.Find("Shop.Tests.A.One")!.Seconds.ToArray());
         Assert.AreEqual("src/a.test.ts", read.Find("suite.case")!.File);
+        Assert.AreEqual("Shop.Tests.dll", read.Find("Shop.Tests.A.One")!.Source);
+        CollectionAssert.AreEqual(new[] { "billing", "smoke" }, read.Find("Shop.Tests.A.One")!.Categories!.ToArray());
+        Assert.IsNull(read.Find("suite.case")!.Categories);
         Assert.IsFalse(Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "*.tmp").Any(), "no temporary file left behind");
     }
 
