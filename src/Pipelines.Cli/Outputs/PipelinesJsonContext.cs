@@ -14,6 +14,7 @@ namespace Pipelines.Cli.Outputs;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(SelectTestsJson))]
 [JsonSerializable(typeof(PlanJson))]
+[JsonSerializable(typeof(SelectTestsAuditJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>

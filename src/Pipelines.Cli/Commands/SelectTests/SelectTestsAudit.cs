@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text;
+using Pipelines.Adapters.DotNet;
+using Pipelines.Adapters.Files;
+using Pipelines.Adapters.Git;
+using Pipelines.Cli.Hosting;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Errors;
+using Pipelines.Core.Selection;
+
+namespace Pipelines.Cli.Commands.SelectTests;
+
+/// <summary>The <c>--json</c> document of <c>select-tests --audit</c>.</summary>
+public sealed record SelectTestsAuditJson(
+    int TestCount,
+    int UntaggedTestCount,
+    IReadOnlyList<string> UntaggedTests,
+    IReadOnlyList<DiscoveredTest> UntaggedDetails,
+    IReadOnlyDictionary<string, int> UnknownCategories,
+    IReadOnlyList<AssemblyAudit> Assemblies);
+
+/// <summary>
+/// <c>select-tests --audit</c>: reads the built test assemblies and lists the tests no tag can select. Under
+/// <c>untagged: fail</c> any such test fails the step, like an untagged change does.
+/// </summary>
+public static class SelectTestsAudit
+{
+    /// <summary>Outputs list at most this many ids; the JSON and the summary have them all.</summary>
+    public const int MaxListedInOutput = 1000;
+
+    private static readonly string[] AssemblyExtensions = [".dll"];
+
+    public static CommandResult Run(CommandSession session, GitRepository repository, SelectionPolicy policy, SelectTestsInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var assemblies = inputs.Assemblies.Count > 0 ? Given(repository.Root, inputs.Assemblies) : Built(repository);
+        var tests = assemblies.SelectMany(a => TestAssemblyReader.Read(a, Display(repository.Root, a))).ToList();
+        var audit = TestAudit.Audit(tests, policy);
+        var failed = policy.Untagged == UntaggedPolicy.Fail && audit.Untagged.Count > 0;
+
+        var ids = audit.Untagged.Select(t => t.Id).ToList();
+        var result = new CommandResult(failed ? ExitCodes.NegativeVerdict : ExitCodes.Success)
+            .Output("untagged-tests", ids.Count > MaxListedInOutput ? ids.Take(MaxListedInOutput).Append($"…and {ids.Count - MaxListedInOutput} more") : ids)
+            .Output("untagged-test-count", ids.Count.ToString(CultureInfo.InvariantCulture))
+            .Output("test-count", audit.TestCount.ToString(CultureInfo.InvariantCulture));
+        foreach (var test in audit.Untagged)
+        {
+            result.Annotations.Add(new Annotation(
+                failed ? AnnotationLevel.Error : AnnotationLevel.Warning,
+                $"{test.Id} has no category: only a full run runs it. Give it a category that a tag in the config selects.",
+                test.SourceFile is { } file ? Display(repository.Root, file) : null,
+                test.SourceLine,
+                "Untagged test"));
+        }
+
+        result.Json = (new SelectTestsAuditJson(audit.TestCount, ids.Count, ids, audit.Untagged, audit.UnknownCategories, audit.Assemblies),
+            PipelinesJsonContext.Relaxed.SelectTestsAuditJson);
+        result.Report = Readable(audit, assemblies.Count);
+        result.Summary = Summary(audit);
+        return result;
+    }
+
+    private static List<string> Given(string root, IReadOnlyList<string> patterns)
+    {
+        var files = new List<string>();
+        foreach (var pattern in patterns.SelectMany(p => p.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var matches = FileGlob.Expand(root, pattern, AssemblyExtensions);
+            if (matches.Count == 0)
+            {
+                throw new InputException($"--assemblies: '{pattern}' matches no file (relative to {root}); build the test projects first");
+            }
+
+            files.AddRange(matches);
+        }
+
+        return [.. files.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The newest build of each test project at HEAD: bin/ below the project, or the artifacts/ layout.</summary>
+    private static List<string> Built(GitRepository repository)
+    {
+        var head = repository.ResolveCommit("HEAD", "--repo");
+        ProjectGraph graph;
+        using (var tree = repository.ReadTree(head))
+        {
+            graph = ProjectGraphReader.Read(tree);
+        }
+
+        var found = new List<string>();
+        foreach (var project in graph.Projects.Where(p => p.IsTestProject))
+        {
+            var name = Path.GetFileNameWithoutExtension(project.Path);
+            var candidates = new[] { Path.Combine(repository.Root, project.Directory, "bin"), Path.Combine(repository.Root, "artifacts", "bin", name) }
+                .Where(Directory.Exists)
+                .SelectMany(d => Directory.EnumerateFiles(d, name + ".dll", SearchOption.AllDirectories))
+                .OrderByDescending(File.GetLastWriteTimeUtc)
+                .ToList();
+            if (candidates.Count > 0)
+            {
+                found.Add(candidates[0]);
+            }
+        }
+
+        return found.Count > 0
+            ? found
+            : throw new InputException("--assemblies: no built test assemblies found below the test projects' bin/ folders; build first (dotnet build) or pass --assemblies");
+    }
+
+    private static string Display(string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        return relative.StartsWith("../", StringComparison.Ordinal) ? path : relative;
+    }
+
+    private static string Readable(TestAuditResult audit, int assemblies)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"select-tests --audit: {audit.TestCount} tests in {assemblies} assembl{(assemblies == 1 ? "y" : "ies")}, {audit.Untagged.Count} without any category").AppendLine();
+        foreach (var assembly in audit.Assemblies)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {UntrustedText.ForLine(assembly.Assembly)} ({assembly.Framework}): {assembly.Tests} tests, {assembly.Untagged} untagged").AppendLine();
+        }
+
+        foreach (var test in audit.Untagged)
+        {
+            text.Append("  untagged ").AppendLine(UntrustedText.ForLine(test.Id));
+        }
+
+        if (audit.UnknownCategories.Count > 0)
+        {
+            text.Append("  categories no tag selects: ")
+                .AppendLine(UntrustedText.ForLine(string.Join(", ", audit.UnknownCategories.Select(c => $"{c.Key} ({c.Value})"))));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Summary(TestAuditResult audit)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Test audit: tests no tag can select").AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"**{audit.Untagged.Count}** of **{audit.TestCount}** tests carry no category: only a full run runs them.").AppendLine().AppendLine();
+        Markdown.Table(md, ["assembly", "framework", "tests", "untagged"], audit.Assemblies.Select(a => (IReadOnlyList<string>)
+        [
+            Markdown.Code(a.Assembly), a.Framework, a.Tests.ToString(CultureInfo.InvariantCulture), a.Untagged.ToString(CultureInfo.InvariantCulture),
+        ]));
+        if (audit.Untagged.Count > 0)
+        {
+            md.AppendLine().AppendLine("<details><summary>Untagged tests</summary>").AppendLine();
+            foreach (var test in audit.Untagged)
+            {
+                md.Append("- ").AppendLine(Markdown.Code(test.Id));
+            }
+
+            md.AppendLine().AppendLine("</details>");
+        }
+
+        if (audit.UnknownCategories.Count > 0)
+        {
+            md.AppendLine().Append("Categories in code that no tag or `always` entry selects: ")
+                .AppendLine(string.Join(", ", audit.UnknownCategories.Select(c => $"{Markdown.Code(c.Key)} ({c.Value})")));
+        }
+
+        return md.ToString();
+    }
+}
