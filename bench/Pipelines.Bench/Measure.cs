@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pipelines.Testing;
 
 namespace Pipelines.Bench;
 
@@ -22,27 +23,12 @@ internal static class Measure
     public static TimeSpan Once(Action action) => Median(1, action);
 
     /// <summary>Runs a program to completion, failing loudly if it fails: a benchmark of a failure measures nothing.</summary>
-    public static void Run(string file, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static void Run(string file, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(file)
+        var run = Programs.Run(file, arguments);
+        if (run.ExitCode is not (0 or 1))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode is not (0 or 1))
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}:\n{stderr}{stdout.Result}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {run.ExitCode}:\n{run.StandardError}{run.StandardOutput}");
         }
     }
 }

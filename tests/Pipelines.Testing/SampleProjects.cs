@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace Pipelines.Testing;
 
@@ -21,7 +20,7 @@ public static class SampleProjects
         var output = Path.Combine(Path.GetTempPath(), "pipelines-samples", name);
         using (AcquireLock(Path.Combine(Path.GetTempPath(), $"pipelines-samples-{name}.lock")))
         {
-            Run("dotnet", "build", Path.Combine(Folder(name), name + ".csproj"), "--configuration", "Debug", "--output", output, "--nologo", "--verbosity", "quiet");
+            Programs.RunOrThrow("dotnet", ["build", Path.Combine(Folder(name), name + ".csproj"), "--configuration", "Debug", "--output", output, "--nologo", "--verbosity", "quiet"]);
         }
 
         return Path.Combine(output, name + ".dll");
@@ -41,28 +40,5 @@ public static class SampleProjects
                 Thread.Sleep(200);
             }
         }
-    }
-
-    /// <summary>Runs a program and returns its output; throws with the output when it fails.</summary>
-    public static string Run(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr}");
-        }
-
-        return stdout.Result;
     }
 }

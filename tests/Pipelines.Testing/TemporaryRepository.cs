@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pipelines.Testing;
 
 /// <summary>
@@ -62,34 +60,14 @@ public sealed class TemporaryRepository : IDisposable
         return Git("rev-parse", "HEAD").Trim();
     }
 
-    public string Git(params string[] args)
+    // Keep the developer's own git configuration out of the tests.
+    private static readonly Dictionary<string, string> IsolatedGit = new()
     {
-        var start = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+        ["GIT_CONFIG_NOSYSTEM"] = "1",
+    };
 
-        // Keep the developer's own git configuration out of the tests.
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', args)} failed ({process.ExitCode}): {stderr}");
-        }
-
-        return stdout.Result;
-    }
+    public string Git(params string[] args) => Programs.RunOrThrow("git", args, Path, IsolatedGit);
 
     public void Dispose() => _directory.Dispose();
 }

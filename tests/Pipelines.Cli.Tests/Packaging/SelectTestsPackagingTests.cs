@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using Pipelines.Cli.Hosting;
 using Pipelines.Core.Text;
@@ -119,32 +118,17 @@ public sealed class SelectTestsPackagingTests
             File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var (exit, output) = RunNode(SourceTree.PathOf("tasks/SelectTests/index.js"), new Dictionary<string, string>
+        var run = Programs.Run("node", [SourceTree.PathOf("tasks/SelectTests/index.js")], environment: new Dictionary<string, string>
         {
             ["PIPELINES_CLI"] = fake,
             ["INPUT_FILTERSYNTAX"] = "xunit",
             ["INPUT_HEAD"] = "abc123",
         });
+        var (exit, output) = (run.ExitCode, run.StandardOutput + run.StandardError);
 
         Assert.AreEqual(1, exit, output);
         StringAssert.Contains(output, "args=select-tests");
         StringAssert.Contains(output, "syntax=xunit agentName=unset head=abc123");
         StringAssert.Contains(output, "##vso[task.complete result=Failed;]pipelines select-tests exited with code 1");
-    }
-
-    private static (int Exit, string Output) RunNode(string script, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr);
     }
 }

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Pipelines.Testing;
+
+/// <summary>What a program run by a test printed and returned.</summary>
+public sealed record ProgramRun(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>Runs real programs (git, dotnet, node) for tests and benchmarks, with an argument list, never a shell.</summary>
+public static class Programs
+{
+    public static ProgramRun Run(
+        string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return new ProgramRun(process.ExitCode, stdout.Result, stderr);
+    }
+
+    /// <summary>Runs a program that must succeed; its output is in the exception when it does not.</summary>
+    public static string RunOrThrow(
+        string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var run = Run(file, arguments, workingDirectory, environment);
+        return run.ExitCode == 0
+            ? run.StandardOutput
+            : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({run.ExitCode}):\n{run.StandardOutput}\n{run.StandardError}");
+    }
+}
