@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipelines.Cli.Commands.PlanTests;
+using Pipelines.Cli.Commands.RunTests;
 using Pipelines.Cli.Commands.SelectTests;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Inputs;
@@ -16,6 +17,7 @@ public static class PipelinesCli
         var root = new RootCommand("Pipelines: continuous deployment steps for GitHub Actions and Azure Pipelines.");
         root.Subcommands.Add(SelectTestsCommand.Create(context));
         root.Subcommands.Add(PlanTestsCommand.Create(context));
+        root.Subcommands.Add(RunTestsCommand.Create(context));
         return root;
     }
 

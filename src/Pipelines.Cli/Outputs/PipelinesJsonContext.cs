@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pipelines.Cli.Commands.PlanTests;
+using Pipelines.Cli.Commands.RunTests;
 using Pipelines.Cli.Commands.SelectTests;
 
 namespace Pipelines.Cli.Outputs;
@@ -15,6 +16,7 @@ namespace Pipelines.Cli.Outputs;
 [JsonSerializable(typeof(SelectTestsJson))]
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(SelectTestsAuditJson))]
+[JsonSerializable(typeof(RunTestsJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -22,6 +22,36 @@ public static class ShardFilters
     };
 
     /// <summary>
+    /// Filters that re-run exactly <paramref name="testIds"/>: the exact name, or the name followed by arguments
+    /// (NUnit's <c>Ns.Class.Method(1,2)</c>), since ids leave arguments out.
+    /// </summary>
+    public static IReadOnlyList<string> ForTests(IReadOnlyList<string> testIds, int maxLength = DefaultMaxLength)
+    {
+        ArgumentNullException.ThrowIfNull(testIds);
+        var filters = new List<string>();
+        var current = new StringBuilder();
+        foreach (var id in testIds)
+        {
+            var escaped = TestFilter.Escape(id);
+            var term = $"FullyQualifiedName={escaped}|FullyQualifiedName~{escaped}\\(";
+            if (current.Length > 0 && current.Length + 1 + term.Length > maxLength)
+            {
+                filters.Add(current.ToString());
+                current.Clear();
+            }
+
+            current.Append(current.Length > 0 ? "|" : string.Empty).Append(term);
+        }
+
+        if (current.Length > 0)
+        {
+            filters.Add(current.ToString());
+        }
+
+        return filters;
+    }
+
+    /// <summary>
     /// Filters for consecutive runs of units, each within <paramref name="maxLength"/>. When the selection had a
     /// category filter, units it reached only through their categories run only those categories' tests.
     /// </summary>
