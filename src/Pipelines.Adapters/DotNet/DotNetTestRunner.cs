@@ -11,6 +11,7 @@ public static class DotNetTestRunner
 {
     private const int TailLines = 40;
 
+    /// <param name="resultsDirectory">A folder for this invocation alone; emptied first.</param>
     /// <param name="arguments">The user's arguments for <c>dotnet test</c> (solution, project or assembly; configuration; <c>--no-build</c>).</param>
     /// <param name="onLine">Receives every line of output as it comes, for the log.</param>
     public static async Task<DotNetTestInvocation> RunAsync(
@@ -24,6 +25,12 @@ public static class DotNetTestRunner
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(onLine);
+        // The folder is this invocation's own: results left there by an earlier run must not be read as this one's.
+        if (Directory.Exists(resultsDirectory))
+        {
+            Directory.Delete(resultsDirectory, recursive: true);
+        }
+
         Directory.CreateDirectory(resultsDirectory);
         string[] all = ["test", .. arguments, "--filter", filter, "--logger", "trx", "--results-directory", resultsDirectory];
         var start = ProcessRunner.CreateStartInfo("dotnet", all, workingDirectory, environment);
