@@ -1,0 +1,32 @@
+using System.Runtime.InteropServices;
+using Pipelines.Testing;
+
+namespace Pipelines.Bench;
+
+/// <summary>
+/// The CLI as it ships (self-contained, ReadyToRun, what dist/ holds) and as a framework-dependent JIT build,
+/// published once per benchmark run.
+/// </summary>
+internal static class PublishedCli
+{
+    private static readonly string Folder = Path.Combine(Path.GetTempPath(), "pipelines-bench-publish");
+    private static readonly Lazy<(string ReadyToRun, string JitDll)> Builds = new(Publish);
+
+    /// <summary>The ReadyToRun executable.</summary>
+    public static string ReadyToRun => Builds.Value.ReadyToRun;
+
+    /// <summary>The framework-dependent pipelines.dll, run with <c>dotnet</c>.</summary>
+    public static string JitDll => Builds.Value.JitDll;
+
+    private static (string, string) Publish()
+    {
+        var rid = RuntimeInformation.RuntimeIdentifier;
+        var project = SourceTree.PathOf("src/Pipelines.Cli/Pipelines.Cli.csproj");
+        Console.WriteLine($"Publishing the CLI for {rid}: ReadyToRun self-contained, and framework-dependent JIT...");
+        var r2r = Path.Combine(Folder, "r2r");
+        var jit = Path.Combine(Folder, "jit");
+        Measure.Run("dotnet", ["publish", project, "-c", "Release", "-r", rid, "--self-contained", "true", "-p:PublishReadyToRun=true", "-o", r2r, "--nologo", "-v", "q"]);
+        Measure.Run("dotnet", ["publish", project, "-c", "Release", "-o", jit, "--nologo", "-v", "q"]);
+        return (Path.Combine(r2r, OperatingSystem.IsWindows() ? "pipelines.exe" : "pipelines"), Path.Combine(jit, "pipelines.dll"));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Pipelines.Cli;
+using Pipelines.Cli.Hosting;
+using Pipelines.Testing;
+
+namespace Pipelines.Bench;
+
+/// <summary>select-tests on a generated 500-project repository, and the CLI's start-up, ReadyToRun against JIT.</summary>
+internal static class SelectTestsBench
+{
+    public static IReadOnlyList<BenchRow> Run(string[] args)
+    {
+        var projects = Argument(args, "--projects", 500);
+        var files = Argument(args, "--files", 2000);
+        var results = new List<BenchRow>();
+
+        Console.WriteLine($"Generating a {projects}-project repository with a {files}-file change...");
+        using var large = GeneratedRepository.Create(projects, files);
+        string[] selectArgs = ["select-tests", "--repo", large.Path, "--base", "HEAD~1", "--json"];
+
+        // In-process: the work itself, once cold (first JIT of every path) and warm.
+        var cold = Measure.Once(() => RunInProcess(selectArgs));
+        using (var selection = System.Text.Json.JsonDocument.Parse(RunInProcess(selectArgs)))
+        {
+            var root = selection.RootElement;
+            Console.WriteLine($"Selected: {root.GetProperty("projects").GetArrayLength()} test projects, {root.GetProperty("tags").GetArrayLength()} tags, " +
+                $"{root.GetProperty("untagged").GetArrayLength()} untagged of {root.GetProperty("changedFiles").GetInt32()} changed files, run-all {root.GetProperty("runAll").GetBoolean()}");
+        }
+
+        var warm = Measure.Median(5, () => RunInProcess(selectArgs));
+        results.Add(BenchRow.Time($"select-tests in-process, {projects} projects, {files} files (warm)", warm, TimeSpan.FromSeconds(1), $"cold {Seconds(cold)}"));
+
+        // Out of process, as CI runs it: the ReadyToRun binary against the framework-dependent JIT build.
+        var r2r = PublishedCli.ReadyToRun;
+        var jitDll = PublishedCli.JitDll;
+
+        using var tiny = new TemporaryRepository();
+        tiny.Write("src/App/App.cs", "class App {}").Commit("initial");
+        tiny.Write("src/App/App.cs", "class App { }").Commit("change");
+        string[] tinyArgs = ["select-tests", "--repo", tiny.Path, "--base", "HEAD~1"];
+        Measure.Run(r2r, tinyArgs); // first run pays for the page cache, not for us
+        var startR2r = Measure.Median(11, () => Measure.Run(r2r, tinyArgs));
+        var startJit = Measure.Median(11, () => Measure.Run("dotnet", [jitDll, .. tinyArgs]));
+        results.Add(BenchRow.Time("start-up: select-tests on a 1-file change, ReadyToRun", startR2r, TimeSpan.FromMilliseconds(150), $"JIT build {Millis(startJit)}, R2R/JIT {Ratio(startR2r, startJit)}"));
+
+        var processLarge = Measure.Median(3, () => Measure.Run(r2r, selectArgs));
+        results.Add(BenchRow.Time($"select-tests process, {projects} projects, {files} files, after start-up", processLarge - startR2r, TimeSpan.FromSeconds(1), $"wall {Seconds(processLarge)}"));
+        return results;
+    }
+
+    private static string RunInProcess(string[] arguments)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var context = new CliContext(new Dictionary<string, string?>(), Environment.CurrentDirectory, stdout, stderr);
+        var exit = PipelinesCli.Run(arguments, context);
+        if (exit is not (0 or 1))
+        {
+            throw new InvalidOperationException($"select-tests exited {exit}: {stderr}");
+        }
+
+        return stdout.ToString();
+    }
+
+    private static int Argument(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+
+    private static string Millis(TimeSpan time) => time.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Ratio(TimeSpan a, TimeSpan b) => (a / b).ToString("0.00", CultureInfo.InvariantCulture);
+}
