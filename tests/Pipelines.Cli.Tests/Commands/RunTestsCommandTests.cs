@@ -75,6 +75,19 @@ public sealed class RunTestsCommandTests
     }
 
     [TestMethod]
+    public void A_second_run_in_the_same_results_folder_reads_only_its_own_results()
+    {
+        using var dir = Planned();
+
+        var red = RunShard(dir, new Dictionary<string, string?> { ["SAMPLES_RED"] = "1" }, "--retries", "0");
+        var green = RunShard(dir, [], "--json");
+
+        Assert.AreEqual(1, red.ExitCode, red.StandardError);
+        Assert.AreEqual(0, green.ExitCode, green.StandardOutput + green.StandardError);
+        Assert.AreEqual("passed", JsonDocument.Parse(green.StandardOutput).RootElement.GetProperty("verdict").GetString());
+    }
+
+    [TestMethod]
     public void Without_retries_a_failure_is_red_at_once()
     {
         using var dir = Planned();

@@ -68,7 +68,8 @@ public static class PlanTestsHandler
         var timingsPath = inputs.Timings is null ? null : context.ResolvePath(inputs.Timings);
         var history = timingsPath is null ? new TimingHistory() : TimingFile.Read(timingsPath);
         var runs = new List<Core.TestResults.TestRunResults>();
-        foreach (var pattern in inputs.History)
+        // An action input holds one pattern per line.
+        foreach (var pattern in inputs.History.SelectMany(h => h.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             var files = FileGlob.Expand(context.WorkingDirectory, pattern, ResultExtensions);
             if (files.Count == 0)

@@ -12,15 +12,17 @@ namespace Pipelines.Cli.Tests.Packaging;
 /// of the same meaning, every option must have an input, and every output the command writes must be declared.
 /// </summary>
 [TestClass]
-public sealed class SelectTestsPackagingTests
+public sealed class ActionPackagingTests
 {
     private static readonly string[] CliOnlyOptions = ["--json", "--help", "-h", "-?", "/?"];
 
-    private static IReadOnlyList<string> CliOptions()
+    private static readonly string[] Commands = ["select-tests", "plan-tests", "run-tests"];
+
+    private static IReadOnlyList<string> CliOptions(params string[] commands)
     {
         var root = PipelinesCli.BuildRoot(new CliContext(new Dictionary<string, string?>(), ".", TextWriter.Null, TextWriter.Null));
-        var command = root.Subcommands.Single(c => c.Name == "select-tests");
-        return [.. command.Options.Where(o => !CliOnlyOptions.Contains(o.Name)).Select(o => o.Name.TrimStart('-')).Order(StringComparer.Ordinal)];
+        return [.. root.Subcommands.Where(c => commands.Contains(c.Name)).SelectMany(c => c.Options)
+            .Where(o => !CliOnlyOptions.Contains(o.Name)).Select(o => o.Name.TrimStart('-')).Distinct().Order(StringComparer.Ordinal)];
     }
 
     private static YamlMappingNode LoadYaml(string relative)
@@ -37,17 +39,32 @@ public sealed class SelectTestsPackagingTests
         [.. node.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal)];
 
     [TestMethod]
-    [DataRow("actions/select-tests/action.yml")]
-    [DataRow("action.yml")]
-    public void Every_action_input_is_a_cli_option_and_every_option_an_input(string actionFile)
+    [DataRow("select-tests")]
+    [DataRow("plan-tests")]
+    [DataRow("run-tests")]
+    public void Every_action_input_is_a_cli_option_and_every_option_an_input(string command)
     {
-        var inputs = Keys(Section(LoadYaml(actionFile), "inputs")).Where(i => i != "command").ToList();
+        var inputs = Keys(Section(LoadYaml($"actions/{command}/action.yml"), "inputs"));
 
-        CollectionAssert.AreEqual(CliOptions().ToList(), inputs, $"{actionFile} inputs vs select-tests options");
+        CollectionAssert.AreEqual(CliOptions(command).ToList(), inputs, $"actions/{command}/action.yml inputs vs {command} options");
+    }
+
+    [TestMethod]
+    public void The_root_action_takes_every_commands_inputs_and_declares_every_commands_outputs()
+    {
+        var root = LoadYaml("action.yml");
+        var outputs = Commands.SelectMany(c => Keys(Section(LoadYaml($"actions/{c}/action.yml"), "outputs"))).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        CollectionAssert.AreEqual(CliOptions(Commands).ToList(), Keys(Section(root, "inputs")).Where(i => i != "command").ToList());
+        CollectionAssert.AreEqual(outputs, Keys(Section(root, "outputs")));
+        var run = ((YamlScalarNode)((YamlMappingNode)((YamlSequenceNode)Section(root, "runs").Children[new YamlScalarNode("steps")]).Children.Single()).Children[new YamlScalarNode("run")]).Value!;
+        StringAssert.Contains(run, string.Join('|', Commands) + ")", "the command input is checked against every command");
     }
 
     [TestMethod]
     [DataRow("actions/select-tests/action.yml")]
+    [DataRow("actions/plan-tests/action.yml")]
+    [DataRow("actions/run-tests/action.yml")]
     [DataRow("action.yml")]
     public void Every_action_input_is_passed_as_the_environment_variable_the_cli_reads_and_never_expanded_in_run(string actionFile)
     {
@@ -72,39 +89,42 @@ public sealed class SelectTestsPackagingTests
         using var task = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/task.json")));
         var inputs = task.RootElement.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToList();
 
-        CollectionAssert.AreEquivalent(CliOptions().Select(NameMapping.ToAzure).ToList(), inputs);
+        CollectionAssert.AreEquivalent(CliOptions("select-tests").Select(NameMapping.ToAzure).ToList(), inputs);
         Assert.IsTrue(inputs.All(i => !i.Contains('-', StringComparison.Ordinal)), "Azure DevOps input names cannot contain '-'");
     }
 
     [TestMethod]
-    public void The_actions_and_the_task_declare_the_same_outputs()
+    public void The_action_and_the_task_declare_the_same_outputs()
     {
         var actionOutputs = Keys(Section(LoadYaml("actions/select-tests/action.yml"), "outputs"));
-        var rootOutputs = Keys(Section(LoadYaml("action.yml"), "outputs"));
         using var task = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/task.json")));
         var taskOutputs = task.RootElement.GetProperty("outputVariables").EnumerateArray().Select(o => o.GetProperty("name").GetString()!).ToList();
 
-        CollectionAssert.AreEqual(actionOutputs, rootOutputs);
         CollectionAssert.AreEquivalent(actionOutputs.Select(NameMapping.ToAzure).ToList(), taskOutputs);
     }
 
     [TestMethod]
-    public void Every_output_the_command_writes_is_declared_by_the_action()
+    public void Every_output_the_commands_write_is_declared_by_their_actions()
     {
         using var repo = new TemporaryRepository();
         repo.Write("src/App/App.cs", "class App {}").Commit("initial");
-        repo.Write("src/App/App.cs", "class App { }").Commit("change");
-        using var dir = new TempDirectory();
-        var outputFile = Path.Combine(dir.Path, "output");
-        var env = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_OUTPUT"] = outputFile };
+        repo.Write("src/App/App.cs", "class App { }").Write("tests.txt", "").Commit("change");
+        string[][] runs = [["select-tests"], ["plan-tests", "--tests", "tests.txt", "--shards", "1"], ["run-tests"]];
 
-        var run = CliRunner.Run(repo.Path, env, "select-tests");
+        foreach (var args in runs)
+        {
+            using var dir = new TempDirectory();
+            var outputFile = Path.Combine(dir.Path, "output");
+            var env = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_OUTPUT"] = outputFile };
 
-        Assert.AreEqual(0, run.ExitCode, run.StandardError);
-        var written = GitHubOutputFile.Parse(File.ReadAllText(outputFile)).Keys.ToList();
-        var declared = Keys(Section(LoadYaml("actions/select-tests/action.yml"), "outputs"));
-        Assert.IsNotEmpty(written);
-        CollectionAssert.IsSubsetOf(written, declared);
+            var run = CliRunner.Run(repo.Path, env, args);
+
+            Assert.AreEqual(0, run.ExitCode, run.StandardError);
+            var written = GitHubOutputFile.Parse(File.ReadAllText(outputFile)).Keys.ToList();
+            var declared = Keys(Section(LoadYaml($"actions/{args[0]}/action.yml"), "outputs"));
+            Assert.IsNotEmpty(written);
+            CollectionAssert.IsSubsetOf(written, declared, args[0]);
+        }
     }
 
     [TestMethod]
