@@ -141,6 +141,22 @@ public sealed class PlanTestsCommandTests
     }
 
     [TestMethod]
+    public void Tests_in_built_assemblies_but_not_yet_in_history_are_planned_too()
+    {
+        using var dir = new TempDirectory();
+        ResultFileWriter.Trx(Path.Combine(dir.Path, "h.trx"), [("Samples.MsTest.MixedTests.Tagged", 20, "Passed")], assembly: "/b/MsTestSample.dll");
+
+        var run = CliRunner.Run(dir.Path, "plan-tests", "--history", "h.trx", "--assemblies", SampleProjects.Build("MsTestSample"), "--shards", "2");
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        var units = PlanFile(dir).GetProperty("shards").EnumerateArray().SelectMany(s => s.GetProperty("units").EnumerateArray()).ToList();
+        CollectionAssert.AreEquivalent(
+            new[] { "Samples.MsTest.TaggedClassTests", "Samples.MsTest.MixedTests", "Samples.MsTest.DerivedTests", "Samples.MsTest.TaggedDerivedTests", "Samples.MsTest.OuterTests+InnerTests", "Samples.MsTest.FlakyTests" },
+            units.Select(u => u.GetProperty("id").GetString()).ToList());
+        Assert.AreEqual(5, units.Count(u => u.GetProperty("estimated").GetBoolean()));
+    }
+
+    [TestMethod]
     public void A_selection_plans_its_projects_whole_and_other_tests_only_under_its_categories()
     {
         using var dir = new TempDirectory();

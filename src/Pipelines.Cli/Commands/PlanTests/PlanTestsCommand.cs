@@ -22,7 +22,12 @@ public static class PlanTestsCommand
         };
         var tests = new Option<string?>("--tests")
         {
-            Description = "A file with the ids of the tests to plan, one per line (default: every test in the history).",
+            Description = "A file with the ids of the tests to plan, one per line (default: every test in the history and in the built assemblies).",
+        };
+        var assemblies = new Option<string[]>("--assemblies")
+        {
+            Description = "Built test assemblies whose tests to plan too, so new tests are never left out (paths or globs; default: the newest build of each test project, if any).",
+            AllowMultipleArgumentsPerToken = true,
         };
         var filter = new Option<string?>("--filter") { Description = "select-tests' filter output: plan only the tests it selects." };
         var projects = new Option<string?>("--projects") { Description = "select-tests' projects output: plan these test projects whole." };
@@ -55,13 +60,14 @@ public static class PlanTestsCommand
 
         var command = new Command(Name, "Plan the test run: timing history → balanced shards, ordered slowest-first or shuffled by a seed → a CI matrix.")
         {
-            history, timings, tests, filter, projects, shards, targetMinutes, maxShards, by, order, seed, output, repo, config, json,
+            history, timings, tests, assemblies, filter, projects, shards, targetMinutes, maxShards, by, order, seed, output, repo, config, json,
         };
         command.SetAction(parse => PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
             PlanTestsHandler.Run(session, new PlanTestsInputs(
                 History: parse.GetValue(history) ?? [],
                 Timings: parse.GetValue(timings),
                 Tests: parse.GetValue(tests),
+                Assemblies: parse.GetValue(assemblies) ?? [],
                 Filter: parse.GetValue(filter) ?? string.Empty,
                 Projects: parse.GetValue(projects) ?? string.Empty,
                 Shards: parse.GetValue(shards),
@@ -82,6 +88,7 @@ public sealed record PlanTestsInputs(
     IReadOnlyList<string> History,
     string? Timings,
     string? Tests,
+    IReadOnlyList<string> Assemblies,
     string Filter,
     string Projects,
     int? Shards,

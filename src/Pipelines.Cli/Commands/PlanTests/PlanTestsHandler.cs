@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipelines.Adapters.DotNet;
 using Pipelines.Adapters.Files;
 using Pipelines.Adapters.Git;
 using Pipelines.Adapters.ResultFiles;
@@ -6,6 +7,7 @@ using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Planning;
+using Pipelines.Core.Selection;
 
 namespace Pipelines.Cli.Commands.PlanTests;
 
@@ -37,7 +39,7 @@ public static class PlanTestsHandler
         var warnings = new List<string>();
         var history = ReadHistory(context, inputs, warnings);
         var scope = new PlanScope(Split(inputs.Projects), inputs.Filter);
-        var candidates = Candidates(context, inputs, history, scope);
+        var candidates = Candidates(context, inputs, history, Discover(inputs, repoPath), scope);
         var by = inputs.By is { } byText ? PlanSection.ByValues[byText] : policy.By ?? DefaultBy(history, candidates);
         var (seed, seedSource) = Seed(session, inputs, repoPath);
         var options = new PlanOptions(
@@ -94,8 +96,31 @@ public static class PlanTestsHandler
         return history;
     }
 
+    /// <summary>Tests in built assemblies: new tests have no history yet and must still be planned.</summary>
+    private static List<DiscoveredTest> Discover(PlanTestsInputs inputs, string repoPath)
+    {
+        List<string> assemblies;
+        if (inputs.Assemblies.Count > 0)
+        {
+            assemblies = TestAssemblies.Given(repoPath, inputs.Assemblies);
+        }
+        else
+        {
+            try
+            {
+                assemblies = TestAssemblies.Built(GitRepository.Open(repoPath));
+            }
+            catch (InputException)
+            {
+                return []; // not a repository: history alone
+            }
+        }
+
+        return [.. assemblies.SelectMany(a => TestAssemblyReader.Read(a, Path.GetFileName(a)))];
+    }
+
     private static List<(TestToPlan Test, UnitReach Reach)> Candidates(
-        Hosting.CliContext context, PlanTestsInputs inputs, TimingHistory history, PlanScope scope)
+        Hosting.CliContext context, PlanTestsInputs inputs, TimingHistory history, List<DiscoveredTest> discovered, PlanScope scope)
     {
         if (inputs.Tests is { } testsFile)
         {
@@ -115,9 +140,19 @@ public static class PlanTestsHandler
                 .Select(t => (t, UnitReach.Whole))];
         }
 
-        return [.. history.Tests
-            .Select(t => (Test: new TestToPlan(t.Id, t.ClassName, t.File), Reach: scope.Of(t.Source, t.Categories)))
-            .Where(c => c.Reach != UnitReach.Out)];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var candidates = new List<(TestToPlan Test, UnitReach Reach)>();
+        foreach (var test in discovered.Where(t => seen.Add(t.Id)))
+        {
+            candidates.Add((new TestToPlan(test.Id, test.ClassName), scope.Of(test.Assembly, test.Categories)));
+        }
+
+        foreach (var test in history.Tests.Where(t => seen.Add(t.Id)))
+        {
+            candidates.Add((new TestToPlan(test.Id, test.ClassName, test.File), scope.Of(test.Source, test.Categories)));
+        }
+
+        return [.. candidates.Where(c => c.Reach != UnitReach.Out)];
     }
 
     // JUnit suites from other ecosystems carry files and no .NET assembly: plan them by file.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Pipelines.Adapters.DotNet;
-using Pipelines.Adapters.Files;
 using Pipelines.Adapters.Git;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Outputs;
@@ -31,14 +30,17 @@ public static class SelectTestsAudit
     /// </summary>
     public const int MaxListedInOutput = 1000;
 
-    private static readonly string[] AssemblyExtensions = [".dll"];
-
     public static CommandResult Run(CommandSession session, GitRepository repository, SelectionPolicy policy, SelectTestsInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(inputs);
-        var assemblies = inputs.Assemblies.Count > 0 ? Given(repository.Root, inputs.Assemblies) : Built(repository);
+        var assemblies = inputs.Assemblies.Count > 0 ? TestAssemblies.Given(repository.Root, inputs.Assemblies) : TestAssemblies.Built(repository);
+        if (assemblies.Count == 0)
+        {
+            throw new InputException("--assemblies: no built test assemblies found below the test projects' bin/ folders; build first (dotnet build) or pass --assemblies");
+        }
+
         var tests = assemblies.SelectMany(a => TestAssemblyReader.Read(a, Display(repository.Root, a))).ToList();
         var audit = TestAudit.Audit(tests, policy);
         var failed = policy.Untagged == UntaggedPolicy.Fail && audit.Untagged.Count > 0;
@@ -63,53 +65,6 @@ public static class SelectTestsAudit
         result.Report = Readable(audit, assemblies.Count);
         result.Summary = Summary(audit);
         return result;
-    }
-
-    private static List<string> Given(string root, IReadOnlyList<string> patterns)
-    {
-        var files = new List<string>();
-        foreach (var pattern in patterns.SelectMany(p => p.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            var matches = FileGlob.Expand(root, pattern, AssemblyExtensions);
-            if (matches.Count == 0)
-            {
-                throw new InputException($"--assemblies: '{pattern}' matches no file (relative to {root}); build the test projects first");
-            }
-
-            files.AddRange(matches);
-        }
-
-        return [.. files.Distinct(StringComparer.Ordinal)];
-    }
-
-    /// <summary>The newest build of each test project at HEAD: bin/ below the project, or the artifacts/ layout.</summary>
-    private static List<string> Built(GitRepository repository)
-    {
-        var head = repository.ResolveCommit("HEAD", "--repo");
-        ProjectGraph graph;
-        using (var tree = repository.ReadTree(head))
-        {
-            graph = ProjectGraphReader.Read(tree);
-        }
-
-        var found = new List<string>();
-        foreach (var project in graph.Projects.Where(p => p.IsTestProject))
-        {
-            var name = Path.GetFileNameWithoutExtension(project.Path);
-            var candidates = new[] { Path.Combine(repository.Root, project.Directory, "bin"), Path.Combine(repository.Root, "artifacts", "bin", name) }
-                .Where(Directory.Exists)
-                .SelectMany(d => Directory.EnumerateFiles(d, name + ".dll", SearchOption.AllDirectories))
-                .OrderByDescending(File.GetLastWriteTimeUtc)
-                .ToList();
-            if (candidates.Count > 0)
-            {
-                found.Add(candidates[0]);
-            }
-        }
-
-        return found.Count > 0
-            ? found
-            : throw new InputException("--assemblies: no built test assemblies found below the test projects' bin/ folders; build first (dotnet build) or pass --assemblies");
     }
 
     private static string Display(string root, string path)
