@@ -32,6 +32,7 @@ public sealed class TestAssemblyReaderTests
             ["Samples.MsTest.OuterTests+InnerTests.Nested"] = "",
             ["Samples.MsTest.FlakyTests.FailsOnce"] = "flaky",
             ["Samples.MsTest.FlakyTests.AlwaysFailsWhenAsked"] = "flaky",
+            ["Samples.MsTest.TimedTests.TakesConfiguredTime"] = "timed",
         };
         CollectionAssert.AreEquivalent(expected.ToList(), tests.ToList(), string.Join("\n", tests));
     }

@@ -151,9 +151,9 @@ public sealed class PlanTestsCommandTests
         Assert.AreEqual(0, run.ExitCode, run.StandardError);
         var units = PlanFile(dir).GetProperty("shards").EnumerateArray().SelectMany(s => s.GetProperty("units").EnumerateArray()).ToList();
         CollectionAssert.AreEquivalent(
-            new[] { "Samples.MsTest.TaggedClassTests", "Samples.MsTest.MixedTests", "Samples.MsTest.DerivedTests", "Samples.MsTest.TaggedDerivedTests", "Samples.MsTest.OuterTests+InnerTests", "Samples.MsTest.FlakyTests" },
+            new[] { "Samples.MsTest.TaggedClassTests", "Samples.MsTest.MixedTests", "Samples.MsTest.DerivedTests", "Samples.MsTest.TaggedDerivedTests", "Samples.MsTest.OuterTests+InnerTests", "Samples.MsTest.FlakyTests", "Samples.MsTest.TimedTests" },
             units.Select(u => u.GetProperty("id").GetString()).ToList());
-        Assert.AreEqual(5, units.Count(u => u.GetProperty("estimated").GetBoolean()));
+        Assert.AreEqual(6, units.Count(u => u.GetProperty("estimated").GetBoolean()));
     }
 
     [TestMethod]

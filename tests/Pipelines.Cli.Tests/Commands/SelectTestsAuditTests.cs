@@ -28,7 +28,7 @@ public sealed class SelectTestsAuditTests
 
         Assert.AreEqual(0, run.ExitCode, run.StandardError);
         var outputs = GitHubOutputFile.Parse(File.ReadAllText(output));
-        Assert.AreEqual("12", outputs["test-count"]);
+        Assert.AreEqual("13", outputs["test-count"]);
         Assert.AreEqual("5", outputs["untagged-test-count"]);
         CollectionAssert.AreEquivalent(
             new[] { "Samples.MsTest.DerivedTests.FromBase", "Samples.MsTest.MixedTests.CustomTestMethod", "Samples.MsTest.MixedTests.Untagged", "Samples.MsTest.MixedTests.UntaggedRows", "Samples.MsTest.OuterTests+InnerTests.Nested" },

@@ -100,3 +100,18 @@ public class FlakyTests
         Assert.IsNull(Environment.GetEnvironmentVariable("SAMPLES_RED"), "red on request");
     }
 }
+
+/// <summary>Takes as long as SAMPLES_TEST_SECONDS says: a stand-in for real test work in benchmarks.</summary>
+[TestClass]
+public class TimedTests
+{
+    [TestMethod]
+    [TestCategory("timed")]
+    public void TakesConfiguredTime()
+    {
+        if (double.TryParse(Environment.GetEnvironmentVariable("SAMPLES_TEST_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        }
+    }
+}
