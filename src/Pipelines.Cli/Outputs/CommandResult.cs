@@ -25,8 +25,19 @@ public sealed class CommandResult
 
     public List<Annotation> Annotations { get; } = [];
 
-    /// <summary>The <c>--json</c> document and how to serialize it (source-generated metadata).</summary>
-    public (object Value, JsonTypeInfo TypeInfo)? Json { get; set; }
+    /// <summary>
+    /// Writes the <c>--json</c> document; run only under <c>--json</c>, because creating serializer metadata costs
+    /// start-up time that every matrix job would pay.
+    /// </summary>
+    public Func<string>? Json { get; private set; }
+
+    /// <summary>Sets the <c>--json</c> document and its source-generated metadata.</summary>
+    public CommandResult WithJson<T>(T value, Func<PipelinesJsonContext, JsonTypeInfo<T>> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Json = () => System.Text.Json.JsonSerializer.Serialize(value, typeInfo(PipelinesJsonContext.Relaxed));
+        return this;
+    }
 
     public CommandResult Output(string name, string value)
     {

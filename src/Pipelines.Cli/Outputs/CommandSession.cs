@@ -74,7 +74,7 @@ public sealed class CommandSession
         Host.SetOutputs([.. result.Outputs.Select(o => KeyValuePair.Create(o.Key, Redactor.Redact(o.Value)))]);
         if (Json && result.Json is { } json)
         {
-            Data.WriteLine(JsonSerializer.Serialize(json.Value, json.TypeInfo));
+            Data.WriteLine(json());
         }
 
         Log.Flush();

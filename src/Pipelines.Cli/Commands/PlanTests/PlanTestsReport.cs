@@ -50,7 +50,7 @@ public static class PlanTestsReport
             result.Annotations.Add(new Hosting.Annotation(Hosting.AnnotationLevel.Warning, warning, Title: "plan-tests"));
         }
 
-        result.Json = (plan, PipelinesJsonContext.Relaxed.PlanJson);
+        result.WithJson(plan, c => c.PlanJson);
         result.Report = Readable(plan, planPath);
         result.Summary = Summary(plan);
         return result;

@@ -62,9 +62,9 @@ public static class RunTestsReport
                 $"dotnet test exited with {failure.ExitCode} without a failed test to show for it (build error or crashed test host); see the log", Title: "Test run broke"));
         }
 
-        result.Json = (new RunTestsJson(
+        result.WithJson(new RunTestsJson(
             verdict, [.. red.Select(f => f.Id)], [.. flaky.Select(f => f.Id)], passed, red.Count, skipped, results,
-            [.. red.Select(Detail)], [.. flaky.Select(Detail)], infrastructure, invocations), PipelinesJsonContext.Relaxed.RunTestsJson);
+            [.. red.Select(Detail)], [.. flaky.Select(Detail)], infrastructure, invocations), c => c.RunTestsJson);
         result.Report = Readable(shard, of, verdict, red, flaky, passed, skipped, infrastructure, results, invocations);
         result.Summary = Summary(shard, of, verdict, finals, red, flaky, passed, skipped, infrastructure, invocations, order, seed);
         return result;

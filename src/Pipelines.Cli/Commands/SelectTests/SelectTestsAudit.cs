@@ -60,8 +60,7 @@ public static class SelectTestsAudit
                 "Untagged test"));
         }
 
-        result.Json = (new SelectTestsAuditJson(audit.TestCount, ids.Count, ids, audit.Untagged, audit.UnknownCategories, audit.Assemblies),
-            PipelinesJsonContext.Relaxed.SelectTestsAuditJson);
+        result.WithJson(new SelectTestsAuditJson(audit.TestCount, ids.Count, ids, audit.Untagged, audit.UnknownCategories, audit.Assemblies), c => c.SelectTestsAuditJson);
         result.Report = Readable(audit, assemblies.Count);
         result.Summary = Summary(audit);
         return result;

@@ -46,7 +46,7 @@ public static class SelectTestsReport
         }
 
         var allReasons = selection.TagReasons.Concat(selection.ProjectReasons).ToList();
-        result.Json = (new SelectTestsJson(
+        result.WithJson(new SelectTestsJson(
             Base: baseCommit.Sha,
             BaseReason: baseCommit.Reason,
             Head: head,
@@ -60,7 +60,7 @@ public static class SelectTestsReport
             UntaggedDetails: selection.Untagged,
             Ignored: selection.Ignored,
             Reasons: allReasons.ToDictionary(r => r.Key, r => r.Value.Files),
-            ReasonDetails: allReasons.ToDictionary(r => r.Key, r => r.Value)), PipelinesJsonContext.Relaxed.SelectTestsJson);
+            ReasonDetails: allReasons.ToDictionary(r => r.Key, r => r.Value)), c => c.SelectTestsJson);
         result.Report = Readable(selection, baseCommit, head);
         result.Summary = Summary(selection, baseCommit, head);
         return result;
