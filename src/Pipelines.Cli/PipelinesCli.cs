@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipelines.Cli.Commands.PlanTests;
+using Pipelines.Cli.Commands.RevertOnRed;
 using Pipelines.Cli.Commands.RunTests;
 using Pipelines.Cli.Commands.SelectTests;
 using Pipelines.Cli.Hosting;
@@ -18,6 +19,7 @@ public static class PipelinesCli
         root.Subcommands.Add(SelectTestsCommand.Create(context));
         root.Subcommands.Add(PlanTestsCommand.Create(context));
         root.Subcommands.Add(RunTestsCommand.Create(context));
+        root.Subcommands.Add(RevertOnRedCommand.Create(context));
         return root;
     }
 

@@ -71,6 +71,13 @@ public sealed class GitRepository : IChangeSource
         return result.Succeeded ? result.StandardOutput.Trim() : null;
     }
 
+    /// <summary>The checked-out branch's short name, or null when HEAD is detached.</summary>
+    public string? CurrentBranch()
+    {
+        var result = Run("symbolic-ref", "--quiet", "--short", "HEAD");
+        return result.Succeeded ? result.StandardOutput.Trim() : null;
+    }
+
     /// <summary>The commit's first parent, or null for a root commit.</summary>
     public string? FirstParent(string commit)
     {
@@ -158,6 +165,9 @@ public sealed class GitRepository : IChangeSource
     }
 
     internal ProcessResult Run(params string[] args) => RunGit(Root, args);
+
+    /// <summary>Runs git in another folder of this repository, such as a linked worktree.</summary>
+    internal static ProcessResult RunIn(string directory, params string[] args) => RunGit(directory, args);
 
     internal ProcessStartInfo StartInfo(params string[] args) => CreateStartInfo(Root, args);
 

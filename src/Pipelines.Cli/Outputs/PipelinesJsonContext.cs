@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pipelines.Cli.Commands.PlanTests;
+using Pipelines.Cli.Commands.RevertOnRed;
 using Pipelines.Cli.Commands.RunTests;
 using Pipelines.Cli.Commands.SelectTests;
 
@@ -17,6 +18,7 @@ namespace Pipelines.Cli.Outputs;
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(SelectTestsAuditJson))]
 [JsonSerializable(typeof(RunTestsJson))]
+[JsonSerializable(typeof(RevertOnRedJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Pipelines.Cli.Hosting;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Revert;
+
+namespace Pipelines.Cli.Commands.RevertOnRed;
+
+/// <summary>One probe in outputs and logs.</summary>
+public sealed record ProbeJson(string Sha, string Purpose, IReadOnlyList<string> Attempts);
+
+/// <summary>The <c>--json</c> document of <c>revert-on-red</c>.</summary>
+public sealed record RevertOnRedJson(
+    string Verdict,
+    string Reason,
+    string? Culprit,
+    string? CulpritSubject,
+    string? CulpritAuthor,
+    string? RevertSha,
+    string? PullRequest,
+    string? ManualRevert,
+    IReadOnlyList<ProbeJson> Probes,
+    IReadOnlyList<string> FailingTests,
+    bool DryRun);
+
+/// <summary>Turns a decision into outputs, the author's note, a readable report and a step summary.</summary>
+public static class RevertOnRedReport
+{
+    public static string VerdictName(RevertVerdict verdict) => verdict switch
+    {
+        RevertVerdict.Reverted => "reverted",
+        RevertVerdict.Flaky => "flaky",
+        RevertVerdict.NoCulprit => "no-culprit",
+        RevertVerdict.AlreadyReverted => "already-reverted",
+        RevertVerdict.Declined => "declined",
+        _ => "conflict",
+    };
+
+    public static IReadOnlyList<ProbeJson> Probes(RevertDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return [.. decision.Probes.Select(p => new ProbeJson(p.Sha, p.Purpose, [.. p.Attempts.Select(a => a ? "pass" : "fail")]))];
+    }
+
+    public static CommandResult Build(RevertDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var handled = decision.Verdict is RevertVerdict.Reverted or RevertVerdict.Flaky or RevertVerdict.AlreadyReverted;
+        var result = new CommandResult(handled ? ExitCodes.Success : ExitCodes.NegativeVerdict)
+            .Output("verdict", VerdictName(decision.Verdict))
+            .Output("culprit", decision.Culprit?.Sha ?? string.Empty)
+            .Output("revert-sha", decision.Attempt?.RevertSha ?? string.Empty)
+            .Output("pull-request", decision.Attempt?.PullRequest ?? string.Empty)
+            .Output("probes", ProbesLine(decision));
+        if (!handled)
+        {
+            result.Annotations.Add(new Annotation(AnnotationLevel.Error,
+                $"The branch stays red: {VerdictName(decision.Verdict)} — {decision.Reason}", Title: "revert-on-red"));
+        }
+
+        result.WithJson(new RevertOnRedJson(
+            VerdictName(decision.Verdict), decision.Reason, decision.Culprit?.Sha, decision.Culprit?.Subject,
+            decision.Culprit is { } c ? $"{c.Author} <{c.AuthorEmail}>" : null,
+            decision.Attempt?.RevertSha, decision.Attempt?.PullRequest, decision.Attempt?.Conflict,
+            Probes(decision), decision.FailingTests, decision.DryRun), c => c.RevertOnRedJson);
+        result.Report = Readable(decision);
+        result.Summary = Summary(decision);
+        return result;
+    }
+
+    /// <summary>What the author is told, on the culprit itself.</summary>
+    public static string Note(RevertDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"pipelines revert-on-red: {VerdictName(decision.Verdict)} — {decision.Reason}.").AppendLine();
+        if (decision.Attempt?.RevertSha is { } revert)
+        {
+            text.Append("Revert: ").Append(revert).Append(decision.Attempt.PullRequest is { } pr ? $" (waiting on {pr})" : string.Empty).AppendLine();
+        }
+
+        if (decision.Attempt?.Conflict is { } manual)
+        {
+            text.Append("Revert it by hand: ").AppendLine(manual);
+        }
+
+        if (decision.FailingTests.Count > 0)
+        {
+            text.Append("Failing tests: ").AppendLine(string.Join(", ", decision.FailingTests.Take(RevertMessage.MaxTestsListed)));
+        }
+
+        text.AppendLine("Evidence:");
+        foreach (var probe in decision.Probes)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {probe.Sha[..10]} {string.Join(' ', probe.Attempts.Select(a => a ? "pass" : "fail"))} — {probe.Purpose}").AppendLine();
+        }
+
+        text.AppendLine("To re-land: revert the revert, fix the failing tests, add the test that would have caught this, push again.");
+        return text.ToString();
+    }
+
+    private static string ProbesLine(RevertDecision decision)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var probe in decision.Probes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("sha", probe.Sha);
+                writer.WriteString("purpose", probe.Purpose);
+                writer.WriteStartArray("attempts");
+                foreach (var attempt in probe.Attempts)
+                {
+                    writer.WriteStringValue(attempt ? "pass" : "fail");
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Readable(RevertDecision decision)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"revert-on-red: {VerdictName(decision.Verdict)}{(decision.DryRun ? " (dry run)" : string.Empty)} — {UntrustedText.ForLine(decision.Reason)}").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"  branch {UntrustedText.ForLine(decision.Branch)}, green {decision.Green[..10]}, red {decision.Red[..10]}").AppendLine();
+        if (decision.Culprit is { } culprit)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"  culprit {culprit.Sha[..10]} \"{UntrustedText.ForLine(culprit.Subject)}\" by {UntrustedText.ForLine(culprit.Author)}").AppendLine();
+        }
+
+        if (decision.Attempt?.RevertSha is { } revert)
+        {
+            text.Append("  revert ").Append(revert[..10]).AppendLine(decision.Attempt.PullRequest is { } pr ? " on " + UntrustedText.ForLine(pr) : string.Empty);
+        }
+
+        if (decision.Attempt?.Conflict is { } manual)
+        {
+            text.Append("  by hand: ").AppendLine(UntrustedText.ForLine(manual));
+        }
+
+        foreach (var probe in decision.Probes)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  probe {probe.Sha[..10]} {string.Join(' ', probe.Attempts.Select(a => a ? "pass" : "fail")),-16} {probe.Purpose}").AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    private static string Summary(RevertDecision decision)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"## revert-on-red: {VerdictName(decision.Verdict)}{(decision.DryRun ? " (dry run)" : string.Empty)}").AppendLine().AppendLine();
+        md.AppendLine(Markdown.Cell(decision.Reason)).AppendLine();
+        if (decision.Culprit is { } culprit)
+        {
+            md.Append("Culprit: ").Append(Markdown.Code(culprit.Sha[..10])).Append(' ').Append(Markdown.Cell(culprit.Subject)).Append(" by ").AppendLine(Markdown.Cell(culprit.Author)).AppendLine();
+        }
+
+        if (decision.Attempt?.Conflict is { } manual)
+        {
+            md.AppendLine("Revert it by hand:").AppendLine().AppendLine("```").AppendLine(UntrustedText.BreakCommands(manual)).AppendLine("```").AppendLine();
+        }
+
+        Markdown.Table(md, ["commit", "attempts", "why"], decision.Probes.Select(p => (IReadOnlyList<string>)
+        [
+            Markdown.Code(p.Sha[..10]), string.Join(" ", p.Attempts.Select(a => a ? "✅" : "❌")), Markdown.Cell(p.Purpose),
+        ]));
+        return md.ToString();
+    }
+}
