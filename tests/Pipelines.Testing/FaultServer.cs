@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pipelines.Testing;
+
+/// <summary>One scripted answer: a status, headers, a body, and how long to wait before answering.</summary>
+public sealed record FaultResponse(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
+
+/// <summary>A request the server received.</summary>
+public sealed record ReceivedRequest(string Method, string Path, string Body);
+
+/// <summary>
+/// An HTTP server on 127.0.0.1 for tests of outside calls: it answers from a script (429s, 5xx, slow answers) and
+/// falls back to a handler, recording every request, so retries, waits and duplicate writes can be counted.
+/// </summary>
+public sealed class FaultServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<FaultResponse> _script = new();
+    private readonly Func<ReceivedRequest, FaultResponse> _fallback;
+    private readonly CancellationTokenSource _stop = new();
+
+    public FaultServer(Func<ReceivedRequest, FaultResponse>? fallback = null)
+    {
+        _fallback = fallback ?? (_ => new FaultResponse(200, "{}"));
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        _listener.Prefixes.Add(BaseAddress.ToString());
+        _listener.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+
+    /// <summary>Answers the next requests with these, in order, before the fallback takes over.</summary>
+    public FaultServer Then(params FaultResponse[] responses)
+    {
+        foreach (var response in responses)
+        {
+            _script.Enqueue(response);
+        }
+
+        return this;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Close();
+        _stop.Dispose();
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, await reader.ReadToEndAsync().ConfigureAwait(false));
+            Requests.Enqueue(request);
+            var response = _script.TryDequeue(out var scripted) ? scripted : _fallback(request);
+            if (response.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(response.Delay, _stop.Token).ConfigureAwait(false);
+            }
+
+            context.Response.StatusCode = response.Status;
+            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            var body = Encoding.UTF8.GetBytes(response.Body);
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
+            context.Response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            // The client gave up on this answer (a timeout test) or the server is stopping.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
