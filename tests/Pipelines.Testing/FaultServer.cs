@@ -6,7 +6,16 @@ using System.Text;
 namespace Pipelines.Testing;
 
 /// <summary>One scripted answer: a status, headers, a body, and how long to wait before answering.</summary>
-public sealed record FaultResponse(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
+public sealed record FaultResponse(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default)
+{
+    /// <summary>Runs <paramref name="effect"/> when the server picks this answer (the server-side effect of a write).</summary>
+    public FaultResponse With(Action effect)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        effect();
+        return this;
+    }
+}
 
 /// <summary>A request the server received.</summary>
 public sealed record ReceivedRequest(string Method, string Path, string Body);

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Pipelines.Adapters.Http;
+using Pipelines.Core.Errors;
+
+namespace Pipelines.Adapters.GitHub;
+
+/// <summary>
+/// The GitHub REST calls Pipelines makes, and no more, on <see cref="RetryingHttpClient"/>: swapping in Octokit later
+/// is a change to this folder. Writes look for their own effect before being repeated.
+/// </summary>
+public sealed class GitHubClient
+{
+    public const string SystemName = "GitHub API";
+
+    private readonly HttpClient _http;
+    private readonly RetryingHttpClient _retrying;
+    private readonly string _token;
+
+    /// <param name="apiRoot">https://api.github.com/, or a GitHub Enterprise Server's /api/v3/.</param>
+    public GitHubClient(HttpClient http, Uri apiRoot, string token, HttpRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+        _token = token;
+        ApiRoot = apiRoot;
+        _retrying = new RetryingHttpClient(http, SystemName, retry);
+    }
+
+    public Uri ApiRoot { get; }
+
+    /// <summary>Sets a commit status, unless the same state and description are already there for this context.</summary>
+    public async Task CreateStatusAsync(string owner, string repo, string sha, NewStatus status, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var path = $"repos/{owner}/{repo}/statuses/{sha}";
+        using var response = await _retrying.SendOnceAsync(
+            () => Request(HttpMethod.Post, path, status, GitHubJsonContext.Default.NewStatus),
+            async token => (await ListStatusesAsync(owner, repo, sha, token).ConfigureAwait(false))
+                .Any(s => s.Context == status.Context && s.State == status.State && s.Description == status.Description),
+            cancellation).ConfigureAwait(false);
+        if (response is not null)
+        {
+            await EnsureAsync(response, $"set the status of {sha}", cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The statuses of a commit, newest first.</summary>
+    public Task<IReadOnlyList<CommitStatus>> ListStatusesAsync(string owner, string repo, string sha, CancellationToken cancellation) =>
+        GetAsync($"repos/{owner}/{repo}/commits/{sha}/statuses", GitHubJsonContext.Default.CommitStatusArray, $"list the statuses of {sha}", cancellation);
+
+    /// <summary>Every ref under <paramref name="prefix"/> (e.g. "heads/pipelines/"); empty for none.</summary>
+    public Task<IReadOnlyList<GitRef>> ListRefsAsync(string owner, string repo, string prefix, CancellationToken cancellation) =>
+        GetAsync($"repos/{owner}/{repo}/git/refs/{prefix}", GitHubJsonContext.Default.GitRefArray, "list refs", cancellation);
+
+    /// <summary>Creates <paramref name="name"/> at <paramref name="sha"/>; a ref already there at that sha counts as done.</summary>
+    public async Task CreateRefAsync(string owner, string repo, string name, string sha, CancellationToken cancellation)
+    {
+        using var response = await _retrying.SendOnceAsync(
+            () => Request(HttpMethod.Post, $"repos/{owner}/{repo}/git/refs", new NewRef(name, sha), GitHubJsonContext.Default.NewRef),
+            async token => (await ListRefsAsync(owner, repo, string.Empty, token).ConfigureAwait(false)).Any(r => r.Ref == name && r.Target.Sha == sha),
+            cancellation).ConfigureAwait(false);
+        if (response is not null)
+        {
+            await EnsureAsync(response, $"create {name}", cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves a ref; setting it to where it is already is harmless, so this is safe to repeat.</summary>
+    public async Task UpdateRefAsync(string owner, string repo, string name, string sha, bool force, CancellationToken cancellation)
+    {
+        var path = $"repos/{owner}/{repo}/git/{name}";
+        using var response = await _retrying.SendAsync(
+            () => Request(HttpMethod.Patch, path, new RefUpdate(sha, force ? true : null), GitHubJsonContext.Default.RefUpdate),
+            cancellation).ConfigureAwait(false);
+        await EnsureAsync(response, $"move {name}", cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a ref; one already gone counts as deleted.</summary>
+    public async Task DeleteRefAsync(string owner, string repo, string name, CancellationToken cancellation)
+    {
+        using var response = await _retrying.SendAsync(() => Request(HttpMethod.Delete, $"repos/{owner}/{repo}/git/{name}"), cancellation).ConfigureAwait(false);
+        if (response.StatusCode is not (HttpStatusCode.NoContent or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity))
+        {
+            await EnsureAsync(response, $"delete {name}", cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A repository's issues, following the Link header's pages.</summary>
+    public Task<IReadOnlyList<Issue>> ListIssuesAsync(string owner, string repo, int perPage, CancellationToken cancellation) =>
+        GetAsync($"repos/{owner}/{repo}/issues?per_page={perPage}", GitHubJsonContext.Default.IssueArray, "list issues", cancellation);
+
+    private async Task<IReadOnlyList<T>> GetAsync<T>(string path, JsonTypeInfo<T[]> type, string what, CancellationToken cancellation)
+    {
+        var items = new List<T>();
+        Uri? next = new(ApiRoot, path);
+        while (next is not null)
+        {
+            var page = next;
+            using var response = await _retrying.SendAsync(() => Request(HttpMethod.Get, page), cancellation).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return items;
+            }
+
+            await EnsureAsync(response, what, cancellation).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                // A ref lookup by an exact name answers one object, not a list.
+                items.AddRange(body.TrimStart().StartsWith('[') ? JsonSerializer.Deserialize(body, type)! : [JsonSerializer.Deserialize(body, (JsonTypeInfo<T>)type.Options.GetTypeInfo(typeof(T)))!]);
+            }
+            catch (JsonException ex)
+            {
+                throw new OutsideSystemException(SystemName, $"could not {what}: the answer is not the JSON GitHub documents ({ex.Message})", ex);
+            }
+
+            next = NextPage(response);
+        }
+
+        return items;
+    }
+
+    // Link: <https://api.github.com/repositories/1/issues?page=2>; rel="next", <…>; rel="last"
+    private Uri? NextPage(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        foreach (var part in string.Join(',', links).Split(','))
+        {
+            var sections = part.Split(';');
+            if (sections.Length > 1 && sections[1..].Any(s => s.Trim() == "rel=\"next\""))
+            {
+                var url = new Uri(sections[0].Trim().TrimStart('<').TrimEnd('>'));
+
+                // Links name api.github.com; when we talk to it through another root (a recording), keep that root.
+                return url.ToString().StartsWith(ApiRoot.ToString(), StringComparison.Ordinal) || url.Host != "api.github.com"
+                    ? url
+                    : new Uri(ApiRoot, url.PathAndQuery.TrimStart('/'));
+            }
+        }
+
+        return null;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path) => Request(method, new Uri(ApiRoot, path));
+
+    private HttpRequestMessage Request(HttpMethod method, Uri uri)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github.v3+json"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("token", _token);
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("pipelines", "1.0"));
+        return request;
+    }
+
+    private HttpRequestMessage Request<T>(HttpMethod method, string path, T body, JsonTypeInfo<T> type)
+    {
+        var request = Request(method, path);
+        request.Content = new StringContent(JsonSerializer.Serialize(body, type), Encoding.UTF8, "application/json");
+        return request;
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellation)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
+        ApiError? error = null;
+        try
+        {
+            error = JsonSerializer.Deserialize(body, GitHubJsonContext.Default.ApiError);
+        }
+        catch (JsonException)
+        {
+            // Not GitHub's error shape (a proxy's page): the status says enough.
+        }
+
+        var details = error?.Errors is { Count: > 0 } errors
+            ? " (" + string.Join("; ", errors.Select(e => string.Join(' ', new[] { e.Resource, e.Field, e.Code, e.Message }.Where(x => !string.IsNullOrEmpty(x))))) + ")"
+            : string.Empty;
+        var hint = response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => " — the token is missing or expired",
+            HttpStatusCode.Forbidden or HttpStatusCode.NotFound => " — check the token's permissions for this repository (GITHUB_TOKEN needs them granted in 'permissions:')",
+            _ => string.Empty,
+        };
+        throw new OutsideSystemException(SystemName, $"could not {what}: {(int)response.StatusCode} {error?.Message ?? response.ReasonPhrase}{details}{hint}");
+    }
+}
