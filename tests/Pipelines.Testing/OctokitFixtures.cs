@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace Pipelines.Testing;
 
 /// <summary>
-/// GitHub's own recorded API traffic, served by <c>@octokit/fixtures-server</c> from <c>tools/</c> (installed by
-/// <c>npm ci --prefix tools</c>, which .ci/run does). Each loaded scenario answers its recorded requests once, in order,
+/// GitHub's own recorded API traffic, served by <c>@octokit/fixtures-server</c> from <c>tools/</c> (installed on first
+/// use with <c>npm ci --prefix tools</c>). Each loaded scenario answers its recorded requests once, in order,
 /// and checks method, path, headers and body strictly.
 /// </summary>
 public static class OctokitFixtures
@@ -32,7 +32,8 @@ public static class OctokitFixtures
         var script = SourceTree.PathOf("tools/node_modules/@octokit/fixtures-server/bin/server.js");
         if (!File.Exists(script))
         {
-            throw new InvalidOperationException($"{script} is missing: run 'npm ci --prefix tools' (.ci/run does)");
+            // A fresh clone: install the pinned tools once, so 'dotnet test' alone is enough.
+            Programs.RunOrThrow("npm", ["ci", "--prefix", SourceTree.PathOf("tools"), "--no-audit", "--no-fund", "--loglevel=error"]);
         }
 
         int port;
