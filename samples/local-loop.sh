@@ -1,58 +1,83 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: a throwaway git repository made from samples/shop, one commit to its
-# billing code, `pipelines select-tests` on that commit, then `dotnet test` of exactly what it selected.
-# Later stages of the loop (plan, run, revert, canary) join here as they land.
+# The main job on the embedded default, on one machine: a throwaway git repository made from samples/shop goes
+# through the commit stage the way a team's trunk would —
+#   1. a change to billing: select-tests picks the tests it needs, and dotnet test runs exactly those;
+#   2. plan-tests spreads all tests over two shards from their timing history, run-tests runs each shard;
+#   3. a commit that breaks billing turns trunk red; revert-on-red finds it (flake-aware) and reverts it;
+#   4. trunk is green again.
+# The canary and the metrics gate join here as they land.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${PIPELINES_WORK:-$root/.pipelines-work}"
 cli="$work/cli"
 repo="$work/shop"
+results="$work/test-results"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+pipelines() { dotnet "$cli/pipelines.dll" "$@"; }
+json_field() { python3 -c "import json,sys; v=json.load(sys.stdin)['$1']; print(','.join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else v)"; }
+git_() { git -C "$repo" -c user.name="Dev Eloper" -c user.email=dev@localhost -c init.defaultBranch=main "$@"; }
 
 step "Build the pipelines CLI"
 dotnet build "$root/src/Pipelines.Cli/Pipelines.Cli.csproj" --configuration Release --output "$cli" --nologo --verbosity quiet
-pipelines() { dotnet "$cli/pipelines.dll" "$@"; }
 
 step "A fresh git repository from samples/shop, with one commit to the billing code"
-rm -rf "$repo"
+rm -rf "$repo" "$results"
 mkdir -p "$repo"
 cp -R "$root/samples/shop/." "$repo/"
 rm -rf "$repo"/src/*/bin "$repo"/src/*/obj "$repo"/tests/*/bin "$repo"/tests/*/obj
-git_() { git -C "$repo" -c user.name=Pipelines -c user.email=pipelines@localhost -c init.defaultBranch=main "$@"; }
+printf 'bin/\nobj/\n' > "$repo/.gitignore"
 git_ init --quiet
 git_ add --all
 git_ commit --quiet -m "Shop: initial"
 printf '\n// Rounded half to even, as the tax office asks.\n' >> "$repo/src/Shop.Billing/Invoice.cs"
-git_ commit --quiet --all -m "Billing: touch the invoice total"
+git_ commit --quiet --all -m "Billing: explain the rounding"
 git_ log --oneline
 
-step "pipelines select-tests (HEAD~1..HEAD)"
+step "1. pipelines select-tests (HEAD~1..HEAD), then dotnet test of what it selected"
 # With --json the readable report goes to stderr (the terminal) and the JSON document to stdout.
-json="$(pipelines select-tests --repo "$repo" --base HEAD~1 --json)"
-field() { printf '%s' "$json" | python3 -c "import json,sys; v=json.load(sys.stdin)['$1']; print(','.join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else v)"; }
-filter="$(field filter)"
-projects="$(field projects)"
-run_all="$(field runAll)"
-
-# The selection is: the affected test projects in full, plus the tagged tests wherever they are.
-step "dotnet test what was selected"
-if [ "$run_all" = "true" ]; then
-  echo "run-all: every test"
+selection="$(pipelines select-tests --repo "$repo" --base HEAD~1 --json)"
+filter="$(json_field filter <<< "$selection")"
+projects="$(json_field projects <<< "$selection")"
+if [ "$(json_field runAll <<< "$selection")" = "true" ]; then
   dotnet test "$repo/Shop.slnx" --nologo --verbosity quiet
-  exit
+else
+  # The selection: the affected test projects in full, plus the tagged tests wherever they are.
+  IFS=',' read -r -a project_list <<< "$projects"
+  for project in "${project_list[@]}"; do
+    [ -n "$project" ] && dotnet test "$repo/$project" --nologo --verbosity quiet
+  done
+  [ -n "$filter" ] && dotnet test "$repo/Shop.slnx" --nologo --verbosity quiet --filter "$filter"
 fi
-if [ -z "$filter$projects" ]; then
-  echo "nothing to test"
-  exit
-fi
-IFS=',' read -r -a project_list <<< "$projects"
-for project in "${project_list[@]}"; do
-  echo "project (in full): $project"
-  dotnet test "$repo/$project" --nologo --verbosity quiet
+
+step "2. pipelines plan-tests (two shards, from the built assemblies and the history so far), then run-tests per shard"
+pipelines plan-tests --repo "$repo" --history "$results" --shards 2 --out "$work/plan.json"
+for shard in 1 2; do
+  pipelines run-tests --plan "$work/plan.json" --shard "$shard" --results-dir "$results" --dotnet-test-args "$repo/Shop.slnx --no-build"
 done
-if [ -n "$filter" ]; then
-  echo "filter (whole solution): $filter"
-  dotnet test "$repo/Shop.slnx" --nologo --verbosity quiet --filter "$filter"
-fi
+
+step "3. A commit that breaks billing reaches trunk"
+green="$(git_ rev-parse HEAD)"
+sed -i.bak 's/MidpointRounding.ToEven)/MidpointRounding.ToEven) + 0.01m/' "$repo/src/Shop.Billing/Invoice.cs" && rm -f "$repo/src/Shop.Billing/Invoice.cs.bak"
+git_ commit --quiet --all -m "Billing: add a handling fee"
+dotnet build "$repo/Shop.slnx" --nologo --verbosity quiet
+failed=""
+for shard in 1 2; do
+  run="$(pipelines run-tests --plan "$work/plan.json" --shard "$shard" --results-dir "$results" --dotnet-test-args "$repo/Shop.slnx --no-build" --json || true)"
+  failed="$failed${failed:+,}$(json_field failed <<< "$run")"
+done
+failed="$(tr -s ',' <<< "$failed" | sed 's/^,//;s/,$//')"
+echo "trunk is red; failing: $failed"
+
+step "pipelines revert-on-red: deflake, find the culprit, confirm it, revert it"
+pipelines revert-on-red --repo "$repo" --green "$green" --failed-tests "$failed" \
+  --test-command "dotnet test Shop.slnx --nologo --verbosity quiet --filter {filter}" \
+  --decision-log "$work/revert-decisions.jsonl"
+git_ log --oneline -4
+
+step "4. Trunk is green again"
+dotnet build "$repo/Shop.slnx" --nologo --verbosity quiet
+for shard in 1 2; do
+  pipelines run-tests --plan "$work/plan.json" --shard "$shard" --results-dir "$results" --dotnet-test-args "$repo/Shop.slnx --no-build"
+done
