@@ -1,6 +1,6 @@
 using Pipelines.Bench;
 
-// Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|revert] [--projects 500 --files 2000]
+// Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|gate|revert] [--projects 500 --files 2000]
 // Runs every benchmark by default and prints each figure beside its target.
 var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _));
 var rows = new List<BenchRow>();
@@ -17,6 +17,11 @@ if (only is null or "plan")
 if (only is null or "run")
 {
     rows.AddRange(RunTestsBench.Run());
+}
+
+if (only is null or "gate")
+{
+    rows.AddRange(JudgeBench.Run());
 }
 
 if (only is null or "revert")

@@ -92,4 +92,5 @@ public sealed record MetricJudgement(
     string Reason);
 
 /// <summary>The gate's verdict, its score and every metric's judgement.</summary>
+/// <param name="ConfidenceLevel">The level of the intervals of metrics bad both ways; one-way metrics use 1 − 2(1 − level).</param>
 public sealed record GateResult(GateVerdict Verdict, double Score, string Reason, double ConfidenceLevel, IReadOnlyList<MetricJudgement> Metrics);

@@ -10,8 +10,10 @@ namespace Pipelines.Core.Judging;
 /// </summary>
 /// <remarks>
 /// False fails: a "fail if any metric fails" rule over k metrics at 98% each fails an identical canary far too often.
-/// Here every interval is at level 1 − α/k (Bonferroni), so an identical canary fails with probability at most α
-/// (<see cref="GatePolicy.FamilyAlpha"/>) whatever the number of metrics. Outliers: no sample is trimmed; rank and
+/// Here each metric may wrongly fail with probability at most α/k (Bonferroni), so an identical canary fails with
+/// probability at most α (<see cref="GatePolicy.FamilyAlpha"/>) whatever the number of metrics. A metric that is bad
+/// in one direction can only fail on one side of its interval, so its interval is at level 1 − 2α/k; one that is
+/// bad both ways, at 1 − α/k. Outliers: no sample is trimmed; rank and
 /// count tests are not moved by a single extreme value.
 /// </remarks>
 public static class Judge
@@ -21,9 +23,11 @@ public static class Judge
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentNullException.ThrowIfNull(observations);
         ArgumentNullException.ThrowIfNull(policy);
-        var level = 1 - (policy.FamilyAlpha / Math.Max(1, specs.Count));
+        var perMetric = policy.FamilyAlpha / Math.Max(1, specs.Count);
+        var level = 1 - perMetric;
         var byName = observations.ToDictionary(o => o.Name, StringComparer.Ordinal);
-        var judgements = specs.Select(spec => Classify(spec, byName.GetValueOrDefault(spec.Name), policy, level)).ToList();
+        var judgements = specs.Select(spec => Classify(spec, byName.GetValueOrDefault(spec.Name), policy,
+            spec.Bad == BadDirection.Both ? level : 1 - (2 * perMetric))).ToList();
 
         var noData = judgements.Where(j => j.Class == MetricClass.NoData).ToList();
         var weighted = specs.Zip(judgements).Where(p => p.Second.Class != MetricClass.NoData || policy.NoData != NoDataPolicy.Inconclusive).ToList();
