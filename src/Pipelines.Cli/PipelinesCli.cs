@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipelines.Cli.Commands.MetricsGate;
 using Pipelines.Cli.Commands.PlanTests;
 using Pipelines.Cli.Commands.RevertOnRed;
 using Pipelines.Cli.Commands.RunTests;
@@ -20,6 +21,7 @@ public static class PipelinesCli
         root.Subcommands.Add(PlanTestsCommand.Create(context));
         root.Subcommands.Add(RunTestsCommand.Create(context));
         root.Subcommands.Add(RevertOnRedCommand.Create(context));
+        root.Subcommands.Add(MetricsGateCommand.Create(context));
         return root;
     }
 

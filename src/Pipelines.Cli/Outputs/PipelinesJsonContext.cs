@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipelines.Cli.Commands.MetricsGate;
 using Pipelines.Cli.Commands.PlanTests;
 using Pipelines.Cli.Commands.RevertOnRed;
 using Pipelines.Cli.Commands.RunTests;
@@ -19,6 +20,7 @@ namespace Pipelines.Cli.Outputs;
 [JsonSerializable(typeof(SelectTestsAuditJson))]
 [JsonSerializable(typeof(RunTestsJson))]
 [JsonSerializable(typeof(RevertOnRedJson))]
+[JsonSerializable(typeof(MetricsGateJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>

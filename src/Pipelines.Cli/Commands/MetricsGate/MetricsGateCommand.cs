@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Pipelines.Cli.Hosting;
+
+namespace Pipelines.Cli.Commands.MetricsGate;
+
+/// <summary>The options of <c>pipelines metrics-gate</c>; what it does is in <see cref="MetricsGateHandler"/>.</summary>
+public static class MetricsGateCommand
+{
+    public const string Name = "metrics-gate";
+
+    public static Command Create(CliContext context)
+    {
+        var gate = new Option<string?>("--gate") { Description = "A file holding the gate (a 'gate:' section); default: the config file's gate section." };
+        var data = new Option<string?>("--data") { Description = "With the file provider: the measurements ({\"metrics\": {\"<name>\": {\"canary\": …, \"baseline\": …}}})." };
+        var report = new Option<string>("--report") { Description = "Where to write the markdown report.", DefaultValueFactory = _ => "gate-report.md" };
+        var allowMarginal = new Option<bool>("--allow-marginal") { Description = "Exit 0 on a marginal verdict (default: only a pass exits 0)." };
+        var repo = CommonOptions.Repo();
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var command = new Command(Name, "Judge the canary against the baseline on technical and business metrics: pass, marginal, fail or inconclusive.")
+        {
+            gate, data, report, allowMarginal, repo, config, json,
+        };
+        command.SetAction((parse, cancellation) => Task.FromResult(PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
+            MetricsGateHandler.Run(session, new MetricsGateInputs(
+                Gate: parse.GetValue(gate),
+                Data: parse.GetValue(data),
+                Report: parse.GetValue(report)!,
+                AllowMarginal: parse.GetValue(allowMarginal),
+                Repo: parse.GetValue(repo)!,
+                Config: parse.GetValue(config)), cancellation))));
+        return command;
+    }
+}
+
+/// <summary>The inputs of one <c>metrics-gate</c> run, as given.</summary>
+public sealed record MetricsGateInputs(string? Gate, string? Data, string Report, bool AllowMarginal, string Repo, string? Config);

@@ -1,0 +1,47 @@
+using Pipelines.Adapters.Metrics;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Errors;
+using Pipelines.Core.Judging;
+
+namespace Pipelines.Cli.Commands.MetricsGate;
+
+/// <summary>Reads the gate, fetches the measurements from its provider, judges, writes the report.</summary>
+public static class MetricsGateHandler
+{
+    public static CommandResult Run(CommandSession session, MetricsGateInputs inputs, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var context = session.Context;
+        var config = inputs.Gate is { } gateFile
+            ? ConfigFile.Load(context.ResolvePath(gateFile), gateFile, mustExist: true)
+            : ConfigLoader.Load(context, context.ResolvePath(inputs.Repo), inputs.Config);
+        var gate = GateSection.Read(config);
+        var source = Source(gate, context, inputs);
+
+        var observations = source.FetchAsync([.. gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))], cancellation)
+            .GetAwaiter().GetResult();
+        var result = Judge.Evaluate([.. gate.Metrics.Select(m => m.Spec)], observations, gate.Policy);
+        var reportPath = context.ResolvePath(inputs.Report);
+        var markdown = MetricsGateReport.Markdown(result, gate, source.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        File.WriteAllText(reportPath, markdown);
+        return MetricsGateReport.Build(result, inputs.Report, markdown, inputs.AllowMarginal);
+    }
+
+    /// <summary>The adapter for the gate's provider.</summary>
+    public static IMetricsSource Source(GateSpec gate, Hosting.CliContext context, MetricsGateInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return gate.Provider switch
+        {
+            "file" => new FileMetricsSource(
+                context.ResolvePath(inputs.Data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
+                inputs.Data),
+            _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
+        };
+    }
+}

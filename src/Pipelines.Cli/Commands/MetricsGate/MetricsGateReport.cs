@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Hosting;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Judging;
+
+namespace Pipelines.Cli.Commands.MetricsGate;
+
+/// <summary>One metric in the <c>--json</c> document.</summary>
+public sealed record MetricJson(string Name, string Class, bool Failed, double? Effect, double? IntervalLow, double? IntervalHigh, double? PValue, string Test, string Reason);
+
+/// <summary>The <c>--json</c> document of <c>metrics-gate</c>.</summary>
+public sealed record MetricsGateJson(string Verdict, double Score, string Reason, double ConfidenceLevel, string Report, IReadOnlyList<MetricJson> Metrics);
+
+/// <summary>Outputs, the markdown report (a table per metric) and exit codes of the gate.</summary>
+public static class MetricsGateReport
+{
+    public static string VerdictName(GateVerdict verdict) => verdict.ToString().ToLowerInvariant();
+
+    public static CommandResult Build(GateResult result, string reportPath, string markdown, bool allowMarginal)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var passed = result.Verdict == GateVerdict.Pass || (allowMarginal && result.Verdict == GateVerdict.Marginal);
+        var command = new CommandResult(passed ? ExitCodes.Success : ExitCodes.NegativeVerdict)
+            .Output("verdict", VerdictName(result.Verdict))
+            .Output("score", result.Score.ToString("0.#", CultureInfo.InvariantCulture))
+            .Output("report", reportPath);
+        foreach (var metric in result.Metrics.Where(m => m.Failed || m.Class == MetricClass.NoData))
+        {
+            command.Annotations.Add(new Annotation(metric.Failed ? AnnotationLevel.Error : AnnotationLevel.Warning, $"{metric.Name}: {metric.Reason}", Title: "metrics-gate"));
+        }
+
+        command.WithJson(new MetricsGateJson(VerdictName(result.Verdict), Math.Round(result.Score, 2), result.Reason, result.ConfidenceLevel, reportPath,
+            [.. result.Metrics.Select(m => new MetricJson(m.Name, m.Class.ToString().ToLowerInvariant(), m.Failed, Finite(m.Effect), Finite(m.IntervalLow),
+                Finite(m.IntervalHigh), Finite(m.PValue), m.Test, m.Reason))]), c => c.MetricsGateJson);
+        command.Report = $"metrics-gate: {VerdictName(result.Verdict)}, score {result.Score:0.#} — {UntrustedText.ForLine(result.Reason)}\n"
+            + string.Concat(result.Metrics.Select(m => $"  {m.Name,-24} {m.Class.ToString().ToLowerInvariant(),-8} {UntrustedText.ForLine(m.Reason)}\n"))
+            + $"  report: {reportPath}\n";
+        command.Summary = markdown;
+        return command;
+    }
+
+    public static string Markdown(GateResult result, GateSpec gate, string source)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(gate);
+        var icon = result.Verdict switch { GateVerdict.Pass => "✅", GateVerdict.Marginal => "⚠️", GateVerdict.Inconclusive => "❔", _ => "❌" };
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"## {icon} Metrics gate: {VerdictName(result.Verdict)}, score {result.Score:0.#}").AppendLine().AppendLine();
+        md.AppendLine(Outputs.Markdown.Cell(result.Reason)).AppendLine();
+        Outputs.Markdown.Table(md, ["metric", "test", "effect (canary vs baseline)", "interval", "class", "weight", ""], result.Metrics.Zip(gate.Metrics).Select(p => (IReadOnlyList<string>)
+        [
+            Outputs.Markdown.Code(p.First.Name),
+            p.First.Test,
+            double.IsNaN(p.First.Effect) ? "—" : p.First.Effect.ToString("+0.0%;-0.0%;0%", CultureInfo.InvariantCulture),
+            double.IsNaN(p.First.IntervalLow) ? "—" : string.Create(CultureInfo.InvariantCulture, $"{p.First.IntervalLow:+0.0%;-0.0%;0%} … {p.First.IntervalHigh:+0.0%;-0.0%;0%}"),
+            p.First.Class.ToString().ToLowerInvariant() + (p.Second.Spec.Critical ? " (critical)" : string.Empty),
+            p.Second.Spec.Weight.ToString("0.##", CultureInfo.InvariantCulture),
+            p.First.Failed ? "❌" : p.First.Class == MetricClass.NoData ? "❔" : "✅",
+        ]));
+        md.AppendLine().Append(CultureInfo.InvariantCulture,
+            $"Source: {source}. Intervals at {result.ConfidenceLevel:0.####} for metrics bad both ways, one-sided equivalents otherwise, so that all metrics together wrongly fail an unchanged canary at most {gate.Policy.FamilyAlpha:0.##%} of the time. Pass ≥ {gate.Policy.PassScore:0.#}, marginal ≥ {gate.Policy.MarginalScore:0.#}.")
+            .AppendLine();
+        return md.ToString();
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
+}

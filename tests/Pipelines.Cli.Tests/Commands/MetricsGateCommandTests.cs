@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using Pipelines.Testing;
+
+namespace Pipelines.Cli.Tests.Commands;
+
+/// <summary><c>pipelines metrics-gate</c> with the file provider: config in, verdict, report and exit code out.</summary>
+[TestClass]
+public sealed class MetricsGateCommandTests
+{
+    private const string Gate = """
+        gate:
+          provider: file
+          metrics:
+            - name: server-errors
+              kind: ratio
+              bad: increase
+              tolerance: 10%
+              critical: true
+              weight: 2
+            - name: latency-p95
+              kind: continuous
+              bad: increase
+              tolerance: 10%
+            - name: registrations
+              kind: count
+              bad: decrease
+          score: { pass: 95, marginal: 70 }
+          min-samples: 20
+          no-data: inconclusive
+        """;
+
+    private static string Samples(double median, int seed)
+    {
+        var random = new Random(seed);
+        return "[" + string.Join(",", Enumerable.Range(0, 30).Select(_ => (median * (0.9 + (0.2 * random.NextDouble()))).ToString("0.###", CultureInfo.InvariantCulture))) + "]";
+    }
+
+    private static TempDirectory Setup(long canaryErrors = 50, double canaryLatency = 200, long canarySignUps = 120, string extra = "")
+    {
+        var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", Gate);
+        dir.Write("data.json", $$$"""
+            {"metrics": {
+              "server-errors": {"canary": {"events": {{{canaryErrors}}}, "trials": 10000}, "baseline": {"events": 50, "trials": 10000}{{{extra}}}},
+              "latency-p95": {"canary": {{{Samples(canaryLatency, 1)}}}, "baseline": {{{Samples(200, 2)}}}},
+              "registrations": {"canary": {"events": {{{canarySignUps}}}, "trials": 3600}, "baseline": {"events": 120, "trials": 3600}}
+            }}
+            """);
+        return dir;
+    }
+
+    private static Dictionary<string, string?> GitHub(TempDirectory dir) => new()
+    {
+        ["GITHUB_ACTIONS"] = "true",
+        ["GITHUB_OUTPUT"] = Path.Combine(dir.Path, "output"),
+        ["GITHUB_STEP_SUMMARY"] = Path.Combine(dir.Path, "summary"),
+    };
+
+    [TestMethod]
+    public void A_healthy_canary_passes_and_the_report_is_written()
+    {
+        using var dir = Setup();
+        var env = GitHub(dir);
+
+        var run = CliRunner.Run(dir.Path, env, "metrics-gate", "--data", "data.json");
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError + run.StandardOutput);
+        var outputs = GitHubOutputFile.Parse(File.ReadAllText(env["GITHUB_OUTPUT"]!));
+        Assert.AreEqual("pass", outputs["verdict"]);
+        Assert.AreEqual("100", outputs["score"]);
+        Assert.AreEqual("gate-report.md", outputs["report"]);
+        var report = File.ReadAllText(Path.Combine(dir.Path, "gate-report.md"));
+        StringAssert.Contains(report, "| `server-errors` | two-proportion |");
+        StringAssert.Contains(File.ReadAllText(env["GITHUB_STEP_SUMMARY"]!), "Metrics gate: pass");
+    }
+
+    [TestMethod]
+    public void Twice_the_errors_on_the_critical_metric_fail_the_gate()
+    {
+        using var dir = Setup(canaryErrors: 100);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.AreEqual("fail", json.GetProperty("verdict").GetString());
+        Assert.AreEqual(0, json.GetProperty("score").GetDouble());
+        var errors = json.GetProperty("metrics")[0];
+        Assert.AreEqual("high", errors.GetProperty("class").GetString());
+        Assert.AreEqual(1.0, errors.GetProperty("effect").GetDouble(), 1e-9);
+    }
+
+    [TestMethod]
+    public void A_marginal_verdict_exits_1_unless_allowed()
+    {
+        using var dir = Setup(canaryLatency: 320); // latency fails: 3 of 4 weight passes, score 75
+
+        var blocked = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--json");
+        var allowed = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--allow-marginal");
+
+        Assert.AreEqual(1, blocked.ExitCode, blocked.StandardError);
+        Assert.AreEqual("marginal", JsonDocument.Parse(blocked.StandardOutput).RootElement.GetProperty("verdict").GetString());
+        Assert.AreEqual(0, allowed.ExitCode, allowed.StandardError);
+    }
+
+    [TestMethod]
+    public void A_partial_answer_is_inconclusive_and_never_a_pass()
+    {
+        using var dir = Setup(extra: ", \"complete\": false");
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.AreEqual("inconclusive", json.GetProperty("verdict").GetString());
+        StringAssert.Contains(json.GetProperty("metrics")[0].GetProperty("reason").GetString(), "partial result");
+    }
+
+    [TestMethod]
+    public void A_misspelled_metric_key_is_bad_input_with_file_line_and_a_hint()
+    {
+        using var dir = Setup();
+        dir.Write(".pipelines/pipelines.yml", Gate.Replace("tolerance: 10%\n      critical", "tolerence: 10%\n      critical", StringComparison.Ordinal));
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, ".pipelines/pipelines.yml(7,7):");
+        StringAssert.Contains(run.StandardError, "gate.metrics[0].tolerence: unknown key");
+        StringAssert.Contains(run.StandardError, "did you mean 'tolerance'");
+    }
+
+    [TestMethod]
+    public void The_file_provider_without_data_is_bad_input_naming_the_option()
+    {
+        using var dir = Setup();
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "--data");
+    }
+}
