@@ -65,6 +65,27 @@ internal static class JudgeBench
         rows.Add(new BenchRow("gate A/B: 20% slower p95 latency missed (100 − detection)", 100 - latencyCaught, 10, "%",
             $"detected {latencyCaught:0.0}%; Kayenta-style {Rate(r => World(r, 1, 1.2), ours: false):0.0}%"));
 
+        // Watch mode: 100 looks at a release with the reference's error rate; false alarms against repeated fixed tests.
+        var (sequentialAlarms, naiveAlarms) = (0, 0);
+        for (var run = 0; run < Runs; run++)
+        {
+            var monitor = new SequentialRateMonitor(0.01, BadDirection.Increase);
+            var (releaseErrors, referenceErrors, naive) = (0L, 0L, false);
+            for (var look = 1; look <= 100; look++)
+            {
+                var (release, reference) = (Binomial(random, 1000, 0.01), Binomial(random, 1000, 0.01));
+                monitor.Add(release, 1000, reference, 1000);
+                (releaseErrors, referenceErrors) = (releaseErrors + release, referenceErrors + reference);
+                naive |= RateTests.Proportions(releaseErrors, look * 1000L, referenceErrors, look * 1000L, 0.98).ConfidenceLow > 0;
+            }
+
+            sequentialAlarms += monitor.Alarm ? 1 : 0;
+            naiveAlarms += naive ? 1 : 0;
+        }
+
+        rows.Add(new BenchRow("watch A/A: false alarms over 100 looks (alpha 1%), 1,000 runs", 100.0 * sequentialAlarms / Runs, 1, "%",
+            $"a fixed 98% test repeated at every look: {100.0 * naiveAlarms / Runs:0.0}%"));
+
         // Speed: 20 continuous metrics, 60 samples a side.
         var big = Enumerable.Range(0, 20).Select(i => new MetricSpec($"m{i}", MetricKind.Continuous, BadDirection.Both, 0.1, false, 1)).ToList();
         var bigData = big.Select(s => MetricObservation.Samples(s.Name, P95s(random, 1, 60), P95s(random, 1.05, 60))).ToList();
