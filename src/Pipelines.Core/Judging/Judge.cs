@@ -76,8 +76,8 @@ public static class Judge
                     return NoData($"{data.Canary.Count} canary and {data.Baseline.Count} baseline samples; at least {policy.MinSamples} each are needed");
                 }
 
-                var scale = Math.Abs(Median(data.Baseline));
-                scale = scale > 0 ? scale : Math.Max(Math.Abs(Median(data.Canary)), 1e-12);
+                var scale = Math.Abs(Descriptive.Median(data.Baseline));
+                scale = scale > 0 ? scale : Math.Max(Math.Abs(Descriptive.Median(data.Canary)), 1e-12);
                 if (data.Canary.Distinct().Count() == 1 && data.Baseline.Distinct().Count() == 1)
                 {
                     // No variation on either side: the difference is what it is.
@@ -143,10 +143,4 @@ public static class Judge
         MetricKind.Ratio => "two-proportion",
         _ => "poisson-rate",
     };
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

@@ -1,3 +1,5 @@
+using Pipelines.Core.Statistics;
+
 namespace Pipelines.Core.Planning;
 
 /// <summary>A test to plan: its id and the groups it belongs to.</summary>
@@ -65,9 +67,9 @@ public static class PlanUnits
             }
         }
 
-        var perUnknownTest = TestTiming.Median(knownTestSeconds);
+        var perUnknownTest = Descriptive.Median(knownTestSeconds);
         // With no history at all, equal weights still balance the shards by count.
-        var unitDefault = defaultUnitSeconds ?? (known.Count > 0 ? TestTiming.Median([.. known.Values]) : NoHistorySeconds);
+        var unitDefault = defaultUnitSeconds ?? (known.Count > 0 ? Descriptive.Median([.. known.Values]) : NoHistorySeconds);
         var units = new List<PlanUnit>(order.Count);
         for (var i = 0; i < order.Count; i++)
         {

@@ -1,3 +1,4 @@
+using Pipelines.Core.Statistics;
 using Pipelines.Core.TestResults;
 
 namespace Pipelines.Core.Planning;
@@ -15,19 +16,7 @@ public sealed record TestTiming(
     IReadOnlyList<string>? Categories = null)
 {
     /// <summary>The median of the recent runs: one slow run on a busy machine does not move it.</summary>
-    public double Estimate => Median(Seconds);
-
-    internal static double Median(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0)
-        {
-            return 0;
-        }
-
-        var sorted = values.Order().ToArray();
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
+    public double Estimate => Descriptive.Median(Seconds);
 }
 
 /// <summary>

@@ -39,7 +39,7 @@ public static class MannWhitney
             }
 
             var ql = (x.Count * y.Count) - qu;
-            return new MannWhitneyResult(statistic, Math.Min(2 * p, 1), diffs[qu - 1], diffs[ql], Median(diffs), Exact: true);
+            return new MannWhitneyResult(statistic, Math.Min(2 * p, 1), diffs[qu - 1], diffs[ql], Descriptive.Median(diffs), Exact: true);
         }
 
         var z = statistic - (nx * ny / 2);
@@ -119,7 +119,4 @@ public static class MannWhitney
     }
 
     private static bool HasTies(double[] ranks) => ranks.Distinct().Count() != ranks.Length;
-
-    private static double Median(double[] sorted) =>
-        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 }
