@@ -10,7 +10,10 @@ namespace Pipelines.Adapters.Tests.Http;
 [TestClass]
 public sealed class RetryingHttpClientTests
 {
-    private static readonly HttpRetryOptions Fast = new(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(20));
+    // Attempts get 5 s so that a busy CI machine never turns a prompt answer into a timeout; the timeout tests use Impatient.
+    private static readonly HttpRetryOptions Fast = new(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
+
+    private static readonly HttpRetryOptions Impatient = Fast with { AttemptTimeout = TimeSpan.FromMilliseconds(500) };
 
     private static (RetryingHttpClient Client, HttpClient Http) Client(FaultServer server, HttpRetryOptions? options = null)
     {
@@ -69,7 +72,7 @@ public sealed class RetryingHttpClientTests
     public async Task A_slow_answer_is_abandoned_and_the_request_tried_again()
     {
         using var server = new FaultServer().Then(new FaultResponse(200, "late", Delay: TimeSpan.FromSeconds(3)));
-        var (client, http) = Client(server);
+        var (client, http) = Client(server, Impatient);
         using var _ = http;
 
         using var response = await client.SendAsync(Get("/slow"), CancellationToken.None);
@@ -118,7 +121,7 @@ public sealed class RetryingHttpClientTests
 
             return new FaultResponse(200, $"[{string.Join(',', Enumerable.Repeat("{}", comments))}]");
         });
-        var (client, http) = Client(server);
+        var (client, http) = Client(server, Impatient);
         using var _ = http;
 
         var response = await client.SendOnceAsync(Post("/comments"), async token =>
