@@ -27,6 +27,7 @@ public static class GateSection
     public static readonly IReadOnlyDictionary<string, string> Providers = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["file"] = "file",
+        ["scrape"] = "scrape",
     };
 
     private static readonly IReadOnlyDictionary<string, MetricKind> Kinds = new Dictionary<string, MetricKind>(StringComparer.Ordinal)

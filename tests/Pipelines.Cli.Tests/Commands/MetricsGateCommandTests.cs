@@ -141,4 +141,42 @@ public sealed class MetricsGateCommandTests
         Assert.AreEqual(2, run.ExitCode);
         StringAssert.Contains(run.StandardError, "--data");
     }
+
+    [TestMethod]
+    public void The_scrape_provider_reads_the_instances_own_metrics_and_fails_a_canary_with_ten_times_the_errors()
+    {
+        FaultServer Instance(int errorsPerScrape)
+        {
+            var scrapes = 0;
+            return new FaultServer(_ =>
+            {
+                var n = Interlocked.Increment(ref scrapes);
+                return new FaultResponse(200, $"requests_total{{code=\"200\"}} {n * (200 - errorsPerScrape)}\nrequests_total{{code=\"500\"}} {n * errorsPerScrape}\n");
+            });
+        }
+
+        using var canary = Instance(20);
+        using var baseline = Instance(2);
+        using var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", $$"""
+            gate:
+              provider: scrape
+              interval: 0.1s
+              window: 1s
+              canary: { targets: "{{canary.BaseAddress}}metrics" }
+              baseline: { targets: "{{baseline.BaseAddress}}metrics" }
+              metrics:
+                - name: server-errors
+                  kind: ratio
+                  query: requests_total{code=~"5.."} / requests_total
+                  critical: true
+            """);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.AreEqual("fail", json.GetProperty("verdict").GetString());
+        Assert.AreEqual(9.0, json.GetProperty("metrics")[0].GetProperty("effect").GetDouble(), 1e-9); // 10% against 1%: +900%
+    }
 }

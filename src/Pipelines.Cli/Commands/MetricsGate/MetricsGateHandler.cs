@@ -9,6 +9,9 @@ namespace Pipelines.Cli.Commands.MetricsGate;
 /// <summary>Reads the gate, fetches the measurements from its provider, judges, writes the report.</summary>
 public static class MetricsGateHandler
 {
+    // One client for the process: scrapes reuse its connections.
+    private static readonly HttpClient Http = new();
+
     public static CommandResult Run(CommandSession session, MetricsGateInputs inputs, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -41,7 +44,27 @@ public static class MetricsGateHandler
             "file" => new FileMetricsSource(
                 context.ResolvePath(inputs.Data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 inputs.Data),
+            "scrape" => new ScrapeMetricsSource(Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
         };
+    }
+
+    /// <summary>gate.canary.targets / gate.baseline.targets: the instances' /metrics URLs, comma-separated.</summary>
+    private static List<Uri> Targets(IReadOnlyDictionary<string, string> selectors, string side)
+    {
+        var text = selectors.GetValueOrDefault("targets")
+            ?? throw new InputException($"gate.{side}.targets: the scrape provider needs the {side} instances' /metrics URLs, comma-separated");
+        var targets = new List<Uri>();
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(item, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new InputException($"gate.{side}.targets: '{item}' is not an http(s) URL");
+            }
+
+            targets.Add(uri);
+        }
+
+        return targets.Count > 0 ? targets : throw new InputException($"gate.{side}.targets: no URL given");
     }
 }
