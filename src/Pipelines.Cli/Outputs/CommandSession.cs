@@ -41,8 +41,10 @@ public sealed class CommandSession
     /// <summary>Registers a secret: masked by the host, redacted from everything we print.</summary>
     public void AddSecret(string secret)
     {
-        Redactor.Add(secret);
+        // The host must hear the secret itself: redacting first would turn "::add-mask::<secret>" into "::add-mask::***".
         Host.Mask(secret);
+        Log.Flush();
+        Redactor.Add(secret);
     }
 
     public int Publish(CommandResult result)

@@ -179,4 +179,25 @@ public sealed class MetricsGateCommandTests
         Assert.AreEqual("fail", json.GetProperty("verdict").GetString());
         Assert.AreEqual(9.0, json.GetProperty("metrics")[0].GetProperty("effect").GetDouble(), 1e-9); // 10% against 1%: +900%
     }
+
+    [TestMethod]
+    public void On_GitHub_with_a_token_the_verdict_becomes_a_commit_status_and_the_token_is_masked()
+    {
+        using var dir = Setup(canaryErrors: 100);
+        using var api = new FaultServer(request => request.Method == "GET" ? new FaultResponse(200, "[]") : new FaultResponse(201, "{}"));
+        var env = GitHub(dir);
+        env["GITHUB_TOKEN"] = "ghs_secret_token_value";
+        env["GITHUB_REPOSITORY"] = "shop/web";
+        env["GITHUB_SHA"] = "0123456789abcdef0123456789abcdef01234567";
+        env["GITHUB_API_URL"] = api.BaseAddress.ToString();
+
+        var run = CliRunner.Run(dir.Path, env, "metrics-gate", "--data", "data.json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var post = api.Requests.Single(r => r.Method == "POST");
+        Assert.AreEqual("/repos/shop/web/statuses/0123456789abcdef0123456789abcdef01234567", post.Path);
+        Assert.AreEqual("{\"state\":\"failure\",\"description\":\"fail, score 0\",\"context\":\"pipelines/metrics-gate\"}", post.Body);
+        StringAssert.Contains(run.StandardOutput, "::add-mask::ghs_secret_token_value");
+        Assert.AreEqual(1, run.StandardOutput.Split("ghs_secret_token_value").Length - 1, "the token appears only in the mask command");
+    }
 }

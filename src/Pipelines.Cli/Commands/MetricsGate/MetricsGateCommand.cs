@@ -14,12 +14,18 @@ public static class MetricsGateCommand
         var data = new Option<string?>("--data") { Description = "With the file provider: the measurements ({\"metrics\": {\"<name>\": {\"canary\": …, \"baseline\": …}}})." };
         var report = new Option<string>("--report") { Description = "Where to write the markdown report.", DefaultValueFactory = _ => "gate-report.md" };
         var allowMarginal = new Option<bool>("--allow-marginal") { Description = "Exit 0 on a marginal verdict (default: only a pass exits 0)." };
+        var status = new Option<string>("--status")
+        {
+            Description = "auto: on GitHub with GITHUB_TOKEN, set a commit status on GITHUB_SHA so the gate can be a required check; off: never.",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "off");
+        var statusContext = new Option<string>("--status-context") { Description = "The commit status's name.", DefaultValueFactory = _ => "pipelines/metrics-gate" };
         var repo = CommonOptions.Repo();
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
         var command = new Command(Name, "Judge the canary against the baseline on technical and business metrics: pass, marginal, fail or inconclusive.")
         {
-            gate, data, report, allowMarginal, repo, config, json,
+            gate, data, report, allowMarginal, status, statusContext, repo, config, json,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
             MetricsGateHandler.Run(session, new MetricsGateInputs(
@@ -27,6 +33,8 @@ public static class MetricsGateCommand
                 Data: parse.GetValue(data),
                 Report: parse.GetValue(report)!,
                 AllowMarginal: parse.GetValue(allowMarginal),
+                Status: parse.GetValue(status)!,
+                StatusContext: parse.GetValue(statusContext)!,
                 Repo: parse.GetValue(repo)!,
                 Config: parse.GetValue(config)), cancellation))));
         return command;
@@ -34,4 +42,4 @@ public static class MetricsGateCommand
 }
 
 /// <summary>The inputs of one <c>metrics-gate</c> run, as given.</summary>
-public sealed record MetricsGateInputs(string? Gate, string? Data, string Report, bool AllowMarginal, string Repo, string? Config);
+public sealed record MetricsGateInputs(string? Gate, string? Data, string Report, bool AllowMarginal, string Status, string StatusContext, string Repo, string? Config);

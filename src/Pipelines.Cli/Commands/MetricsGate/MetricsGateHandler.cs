@@ -30,7 +30,33 @@ public static class MetricsGateHandler
         var markdown = MetricsGateReport.Markdown(result, gate, source.Name);
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         File.WriteAllText(reportPath, markdown);
-        return MetricsGateReport.Build(result, inputs.Report, markdown, inputs.AllowMarginal);
+        var command = MetricsGateReport.Build(result, inputs.Report, markdown, inputs.AllowMarginal);
+        if (inputs.Status == "auto")
+        {
+            PostStatusAsync(session, result, command.ExitCode == ExitCodes.Success, inputs.StatusContext, cancellation).GetAwaiter().GetResult();
+        }
+
+        return command;
+    }
+
+    /// <summary>On GitHub with a token: the verdict as a commit status, so branch protection can require it.</summary>
+    private static async Task PostStatusAsync(CommandSession session, GateResult result, bool passed, string statusContext, CancellationToken cancellation)
+    {
+        var context = session.Context;
+        if (context.Get("GITHUB_ACTIONS") != "true" || context.Get("GITHUB_TOKEN") is not { } token
+            || context.Get("GITHUB_REPOSITORY") is not { } repository || context.Get("GITHUB_SHA") is not { } sha)
+        {
+            return;
+        }
+
+        session.AddSecret(token);
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        var api = new Uri((context.Get("GITHUB_API_URL") ?? "https://api.github.com").TrimEnd('/') + "/");
+        var link = context.Get("GITHUB_SERVER_URL") is { } server && context.Get("GITHUB_RUN_ID") is { } run ? $"{server}/{repository}/actions/runs/{run}" : null;
+        var description = $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}";
+        var client = new Adapters.GitHub.GitHubClient(Http, api, token);
+        await client.CreateStatusAsync(repository[..slash], repository[(slash + 1)..], sha,
+            new Adapters.GitHub.NewStatus(passed ? "success" : "failure", link, description, statusContext), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>The adapter for the gate's provider.</summary>
