@@ -4,13 +4,16 @@ using Pipelines.Testing;
 namespace Pipelines.Bench;
 
 /// <summary>
-/// The CLI as it ships (self-contained, ReadyToRun, what dist/ holds) and as a framework-dependent JIT build,
-/// published once per benchmark run.
+/// The CLI as it ships (Native AOT, what dist/ holds), as self-contained composite ReadyToRun (where no native
+/// toolchain is at hand) and as a framework-dependent JIT build, published once per benchmark run.
 /// </summary>
 internal static class PublishedCli
 {
     private static readonly string Folder = Path.Combine(Path.GetTempPath(), "pipelines-bench-publish");
-    private static readonly Lazy<(string ReadyToRun, string JitDll)> Builds = new(Publish);
+    private static readonly Lazy<(string ReadyToRun, string JitDll, string Native)> Builds = new(Publish);
+
+    /// <summary>The Native AOT executable: the release binary.</summary>
+    public static string Native => Builds.Value.Native;
 
     /// <summary>The ReadyToRun executable.</summary>
     public static string ReadyToRun => Builds.Value.ReadyToRun;
@@ -18,15 +21,18 @@ internal static class PublishedCli
     /// <summary>The framework-dependent pipelines.dll, run with <c>dotnet</c>.</summary>
     public static string JitDll => Builds.Value.JitDll;
 
-    private static (string, string) Publish()
+    private static (string, string, string) Publish()
     {
         var rid = RuntimeInformation.RuntimeIdentifier;
         var project = SourceTree.PathOf("src/Pipelines.Cli/Pipelines.Cli.csproj");
-        Console.WriteLine($"Publishing the CLI for {rid}: ReadyToRun self-contained, and framework-dependent JIT...");
+        Console.WriteLine($"Publishing the CLI for {rid}: Native AOT, ReadyToRun self-contained, and framework-dependent JIT...");
         var r2r = Path.Combine(Folder, "r2r");
         var jit = Path.Combine(Folder, "jit");
+        var native = Path.Combine(Folder, "aot");
+        Measure.Run("dotnet", ["publish", project, "-c", "Release", "-r", rid, "-p:PublishAot=true", "-o", native, "--nologo", "-v", "q"]);
         Measure.Run("dotnet", ["publish", project, "-c", "Release", "-r", rid, "--self-contained", "true", "-p:PublishReadyToRun=true", "-o", r2r, "--nologo", "-v", "q"]);
         Measure.Run("dotnet", ["publish", project, "-c", "Release", "-o", jit, "--nologo", "-v", "q"]);
-        return (Path.Combine(r2r, OperatingSystem.IsWindows() ? "pipelines.exe" : "pipelines"), Path.Combine(jit, "pipelines.dll"));
+        var exe = OperatingSystem.IsWindows() ? "pipelines.exe" : "pipelines";
+        return (Path.Combine(r2r, exe), Path.Combine(jit, "pipelines.dll"), Path.Combine(native, exe));
     }
 }

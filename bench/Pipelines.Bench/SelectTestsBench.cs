@@ -41,7 +41,11 @@ internal static class SelectTestsBench
         Measure.Run(r2r, tinyArgs); // first run pays for the page cache, not for us
         var startR2r = Measure.Median(11, () => Measure.Run(r2r, tinyArgs));
         var startJit = Measure.Median(11, () => Measure.Run("dotnet", [jitDll, .. tinyArgs]));
+        var native = PublishedCli.Native;
+        Measure.Run(native, tinyArgs);
+        var startNative = Measure.Median(11, () => Measure.Run(native, tinyArgs));
         results.Add(BenchRow.Time("start-up: select-tests on a 1-file change, ReadyToRun", startR2r, TimeSpan.FromMilliseconds(150), $"JIT build {Millis(startJit)}, R2R/JIT {Ratio(startR2r, startJit)}"));
+        results.Add(BenchRow.Time("start-up: select-tests on a 1-file change, Native AOT (the release binary)", startNative, TimeSpan.FromMilliseconds(150), $"AOT/R2R {Ratio(startNative, startR2r)}"));
 
         var processLarge = Measure.Median(3, () => Measure.Run(r2r, selectArgs));
         results.Add(BenchRow.Time($"select-tests process, {projects} projects, {files} files, after start-up", processLarge - startR2r, TimeSpan.FromSeconds(1), $"wall {Seconds(processLarge)}"));
