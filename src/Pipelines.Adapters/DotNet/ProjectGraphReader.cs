@@ -20,12 +20,16 @@ public static class ProjectGraphReader
         "xunit.v3.core", "NUnit3TestAdapter", "TUnit", "TUnit.Engine",
     };
 
+    /// <summary>A C#, F# or Visual Basic project file.</summary>
+    public static bool IsProjectFile(string path) =>
+        ProjectExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
     public static ProjectGraph Read(IFileTree tree)
     {
         ArgumentNullException.ThrowIfNull(tree);
         var xml = new MsBuildXml(tree);
         var nodes = new List<ProjectNode>();
-        foreach (var project in tree.Files.Where(f => ProjectExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))))
+        foreach (var project in tree.Files.Where(IsProjectFile))
         {
             var evaluation = ProjectEvaluator.Evaluate(tree, xml, project);
             nodes.Add(new ProjectNode(

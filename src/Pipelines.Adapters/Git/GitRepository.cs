@@ -166,6 +166,10 @@ public sealed class GitRepository : IChangeSource
 
     internal ProcessResult Run(params string[] args) => RunGit(Root, args);
 
+    /// <summary>The result of a git command that must succeed, or exit 3 naming what could not be done.</summary>
+    internal static ProcessResult Require(ProcessResult result, string what) =>
+        result.Succeeded ? result : throw new OutsideSystemException("git", $"could not {what}: {result.StandardError.Trim()}");
+
     /// <summary>Runs git in another folder of this repository, such as a linked worktree.</summary>
     internal static ProcessResult RunIn(string directory, params string[] args) => RunGit(directory, args);
 

@@ -23,17 +23,17 @@ public sealed class GitRevertTarget(GitRepository repository, string branch, str
 
     public IReadOnlyList<CommitInfo> CommitsBetween(string green, string red)
     {
-        var list = Require(repository.Run("rev-list", "--first-parent", "--reverse", green + ".." + red), "list the commits between green and red");
+        var list = GitRepository.Require(repository.Run("rev-list", "--first-parent", "--reverse", green + ".." + red), "list the commits between green and red");
         return [.. list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Commit)];
     }
 
     public CommitInfo Commit(string sha)
     {
-        var fields = Require(repository.Run("show", "-s", "--format=%H%x00%s%x00%an%x00%ae%x00%P%x00%B", sha), $"read commit {sha}")
+        var fields = GitRepository.Require(repository.Run("show", "-s", "--format=%H%x00%s%x00%an%x00%ae%x00%P%x00%B", sha), $"read commit {sha}")
             .StandardOutput.Split('\0');
         var parents = fields[4].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var against = parents.Length == 0 ? GitRepository.EmptyTree : parents[0];
-        var files = Require(repository.Run("diff", "--name-only", "-z", "--no-renames", against, sha), $"list the files of {sha}")
+        var files = GitRepository.Require(repository.Run("diff", "--name-only", "-z", "--no-renames", against, sha), $"list the files of {sha}")
             .StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
         return new CommitInfo(fields[0], fields[1], fields[5].TrimEnd(), fields[2], fields[3], parents, files);
     }
@@ -84,7 +84,7 @@ public sealed class GitRevertTarget(GitRepository repository, string branch, str
         File.WriteAllText(messageFile, message);
         try
         {
-            Require(GitRepository.RunIn(worktree.Path, "-c", "user.name=" + Committer, "-c", "user.email=" + CommitterEmail, "-c", "commit.gpgsign=false",
+            GitRepository.Require(GitRepository.RunIn(worktree.Path, "-c", "user.name=" + Committer, "-c", "user.email=" + CommitterEmail, "-c", "commit.gpgsign=false",
                 "commit", "--quiet", "--no-verify", "--file", messageFile), "commit the revert");
         }
         finally
@@ -92,11 +92,11 @@ public sealed class GitRevertTarget(GitRepository repository, string branch, str
             File.Delete(messageFile);
         }
 
-        var revertSha = Require(GitRepository.RunIn(worktree.Path, "rev-parse", "HEAD"), "read the revert commit").StandardOutput.Trim();
+        var revertSha = GitRepository.Require(GitRepository.RunIn(worktree.Path, "rev-parse", "HEAD"), "read the revert commit").StandardOutput.Trim();
         var reviewBranch = "pipelines/revert-" + culprit.Sha[..10];
         if (mode == RevertMode.PullRequest)
         {
-            Require(repository.Run("branch", "--force", reviewBranch, revertSha), "create the review branch");
+            GitRepository.Require(repository.Run("branch", "--force", reviewBranch, revertSha), "create the review branch");
             return new RevertAttempt(revertSha, reviewBranch, null);
         }
 
@@ -106,7 +106,7 @@ public sealed class GitRevertTarget(GitRepository repository, string branch, str
     public void Notify(CommitInfo culprit, string message)
     {
         ArgumentNullException.ThrowIfNull(culprit);
-        Require(repository.Run("-c", "user.name=" + Committer, "-c", "user.email=" + CommitterEmail,
+        GitRepository.Require(repository.Run("-c", "user.name=" + Committer, "-c", "user.email=" + CommitterEmail,
             "notes", "--ref", NotesRef, "append", "-m", message, culprit.Sha), "add a note to the culprit");
     }
 
@@ -121,18 +121,15 @@ public sealed class GitRevertTarget(GitRepository repository, string branch, str
         {
             if (repository.Run("status", "--porcelain", "--untracked-files=no").StandardOutput.Trim().Length > 0)
             {
-                Require(repository.Run("branch", "--force", reviewBranch, to), "create the revert branch");
+                GitRepository.Require(repository.Run("branch", "--force", reviewBranch, to), "create the revert branch");
                 return new RevertAttempt(to, reviewBranch, null);
             }
 
-            Require(repository.Run("merge", "--ff-only", "--quiet", to), $"move {branch} to the revert");
+            GitRepository.Require(repository.Run("merge", "--ff-only", "--quiet", to), $"move {branch} to the revert");
             return new RevertAttempt(to, null, null);
         }
 
-        Require(repository.Run("update-ref", "-m", "pipelines revert-on-red", "refs/heads/" + branch, to, from), $"move {branch} to the revert");
+        GitRepository.Require(repository.Run("update-ref", "-m", "pipelines revert-on-red", "refs/heads/" + branch, to, from), $"move {branch} to the revert");
         return new RevertAttempt(to, null, null);
     }
-
-    private static ProcessResult Require(ProcessResult result, string what) =>
-        result.Succeeded ? result : throw new OutsideSystemException("git", $"could not {what}: {result.StandardError.Trim()}");
 }

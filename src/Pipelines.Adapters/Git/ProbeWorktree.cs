@@ -23,14 +23,14 @@ public sealed class ProbeWorktree : IDisposable
     {
         ArgumentNullException.ThrowIfNull(repository);
         var path = System.IO.Path.Combine(parentDirectory, "probe-" + Guid.NewGuid().ToString("N")[..8]);
-        Require(repository.Run("worktree", "add", "--detach", "--force", path, commit), "create the probe worktree");
+        GitRepository.Require(repository.Run("worktree", "add", "--detach", "--force", path, commit), "create the probe worktree");
         return new ProbeWorktree(repository, path);
     }
 
     public void Checkout(string commit)
     {
-        Require(GitRepository.RunIn(Path, "checkout", "--force", "--detach", commit), $"check out {commit}");
-        Require(GitRepository.RunIn(Path, "clean", "-fd", "--quiet"), "clean the probe worktree");
+        GitRepository.Require(GitRepository.RunIn(Path, "checkout", "--force", "--detach", commit), $"check out {commit}");
+        GitRepository.Require(GitRepository.RunIn(Path, "clean", "-fd", "--quiet"), "clean the probe worktree");
     }
 
     /// <summary>Runs the test command here; exit code 0 is a pass.</summary>
@@ -45,13 +45,5 @@ public sealed class ProbeWorktree : IDisposable
     {
         _repository.Run("worktree", "remove", "--force", Path);
         _repository.Run("worktree", "prune");
-    }
-
-    private static void Require(ProcessResult result, string what)
-    {
-        if (!result.Succeeded)
-        {
-            throw new OutsideSystemException("git", $"could not {what}: {result.StandardError.Trim()}");
-        }
     }
 }

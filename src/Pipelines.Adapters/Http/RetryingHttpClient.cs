@@ -66,6 +66,7 @@ public sealed class RetryingHttpClient
         ArgumentNullException.ThrowIfNull(request);
         var attempts = 0;
         string? lastProblem = null;
+        var turnedAway = false; // the server refused the last attempt, so it cannot have acted on it
         var done = false;
         var pipeline = Pipeline(() => done);
         try
@@ -73,7 +74,7 @@ public sealed class RetryingHttpClient
             var response = await pipeline.ExecuteAsync(async token =>
             {
                 // Before repeating a write whose fate is unknown, look for its effect.
-                if (attempts > 0 && alreadyDone is not null && lastProblem is not null && !lastProblem.StartsWith("turned away", StringComparison.Ordinal)
+                if (attempts > 0 && alreadyDone is not null && lastProblem is not null && !turnedAway
                     && await alreadyDone(token).ConfigureAwait(false))
                 {
                     done = true;
@@ -85,19 +86,21 @@ public sealed class RetryingHttpClient
                 {
                     using var message = request();
                     var answer = await _client.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+                    turnedAway = answer.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable || RateLimited(answer);
                     lastProblem = Transient.Contains(answer.StatusCode) || RateLimited(answer)
-                        ? (answer.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable || RateLimited(answer) ? "turned away: " : string.Empty)
-                          + $"{(int)answer.StatusCode} {answer.ReasonPhrase}"
+                        ? $"{(turnedAway ? "turned away: " : string.Empty)}{(int)answer.StatusCode} {answer.ReasonPhrase}"
                         : null;
                     return answer;
                 }
                 catch (HttpRequestException ex)
                 {
-                    lastProblem = ex.HttpRequestError == HttpRequestError.ConnectionError ? "turned away: could not connect" : "connection failed: " + ex.Message;
+                    turnedAway = ex.HttpRequestError == HttpRequestError.ConnectionError;
+                    lastProblem = turnedAway ? "turned away: could not connect" : "connection failed: " + ex.Message;
                     throw;
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                 {
+                    turnedAway = false;
                     lastProblem = "no answer in time";
                     throw;
                 }

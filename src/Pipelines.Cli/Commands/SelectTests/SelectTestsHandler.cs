@@ -9,8 +9,6 @@ namespace Pipelines.Cli.Commands.SelectTests;
 /// <summary>Wires git, the config and the .NET project graph to the core's <see cref="TestSelector"/>.</summary>
 public static class SelectTestsHandler
 {
-    private static readonly string[] ProjectExtensions = [".csproj", ".fsproj", ".vbproj"];
-
     public static CommandResult Run(CommandSession session, SelectTestsInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -35,7 +33,7 @@ public static class SelectTestsHandler
 
             // Only a project that is gone at head needs the base's graph to find who depended on it.
             if (baseCommit.Sha != GitRepository.EmptyTree && changes.Any(c =>
-                    c.Kind is ChangeKind.Deleted or ChangeKind.Renamed && IsProjectFile(c.OldPath ?? c.Path)))
+                    c.Kind is ChangeKind.Deleted or ChangeKind.Renamed && ProjectGraphReader.IsProjectFile(c.OldPath ?? c.Path)))
             {
                 baseGraph = ReadGraph(repository, baseCommit.Sha);
             }
@@ -50,9 +48,6 @@ public static class SelectTestsHandler
         using var tree = repository.ReadTree(commit);
         return ProjectGraphReader.Read(tree);
     }
-
-    private static bool IsProjectFile(string path) =>
-        ProjectExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     private static SelectionPolicy ApplyOverrides(SelectionPolicy policy, SelectTestsInputs inputs) => policy with
     {
