@@ -166,6 +166,25 @@ public sealed class GitRepository : IChangeSource
 
     internal ProcessResult Run(params string[] args) => RunGit(Root, args);
 
+    /// <summary>True when <paramref name="ancestor"/> is in <paramref name="descendant"/>'s history (false also when either is missing).</summary>
+    public bool IsAncestor(string ancestor, string descendant) =>
+        Run("merge-base", "--is-ancestor", ancestor, descendant).Succeeded;
+
+    /// <summary>An object's exact bytes (a blob may be binary, so not through a text reader).</summary>
+    public byte[] ReadObjectBytes(string type, string sha)
+    {
+        using var process = Process.Start(CreateStartInfo(Root, ["cat-file", type, sha]))
+            ?? throw new OutsideSystemException("git", "could not start git");
+        process.StandardInput.Close();
+        using var buffer = new MemoryStream();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.BaseStream.CopyTo(buffer);
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? buffer.ToArray()
+            : throw new OutsideSystemException("git", $"could not read {type} {sha}: {stderr.GetAwaiter().GetResult().Trim()}");
+    }
+
     /// <summary>The result of a git command that must succeed, or exit 3 naming what could not be done.</summary>
     internal static ProcessResult Require(ProcessResult result, string what) =>
         result.Succeeded ? result : throw new OutsideSystemException("git", $"could not {what}: {result.StandardError.Trim()}");

@@ -89,11 +89,142 @@ public sealed class GitHubClient
         }
     }
 
+    /// <summary>One ref by its full name below refs/ (e.g. "heads/main"); null when there is none.</summary>
+    public Task<GitRef?> GetRefAsync(string owner, string repo, string name, CancellationToken cancellation) =>
+        GetOneAsync($"repos/{owner}/{repo}/git/ref/{name}", GitHubJsonContext.Default.GitRef, $"read {name}", cancellation);
+
+    /// <summary>Stores a blob. Blobs are named by their content, so a repeat stores nothing new.</summary>
+    public Task<string> CreateBlobAsync(string owner, string repo, byte[] content, CancellationToken cancellation) =>
+        CreateObjectAsync($"repos/{owner}/{repo}/git/blobs", new NewBlob(Convert.ToBase64String(content), "base64"), GitHubJsonContext.Default.NewBlob, "store a blob", cancellation);
+
+    /// <summary>Stores a tree; named by its content, so safe to repeat.</summary>
+    public Task<string> CreateTreeAsync(string owner, string repo, NewTree tree, CancellationToken cancellation) =>
+        CreateObjectAsync($"repos/{owner}/{repo}/git/trees", tree, GitHubJsonContext.Default.NewTree, "store a tree", cancellation);
+
+    /// <summary>Stores a commit; with its dates given it is named by its content, so safe to repeat.</summary>
+    public Task<string> CreateCommitAsync(string owner, string repo, NewCommit commit, CancellationToken cancellation) =>
+        CreateObjectAsync($"repos/{owner}/{repo}/git/commits", commit, GitHubJsonContext.Default.NewCommit, "store the commit", cancellation);
+
+    /// <summary>The commits on <paramref name="branch"/> since a time, newest first (one page of 100: enough for a daily cap).</summary>
+    public Task<IReadOnlyList<CommitSummary>> ListCommitsSinceAsync(string owner, string repo, string branch, DateTimeOffset since, CancellationToken cancellation) =>
+        GetAsync($"repos/{owner}/{repo}/commits?sha={Uri.EscapeDataString(branch)}&since={Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture))}&per_page=100",
+            GitHubJsonContext.Default.CommitSummaryArray, $"list the commits on {branch}", cancellation, followPages: false);
+
+    /// <summary>The pull requests a commit belongs to (merged ones included).</summary>
+    public Task<IReadOnlyList<PullRequest>> PullRequestsOfCommitAsync(string owner, string repo, string sha, CancellationToken cancellation) =>
+        GetAsync($"repos/{owner}/{repo}/commits/{sha}/pulls", GitHubJsonContext.Default.PullRequestArray, $"find the pull request of {sha}", cancellation);
+
+    /// <summary>Pull requests from one branch of this repository, in any state.</summary>
+    public Task<IReadOnlyList<PullRequest>> PullRequestsFromAsync(string owner, string repo, string branch, CancellationToken cancellation) =>
+        GetAsync($"repos/{owner}/{repo}/pulls?head={Uri.EscapeDataString(owner + ":" + branch)}&state=all", GitHubJsonContext.Default.PullRequestArray, $"list pull requests from {branch}", cancellation);
+
+    /// <summary>Opens a pull request, or answers the one already open from the same branch.</summary>
+    public async Task<PullRequest> CreatePullRequestAsync(string owner, string repo, NewPullRequest pull, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(pull);
+        async Task<PullRequest?> Existing(CancellationToken token) =>
+            (await PullRequestsFromAsync(owner, repo, pull.Head, token).ConfigureAwait(false)).FirstOrDefault(p => p.State == "open");
+
+        if (await Existing(cancellation).ConfigureAwait(false) is { } open)
+        {
+            return open;
+        }
+
+        using var response = await _retrying.SendOnceAsync(
+            () => Request(HttpMethod.Post, $"repos/{owner}/{repo}/pulls", pull, GitHubJsonContext.Default.NewPullRequest),
+            async token => await Existing(token).ConfigureAwait(false) is not null,
+            cancellation).ConfigureAwait(false);
+        return response is null
+            ? (await Existing(cancellation).ConfigureAwait(false))!
+            : await ReadAsync(response, GitHubJsonContext.Default.PullRequest, $"open a pull request from {pull.Head}", cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Comments on an issue or pull request unless a comment containing <paramref name="key"/> is there already.</summary>
+    public Task CommentOnIssueAsync(string owner, string repo, int number, string body, string key, CancellationToken cancellation) =>
+        CommentOnceAsync($"repos/{owner}/{repo}/issues/{number}/comments", body, key, $"comment on #{number}", cancellation);
+
+    /// <summary>Comments on a commit unless a comment containing <paramref name="key"/> is there already.</summary>
+    public Task CommentOnCommitAsync(string owner, string repo, string sha, string body, string key, CancellationToken cancellation) =>
+        CommentOnceAsync($"repos/{owner}/{repo}/commits/{sha}/comments", body, key, $"comment on {sha}", cancellation);
+
+    /// <summary>The latest successful runs of a workflow on a branch, newest first.</summary>
+    public async Task<IReadOnlyList<WorkflowRun>> SuccessfulRunsAsync(string owner, string repo, long workflowId, string branch, CancellationToken cancellation)
+    {
+        var runs = await GetOneAsync($"repos/{owner}/{repo}/actions/workflows/{workflowId}/runs?branch={Uri.EscapeDataString(branch)}&status=success&per_page=30",
+            GitHubJsonContext.Default.WorkflowRuns, "list the workflow's successful runs", cancellation).ConfigureAwait(false);
+        return runs?.Runs ?? [];
+    }
+
+    /// <summary>Turns on auto-merge (GraphQL only: REST has no call for it). False, with the reason, when the repository does not allow it.</summary>
+    public async Task<(bool Enabled, string? Reason)> EnableAutoMergeAsync(PullRequest pull, string mergeMethod, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(pull);
+        const string Mutation = "mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) { clientMutationId } }";
+        var graphQl = ApiRoot.AbsolutePath.EndsWith("/api/v3/", StringComparison.Ordinal)
+            ? new Uri(ApiRoot, "../graphql")
+            : new Uri(ApiRoot, "graphql");
+        using var response = await _retrying.SendAsync(() =>
+        {
+            var request = Request(HttpMethod.Post, graphQl);
+            request.Content = new StringContent(JsonSerializer.Serialize(
+                new GraphQlRequest(Mutation, new Dictionary<string, string> { ["pullRequestId"] = pull.NodeId, ["mergeMethod"] = mergeMethod }),
+                GitHubJsonContext.Default.GraphQlRequest), Encoding.UTF8, "application/json");
+            return request;
+        }, cancellation).ConfigureAwait(false);
+        var answer = await ReadAsync(response, GitHubJsonContext.Default.GraphQlResponse, "enable auto-merge", cancellation).ConfigureAwait(false);
+        return answer.Errors is { Count: > 0 } errors ? (false, string.Join("; ", errors.Select(e => e.Message))) : (true, null);
+    }
+
     /// <summary>A repository's issues, following the Link header's pages.</summary>
     public Task<IReadOnlyList<Issue>> ListIssuesAsync(string owner, string repo, int perPage, CancellationToken cancellation) =>
         GetAsync($"repos/{owner}/{repo}/issues?per_page={perPage}", GitHubJsonContext.Default.IssueArray, "list issues", cancellation);
 
-    private async Task<IReadOnlyList<T>> GetAsync<T>(string path, JsonTypeInfo<T[]> type, string what, CancellationToken cancellation)
+    private async Task<T?> GetOneAsync<T>(string path, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
+        where T : class
+    {
+        using var response = await _retrying.SendAsync(() => Request(HttpMethod.Get, path), cancellation).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync(response, type, what, cancellation).ConfigureAwait(false);
+    }
+
+    private async Task<string> CreateObjectAsync<T>(string path, T body, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
+    {
+        using var response = await _retrying.SendAsync(() => Request(HttpMethod.Post, path, body, type), cancellation).ConfigureAwait(false);
+        return (await ReadAsync(response, GitHubJsonContext.Default.CreatedObject, what, cancellation).ConfigureAwait(false)).Sha;
+    }
+
+    private async Task CommentOnceAsync(string path, string body, string key, string what, CancellationToken cancellation)
+    {
+        async Task<bool> Exists(CancellationToken token) =>
+            (await GetAsync(path + "?per_page=100", GitHubJsonContext.Default.CommentArray, what, token).ConfigureAwait(false)).Any(c => c.Body.Contains(key, StringComparison.Ordinal));
+
+        if (await Exists(cancellation).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        using var response = await _retrying.SendOnceAsync(
+            () => Request(HttpMethod.Post, path, new NewComment(body), GitHubJsonContext.Default.NewComment), Exists, cancellation).ConfigureAwait(false);
+        if (response is not null)
+        {
+            await EnsureAsync(response, what, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
+    {
+        await EnsureAsync(response, what, cancellation).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null");
+        }
+        catch (JsonException ex)
+        {
+            throw new OutsideSystemException(SystemName, $"could not {what}: the answer is not the JSON GitHub documents ({ex.Message})", ex);
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> GetAsync<T>(string path, JsonTypeInfo<T[]> type, string what, CancellationToken cancellation, bool followPages = true)
     {
         var items = new List<T>();
         Uri? next = new(ApiRoot, path);
@@ -118,7 +249,7 @@ public sealed class GitHubClient
                 throw new OutsideSystemException(SystemName, $"could not {what}: the answer is not the JSON GitHub documents ({ex.Message})", ex);
             }
 
-            next = NextPage(response);
+            next = followPages ? NextPage(response) : null;
         }
 
         return items;

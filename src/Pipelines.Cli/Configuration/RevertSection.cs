@@ -4,18 +4,28 @@ using Pipelines.Core.Revert;
 namespace Pipelines.Cli.Configuration;
 
 /// <summary>The repository's revert policy (<c>revert</c>) and the defaults of its options.</summary>
-public sealed record RevertSettings(RevertPolicy Policy, int? FlakeRetries, RevertMode? Mode, string? DecisionLog);
+/// <param name="AutoMerge">For pull-request mode on GitHub: MERGE, SQUASH or REBASE to turn on auto-merge; null leaves it off.</param>
+public sealed record RevertSettings(RevertPolicy Policy, int? FlakeRetries, RevertMode? Mode, string? DecisionLog, string? AutoMerge = null);
 
 /// <summary>Reads the <c>revert</c> section.</summary>
 public static class RevertSection
 {
-    public static readonly IReadOnlyList<string> Keys = ["opt-out-trailer", "never", "max-per-day", "flake-retries", "mode", "decision-log"];
+    public static readonly IReadOnlyList<string> Keys = ["opt-out-trailer", "never", "max-per-day", "flake-retries", "mode", "decision-log", "auto-merge"];
 
     public static readonly IReadOnlyDictionary<string, RevertMode> ModeValues = new Dictionary<string, RevertMode>(StringComparer.Ordinal)
     {
         ["push"] = RevertMode.Push,
         ["pull-request"] = RevertMode.PullRequest,
         ["comment-only"] = RevertMode.CommentOnly,
+    };
+
+    /// <summary>revert.auto-merge: GitHub's merge methods by their GraphQL names; "off" for none.</summary>
+    public static readonly IReadOnlyDictionary<string, (string? Method, bool Set)> AutoMergeValues = new Dictionary<string, (string?, bool)>(StringComparer.Ordinal)
+    {
+        ["off"] = (null, true),
+        ["merge"] = ("MERGE", true),
+        ["squash"] = ("SQUASH", true),
+        ["rebase"] = ("REBASE", true),
     };
 
     public static RevertSettings Read(ConfigFile config)
@@ -42,6 +52,7 @@ public static class RevertSection
                 (int?)section.Number("max-per-day", 0, 1000) ?? defaults.MaxPerDay),
             (int?)section.Number("flake-retries", 0, 10),
             section.Choice("mode", ModeValues),
-            section.Scalar("decision-log"));
+            section.Scalar("decision-log"),
+            section.Choice("auto-merge", AutoMergeValues)?.Method);
     }
 }

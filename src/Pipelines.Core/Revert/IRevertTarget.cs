@@ -29,6 +29,12 @@ public sealed record CommitInfo(
 /// <param name="Conflict">When the revert does not apply: what a person should run instead.</param>
 public sealed record RevertAttempt(string? RevertSha, string? PullRequest, string? Conflict);
 
+/// <summary>What the author is told about their commit.</summary>
+/// <param name="Text">The full note: verdict, reason, failing tests, evidence, how to re-land.</param>
+/// <param name="Headline">One line for a commit status.</param>
+/// <param name="Key">The same for a repeat of the same decision, so a retried run does not tell twice.</param>
+public sealed record RevertNotice(CommitInfo Culprit, RevertVerdict Verdict, string Text, string Headline, string Key, string? BuildLink);
+
 /// <summary>
 /// The system that holds the branch: a local repository, GitHub, or Azure Repos. Everything revert-on-red reads from
 /// or writes to it goes through here; every write is safe to repeat (it looks for its own earlier result first).
@@ -38,19 +44,20 @@ public interface IRevertTarget
     /// <summary>For messages: "git", "GitHub", "Azure Repos".</summary>
     string Name { get; }
 
-    string BranchHead();
+    /// <summary>Where the branch points now, on the system that holds it (not a possibly stale local copy).</summary>
+    Task<string> BranchHeadAsync(CancellationToken cancellation);
 
     /// <summary>(green, red] on the branch's first-parent line, oldest first.</summary>
-    IReadOnlyList<CommitInfo> CommitsBetween(string green, string red);
+    Task<IReadOnlyList<CommitInfo>> CommitsBetweenAsync(string green, string red, CancellationToken cancellation);
 
     /// <summary>A revert of <paramref name="culprit"/> that exists anywhere (merged, open or abandoned), described; null if none.</summary>
-    string? FindExistingRevert(string culprit);
+    Task<string?> FindExistingRevertAsync(string culprit, CancellationToken cancellation);
 
     /// <summary>Automatic reverts on the branch since the given time.</summary>
-    int AutomaticRevertsSince(DateTimeOffset since);
+    Task<int> AutomaticRevertsSinceAsync(DateTimeOffset since, CancellationToken cancellation);
 
-    RevertAttempt Revert(CommitInfo culprit, string message, RevertMode mode);
+    Task<RevertAttempt> RevertAsync(CommitInfo culprit, string message, RevertMode mode, CancellationToken cancellation);
 
-    /// <summary>Tells the author: a comment on the commit or pull request (a git note locally).</summary>
-    void Notify(CommitInfo culprit, string message);
+    /// <summary>Tells the author: a comment and a status on the commit or its pull request (a git note locally).</summary>
+    Task NotifyAsync(RevertNotice notice, CancellationToken cancellation);
 }

@@ -111,6 +111,9 @@ public static class RevertMessage
 {
     public const int MaxTestsListed = 20;
 
+    /// <summary>The line that marks a revert as automatic: the daily cap counts commits that carry it.</summary>
+    public const string AutomaticMarker = "Reverted automatically by pipelines revert-on-red";
+
     public static string Build(string subject, string sha, IReadOnlyList<string> failingTests, string? buildLink, string reason)
     {
         ArgumentNullException.ThrowIfNull(failingTests);
@@ -120,7 +123,7 @@ public static class RevertMessage
             string.Empty,
             $"This reverts commit {sha}.",
             string.Empty,
-            $"Reverted automatically by pipelines revert-on-red: {reason}.",
+            $"{AutomaticMarker}: {reason}.",
         };
         if (failingTests.Count > 0)
         {

@@ -13,13 +13,14 @@ public static class RevertOnRedCommand
     {
         var provider = new Option<string>("--provider")
         {
-            Description = "Where the branch lives: git (a local repository).",
+            Description = "Where the branch lives: git (a local repository) or github (GITHUB_TOKEN; probes run in the local clone).",
             DefaultValueFactory = _ => "git",
-        }.AcceptOnlyFromAmong("git");
+        }.AcceptOnlyFromAmong([.. RevertTargets.Providers]);
         var repo = CommonOptions.Repo();
+        repo.Description = "The local clone to probe in; with a hosted provider, the hosted repository instead (owner/name) when it is not a folder, the clone then being the current folder.";
         var branch = new Option<string?>("--branch") { Description = "The branch that went red (default: the checked-out branch)." };
-        var red = new Option<string?>("--red") { Description = "The failing build's commit (default: BUILD_SOURCEVERSION or GITHUB_SHA, else the branch head)." };
-        var green = new Option<string?>("--green") { Description = "The last commit whose build passed." };
+        var red = new Option<string?>("--red") { Description = "The failing build's commit (default: the workflow_run event's head, BUILD_SOURCEVERSION or GITHUB_SHA, else the branch head)." };
+        var green = new Option<string?>("--green") { Description = "The last commit whose build passed (default on GitHub: the last successful run of the workflow in the workflow_run event)." };
         var testCommand = new Option<string?>("--test-command")
         {
             Description = "Runs the failing tests in a checkout; exit 0 is a pass. {failed} becomes the failing test ids (comma-separated), {filter} a dotnet test filter for them. Not run through a shell.",

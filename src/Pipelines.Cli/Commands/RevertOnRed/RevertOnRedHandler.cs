@@ -1,4 +1,5 @@
 using Pipelines.Adapters.Git;
+using Pipelines.Cli.Hosting;
 using Pipelines.Adapters.ResultFiles;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Outputs;
@@ -28,12 +29,19 @@ public static class RevertOnRedHandler
 {
     public const int DefaultFlakeRetries = 2;
 
-    public static CommandResult Run(CommandSession session, RevertOnRedInputs inputs, CancellationToken cancellation)
+    // One client for the process, as HttpClient is meant to be used.
+    private static readonly HttpClient Http = new();
+
+    public static CommandResult Run(CommandSession session, RevertOnRedInputs inputs, CancellationToken cancellation) =>
+        RunAsync(session, inputs, cancellation).GetAwaiter().GetResult();
+
+    private static async Task<CommandResult> RunAsync(CommandSession session, RevertOnRedInputs inputs, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(inputs);
         var context = session.Context;
-        var repository = GitRepository.Open(context.ResolvePath(inputs.Repo));
+        var where = RevertLocation.Resolve(context, inputs.Provider, inputs.Repo, inputs.Branch, inputs.Red);
+        var repository = GitRepository.Open(context.ResolvePath(where.Checkout), where.Checkout == inputs.Repo ? "--repo" : "the checkout");
         var config = ConfigLoader.Load(context, repository.Root, inputs.Config);
         var settings = RevertSection.Read(config);
         var policy = inputs.MaxPerDay is { } max ? settings.Policy with { MaxPerDay = max } : settings.Policy;
@@ -46,15 +54,19 @@ public static class RevertOnRedHandler
         var mode = inputs.Mode is { } modeText ? RevertSection.ModeValues[modeText] : settings.Mode ?? RevertMode.Push;
         var failing = FailingTests(context, inputs.FailedTests);
         var command = TestCommand(inputs.TestCommand, failing);
-        var branch = inputs.Branch ?? CurrentBranch(repository);
+        var branch = where.Branch ?? CurrentBranch(repository);
         var work = Directory.CreateTempSubdirectory("pipelines-revert-").FullName;
         try
         {
-            var target = new GitRevertTarget(repository, branch, work);
-            var head = target.BranchHead();
-            var red = repository.ResolveCommit(inputs.Red ?? context.Get("BUILD_SOURCEVERSION") ?? context.Get("GITHUB_SHA") ?? head, "--red");
-            var green = repository.ResolveCommit(inputs.Green ?? throw new InputException("--green: the last commit whose build passed is required with the git provider"), "--green");
-            var commits = target.CommitsBetween(green, red);
+            var (target, greenFromHistory) = RevertTargets.Create(session, where, repository, branch, work, settings, Http);
+            var head = await target.BranchHeadAsync(cancellation).ConfigureAwait(false);
+            var red = repository.ResolveCommit(where.Red ?? head, "--red");
+            var greenText = inputs.Green ?? (greenFromHistory is null ? null : await greenFromHistory(red, cancellation).ConfigureAwait(false))
+                ?? throw new InputException(where.Provider == "git"
+                    ? "--green: the last commit whose build passed is required with the git provider"
+                    : "--green: the last commit whose build passed was not given and could not be found from the CI's run history");
+            var green = repository.ResolveCommit(greenText, "--green");
+            var commits = await target.CommitsBetweenAsync(green, red, cancellation).ConfigureAwait(false);
             if (commits.Count == 0)
             {
                 throw new InputException($"--green: {green[..10]} is not an ancestor of --red {red[..10]} on the first-parent line, so there is no range to search");
@@ -90,23 +102,24 @@ public static class RevertOnRedHandler
             var outcome = search.Outcome!;
             var probes = search.Probes.ToList();
             var culprit = outcome.Culprit is { } sha ? commits.Single(c => c.Sha == sha) : null;
+            var buildLink = BuildLink(context, inputs.BuildLink);
             var (verdict, reason, attempt) = culprit is null
                 ? (outcome.Verdict, outcome.Reason, null)
-                : Decide(target, culprit, outcome.Reason, policy, context.Time.GetUtcNow(), mode, inputs.DryRun, failing, BuildLink(context, inputs.BuildLink),
+                : await DecideAsync(target, culprit, outcome.Reason, policy, context.Time.GetUtcNow(), mode, inputs.DryRun, failing, buildLink,
                     branchGreenAgain: head == red ? null : () =>
                     {
                         var request = new ProbeRequest(head, "is the branch green again: the failing tests at its head");
                         var result = new ProbeResult(head, request.Purpose, Probe(request));
                         probes.Add(result);
                         return result.Passed;
-                    });
+                    }, cancellation).ConfigureAwait(false);
             var decision = new RevertDecision(verdict, reason, culprit, attempt, probes, branch, red, green, failing, inputs.DryRun);
 
             if (!inputs.DryRun)
             {
                 if (culprit is not null)
                 {
-                    target.Notify(culprit, RevertOnRedReport.Note(decision));
+                    await target.NotifyAsync(RevertOnRedReport.Notice(decision, buildLink), cancellation).ConfigureAwait(false);
                 }
 
                 if ((inputs.DecisionLog ?? settings.DecisionLog) is { } log)
@@ -130,12 +143,13 @@ public static class RevertOnRedHandler
         }
     }
 
-    private static (RevertVerdict Verdict, string Reason, RevertAttempt? Attempt) Decide(
-        GitRevertTarget target, CommitInfo culprit, string reason, RevertPolicy policy, DateTimeOffset now, RevertMode mode, bool dryRun,
-        IReadOnlyList<string> failing, string? buildLink, Func<bool>? branchGreenAgain)
+    private static async Task<(RevertVerdict Verdict, string Reason, RevertAttempt? Attempt)> DecideAsync(
+        IRevertTarget target, CommitInfo culprit, string reason, RevertPolicy policy, DateTimeOffset now, RevertMode mode, bool dryRun,
+        IReadOnlyList<string> failing, string? buildLink, Func<bool>? branchGreenAgain, CancellationToken cancellation)
     {
         var facts = new CulpritFacts(culprit.Sha, culprit.Subject, culprit.Message, culprit.ChangedFiles,
-            target.FindExistingRevert(culprit.Sha), target.AutomaticRevertsSince(now.AddDays(-1)), BranchGreenAgain: false);
+            await target.FindExistingRevertAsync(culprit.Sha, cancellation).ConfigureAwait(false),
+            await target.AutomaticRevertsSinceAsync(now.AddDays(-1), cancellation).ConfigureAwait(false), BranchGreenAgain: false);
         var refusal = RevertGuard.Check(facts, policy);
 
         // Only when everything else says go is the branch head probed: it costs a test run.
@@ -154,7 +168,7 @@ public static class RevertOnRedHandler
             return (RevertVerdict.Reverted, reason + " (dry run: nothing was changed)", null);
         }
 
-        var attempt = target.Revert(culprit, RevertMessage.Build(culprit.Subject, culprit.Sha, failing, buildLink, reason), mode);
+        var attempt = await target.RevertAsync(culprit, RevertMessage.Build(culprit.Subject, culprit.Sha, failing, buildLink, reason), mode, cancellation).ConfigureAwait(false);
         return attempt.Conflict is not null
             ? (RevertVerdict.Conflict, "the revert does not apply cleanly; revert it by hand", attempt)
             : (RevertVerdict.Reverted, reason, attempt);

@@ -69,6 +69,28 @@ public static class RevertOnRedReport
         return result;
     }
 
+    /// <summary>What the author is told: the note, a status line, and a key that a repeat of this decision shares.</summary>
+    public static RevertNotice Notice(RevertDecision decision, string? buildLink)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var culprit = decision.Culprit ?? throw new ArgumentException("a notice needs a culprit", nameof(decision));
+        var tests = decision.FailingTests.Count switch
+        {
+            0 => "the failing tests",
+            1 => "1 failing test",
+            var n => $"{n} failing tests",
+        };
+        var headline = decision.Verdict switch
+        {
+            RevertVerdict.Reverted => $"Broke {decision.Branch} ({tests}); reverted",
+            RevertVerdict.Conflict => $"Broke {decision.Branch} ({tests}); the revert conflicts: revert it by hand",
+            _ => $"Broke {decision.Branch} ({tests}); not reverted: {VerdictName(decision.Verdict)}",
+        };
+        var text = Note(decision) + (buildLink is null ? string.Empty : "Build: " + buildLink + "\n");
+        return new RevertNotice(culprit, decision.Verdict, text, headline,
+            $"pipelines-revert-on-red culprit={culprit.Sha} red={decision.Red} verdict={VerdictName(decision.Verdict)}", buildLink);
+    }
+
     /// <summary>What the author is told, on the culprit itself.</summary>
     public static string Note(RevertDecision decision)
     {

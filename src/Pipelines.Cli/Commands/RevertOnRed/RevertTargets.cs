@@ -1,0 +1,46 @@
+using Pipelines.Adapters.Git;
+using Pipelines.Adapters.GitHub;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Errors;
+using Pipelines.Core.Revert;
+
+namespace Pipelines.Cli.Commands.RevertOnRed;
+
+/// <summary>Finds the last green commit from the CI's run history; null when the history does not say.</summary>
+public delegate Task<string?> GreenFinder(string red, CancellationToken cancellation);
+
+/// <summary>Wires the provider's adapter: the place every provider-specific choice of revert-on-red is made.</summary>
+public static class RevertTargets
+{
+    public static readonly IReadOnlyList<string> Providers = ["git", "github"];
+
+    public static (IRevertTarget Target, GreenFinder? Green) Create(
+        CommandSession session, RevertLocation where, GitRepository clone, string branch, string work, RevertSettings settings, HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(where);
+        var context = session.Context;
+        switch (where.Provider)
+        {
+            case "github":
+                var token = context.Get("GITHUB_TOKEN")
+                    ?? throw new InputException("GITHUB_TOKEN: the github provider needs a token with contents, pull-requests and statuses write permission (the action passes its 'token' input)");
+                session.AddSecret(token);
+                var api = new Uri((context.Get("GITHUB_API_URL") ?? "https://api.github.com").TrimEnd('/') + "/");
+                var client = new GitHubClient(http, api, token);
+                var slash = where.Slug!.IndexOf('/', StringComparison.Ordinal);
+                var repository = new GitHubRepository(where.Slug[..slash], where.Slug[(slash + 1)..], branch, AutoMergeMethod: settings.AutoMerge);
+                GreenFinder? green = where.WorkflowId is { } workflow
+                    ? async (red, cancellation) =>
+                    {
+                        var runs = await client.SuccessfulRunsAsync(repository.Owner, repository.Name, workflow, branch, cancellation).ConfigureAwait(false);
+                        return runs.Select(r => r.HeadSha).FirstOrDefault(sha => sha != red && clone.IsAncestor(sha, red));
+                    }
+                    : null;
+                return (new GitHubRevertTarget(client, repository, clone, work), green);
+            default:
+                return (new GitRevertTarget(clone, branch, work), null);
+        }
+    }
+}
