@@ -29,12 +29,7 @@ public static class OctokitFixtures
 
     private static Uri Start()
     {
-        var script = SourceTree.PathOf("tools/node_modules/@octokit/fixtures-server/bin/server.js");
-        if (!File.Exists(script))
-        {
-            // A fresh clone: install the pinned tools once, so 'dotnet test' alone is enough.
-            Programs.RunOrThrow("npm", ["ci", "--prefix", SourceTree.PathOf("tools"), "--no-audit", "--no-fund", "--loglevel=error"]);
-        }
+        var script = TestTools.PathOf("@octokit/fixtures-server/bin/server.js");
 
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))

@@ -9,10 +9,11 @@ public sealed record ProgramRun(int ExitCode, string StandardOutput, string Stan
 public static class Programs
 {
     public static ProgramRun Run(
-        string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, string? input = null)
     {
         var start = new ProcessStartInfo(file)
         {
+            RedirectStandardInput = input is not null,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -29,6 +30,12 @@ public static class Programs
         }
 
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
@@ -37,9 +44,9 @@ public static class Programs
 
     /// <summary>Runs a program that must succeed; its output is in the exception when it does not.</summary>
     public static string RunOrThrow(
-        string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, string? input = null)
     {
-        var run = Run(file, arguments, workingDirectory, environment);
+        var run = Run(file, arguments, workingDirectory, environment, input);
         return run.ExitCode == 0
             ? run.StandardOutput
             : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({run.ExitCode}):\n{run.StandardOutput}\n{run.StandardError}");

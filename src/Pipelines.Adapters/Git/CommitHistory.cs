@@ -25,14 +25,17 @@ public static class CommitHistory
         return new CommitInfo(fields[0], fields[1], fields[5].TrimEnd(), fields[2], fields[3], parents, files);
     }
 
-    /// <summary>A commit on any ref that reverts <paramref name="culprit"/> (by our trailer or git's own line), described.</summary>
-    public static string? FindRevert(GitRepository repository, string culprit)
+    /// <summary>
+    /// A commit on any ref, or in the history of <paramref name="alsoIn"/> (a hosted branch's head that no local ref
+    /// names yet), that reverts <paramref name="culprit"/> (by our trailer or git's own line), described.
+    /// </summary>
+    public static string? FindRevert(GitRepository repository, string culprit, params string[] alsoIn)
     {
         ArgumentNullException.ThrowIfNull(repository);
 
         // Every ref counts: a revert on a review branch, merged or abandoned, is still a revert of this commit.
-        var found = repository.Run("log", "--all", "--fixed-strings", "--format=%H%x00%D",
-            "--grep=" + RevertPolicy.ReferenceTrailer + ": " + culprit, "--grep=This reverts commit " + culprit);
+        var found = repository.Run(["log", "--all", .. alsoIn, "--fixed-strings", "--format=%H%x00%D",
+            "--grep=" + RevertPolicy.ReferenceTrailer + ": " + culprit, "--grep=This reverts commit " + culprit, "--"]);
         var first = found.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         if (first is null)
         {

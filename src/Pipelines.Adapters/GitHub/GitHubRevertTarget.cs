@@ -41,7 +41,8 @@ public sealed class GitHubRevertTarget(GitHubClient client, GitHubRepository git
 
     public async Task<string?> FindExistingRevertAsync(string culprit, CancellationToken cancellation)
     {
-        if (CommitHistory.FindRevert(clone, culprit) is { } local)
+        var head = await BranchHeadAsync(cancellation).ConfigureAwait(false);
+        if (CommitHistory.FindRevert(clone, culprit, head) is { } local)
         {
             return local;
         }
