@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace Pipelines.Testing;
 
 /// <summary>
-/// GitHub's own recorded API traffic, served by <c>@octokit/fixtures-server</c> from <c>tools/</c> (installed on first
-/// use with <c>npm ci --prefix tools</c>). Each loaded scenario answers its recorded requests once, in order,
+/// GitHub's own recorded API traffic, and our recordings of the calls it has no scenario for, served by
+/// <c>@octokit/fixtures-server</c> through <c>tools/github-fixtures/serve.mjs</c> (tools installed on first use). Each loaded scenario answers its recorded requests once, in order,
 /// and checks method, path, headers and body strictly.
 /// </summary>
 public static class OctokitFixtures
@@ -29,7 +29,8 @@ public static class OctokitFixtures
 
     private static Uri Start()
     {
-        var script = TestTools.PathOf("@octokit/fixtures-server/bin/server.js");
+        TestTools.PathOf("@octokit/fixtures-server/bin/server.js");
+        var script = SourceTree.PathOf("tools/github-fixtures/serve.mjs");
 
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -39,7 +40,7 @@ public static class OctokitFixtures
         }
 
         var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { script, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log-level", "error", "--ttl", "600000" })
+        foreach (var argument in new[] { script, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
@@ -68,7 +69,7 @@ public static class OctokitFixtures
             {
                 using var client = new TcpClient();
                 client.Connect(IPAddress.Loopback, port);
-                return new Uri($"http://localhost:{port}/");
+                return new Uri($"http://127.0.0.1:{port}/");
             }
             catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
