@@ -40,6 +40,9 @@ public sealed record LocalRevert(string? Sha, string? Conflict)
         return new LocalRevert(GitRepository.Require(GitRepository.RunIn(worktree.Path, "rev-parse", "HEAD"), "read the revert commit").StandardOutput.Trim(), null);
     }
 
-    /// <summary>The branch a revert waits on for review.</summary>
-    public static string ReviewBranch(string culprit) => "pipelines/revert-" + culprit[..10];
+    /// <summary>Where every automatic revert branch lives.</summary>
+    public const string ReviewBranchPrefix = "pipelines/revert-";
+
+    /// <summary>The branch a revert waits on for review, named for the culprit so a second run finds it.</summary>
+    public static string ReviewBranch(string culprit) => ReviewBranchPrefix + culprit[..10];
 }

@@ -13,7 +13,7 @@ public static class RevertOnRedCommand
     {
         var provider = new Option<string>("--provider")
         {
-            Description = "Where the branch lives: git (a local repository) or github (GITHUB_TOKEN; probes run in the local clone).",
+            Description = "Where the branch lives: git (a local repository), github (GITHUB_TOKEN) or azure-devops (SYSTEM_ACCESSTOKEN); probes always run in the local clone.",
             DefaultValueFactory = _ => "git",
         }.AcceptOnlyFromAmong([.. RevertTargets.Providers]);
         var repo = CommonOptions.Repo();

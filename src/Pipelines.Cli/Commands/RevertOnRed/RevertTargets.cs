@@ -1,3 +1,4 @@
+using Pipelines.Adapters.AzureDevOps;
 using Pipelines.Adapters.Git;
 using Pipelines.Adapters.GitHub;
 using Pipelines.Cli.Configuration;
@@ -13,7 +14,7 @@ public delegate Task<string?> GreenFinder(string red, CancellationToken cancella
 /// <summary>Wires the provider's adapter: the place every provider-specific choice of revert-on-red is made.</summary>
 public static class RevertTargets
 {
-    public static readonly IReadOnlyList<string> Providers = ["git", "github"];
+    public static readonly IReadOnlyList<string> Providers = ["git", "github", "azure-devops"];
 
     public static (IRevertTarget Target, GreenFinder? Green) Create(
         CommandSession session, RevertLocation where, GitRepository clone, string branch, string work, RevertSettings settings, HttpClient http)
@@ -39,6 +40,16 @@ public static class RevertTargets
                     }
                     : null;
                 return (new GitHubRevertTarget(client, repository, clone, work), green);
+            case "azure-devops":
+                var accessToken = context.Get("SYSTEM_ACCESSTOKEN")
+                    ?? throw new InputException("SYSTEM_ACCESSTOKEN: the azure-devops provider needs the job's token (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken))");
+                session.AddSecret(accessToken);
+                var collection = context.Get("SYSTEM_COLLECTIONURI")
+                    ?? throw new InputException("SYSTEM_COLLECTIONURI: the azure-devops provider needs the organization's URL (Azure Pipelines sets it)");
+                var project = context.Get("SYSTEM_TEAMPROJECT")
+                    ?? throw new InputException("SYSTEM_TEAMPROJECT: the azure-devops provider needs the project (Azure Pipelines sets it)");
+                var repos = new AzureReposClient(http, new Uri(collection.TrimEnd('/') + "/"), project, where.Slug!, accessToken);
+                return (new AzureReposRevertTarget(repos, clone, new AzureReposRevertOptions(branch, AutoComplete: settings.AutoMerge is not null), context.Time), null);
             default:
                 return (new GitRevertTarget(clone, branch, work), null);
         }
