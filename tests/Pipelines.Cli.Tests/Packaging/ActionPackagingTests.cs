@@ -16,7 +16,7 @@ public sealed class ActionPackagingTests
 {
     private static readonly string[] CliOnlyOptions = ["--json", "--help", "-h", "-?", "/?"];
 
-    private static readonly string[] Commands = ["select-tests", "plan-tests", "run-tests", "metrics-gate"];
+    private static readonly string[] Commands = RootActionTests.Commands;
 
     private static IReadOnlyList<string> CliOptions(params string[] commands)
     {
@@ -42,6 +42,7 @@ public sealed class ActionPackagingTests
     [DataRow("select-tests")]
     [DataRow("plan-tests")]
     [DataRow("run-tests")]
+    [DataRow("revert-on-red")]
     [DataRow("metrics-gate")]
     public void Every_action_input_is_a_cli_option_and_every_option_an_input(string command)
     {
@@ -66,6 +67,7 @@ public sealed class ActionPackagingTests
     [DataRow("actions/select-tests/action.yml")]
     [DataRow("actions/plan-tests/action.yml")]
     [DataRow("actions/run-tests/action.yml")]
+    [DataRow("actions/revert-on-red/action.yml")]
     [DataRow("actions/metrics-gate/action.yml")]
     [DataRow("action.yml")]
     public void Every_action_input_is_passed_as_the_environment_variable_the_cli_reads_and_never_expanded_in_run(string actionFile)

@@ -13,12 +13,12 @@ public static class RevertOnRedCommand
     {
         var provider = new Option<string>("--provider")
         {
-            Description = "Where the branch lives: git (a local repository), github (GITHUB_TOKEN) or azure-devops (SYSTEM_ACCESSTOKEN); probes always run in the local clone.",
-            DefaultValueFactory = _ => "git",
+            Description = "Where the branch lives: git (a local repository), github (GITHUB_TOKEN) or azure-devops (SYSTEM_ACCESSTOKEN); probes always run in the local clone. Default: the CI's own (github in GitHub Actions, azure-devops in Azure Pipelines), else git.",
+            DefaultValueFactory = _ => context.Get("GITHUB_ACTIONS") == "true" ? "github" : context.Get("TF_BUILD") is not null ? "azure-devops" : "git",
         }.AcceptOnlyFromAmong([.. RevertTargets.Providers]);
         var repo = CommonOptions.Repo();
         repo.Description = "The local clone to probe in; with a hosted provider, the hosted repository instead (owner/name) when it is not a folder, the clone then being the current folder.";
-        var branch = new Option<string?>("--branch") { Description = "The branch that went red (default: the checked-out branch)." };
+        var branch = new Option<string?>("--branch") { Description = "The branch that went red (default: the workflow_run event's branch, the pushed branch of GITHUB_REF or BUILD_SOURCEBRANCH, else the checked-out branch)." };
         var red = new Option<string?>("--red") { Description = "The failing build's commit (default: the workflow_run event's head, BUILD_SOURCEVERSION or GITHUB_SHA, else the branch head)." };
         var green = new Option<string?>("--green") { Description = "The last commit whose build passed (default on GitHub: the last successful run of the workflow in the workflow_run event)." };
         var testCommand = new Option<string?>("--test-command")
