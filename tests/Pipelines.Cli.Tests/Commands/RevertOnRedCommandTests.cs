@@ -192,4 +192,22 @@ public sealed class RevertOnRedCommandTests
         Assert.AreEqual(2, run.ExitCode);
         StringAssert.Contains(run.StandardError, "--green");
     }
+
+    [TestMethod]
+    public void The_failing_tests_can_be_a_folder_of_the_red_runs_result_files()
+    {
+        var (repo, green) = Repository();
+        using var _ = repo;
+        repo.Write("state.txt", "broken\n").Commit("Break the state");
+        using var results = new TempDirectory("pipelines-red-results");
+        Directory.CreateDirectory(Path.Combine(results.Path, "shard-1"));
+        ResultFileWriter.Trx(Path.Combine(results.Path, "shard-1", "shard-1.trx"), [("Shop.Tests.StateTests.IsOk", 0.1, "Failed"), ("Shop.Tests.CartTests.Adds", 0.1, "Passed")]);
+        ResultFileWriter.Trx(Path.Combine(results.Path, "shard-2.trx"), [("Shop.Tests.PriceTests.Rounds", 0.1, "Failed")]);
+
+        var (exit, json, error) = Revert(repo, green, "--failed-tests", results.Path);
+
+        Assert.AreEqual(0, exit, error);
+        CollectionAssert.AreEquivalent(new[] { "Shop.Tests.PriceTests.Rounds", "Shop.Tests.StateTests.IsOk" },
+            json.GetProperty("failingTests").EnumerateArray().Select(t => t.GetString()).ToArray());
+    }
 }

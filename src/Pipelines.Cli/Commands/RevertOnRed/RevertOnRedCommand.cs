@@ -25,7 +25,7 @@ public static class RevertOnRedCommand
         {
             Description = "Runs the failing tests in a checkout; exit 0 is a pass. {failed} becomes the failing test ids (comma-separated), {filter} a dotnet test filter for them. Not run through a shell.",
         };
-        var failedTests = new Option<string?>("--failed-tests") { Description = "The failing tests: ids, comma-separated, or a TRX, JUnit or NUnit result file." };
+        var failedTests = new Option<string?>("--failed-tests") { Description = "The failing tests: ids, comma-separated, or a TRX, JUnit or NUnit result file, or a folder of them." };
         var flakeRetries = new Option<int?>("--flake-retries") { Description = "Re-runs of a failing probe before it counts as failing (default revert.flake-retries, else 2)." };
         var mode = new Option<string?>("--mode")
         {

@@ -187,6 +187,21 @@ public static class RevertOnRedHandler
             return [.. ResultFileReader.Read(path, given).Results.Where(r => r.Outcome == TestOutcome.Failed).Select(r => r.Id).Distinct(StringComparer.Ordinal)];
         }
 
+        // A folder of result files: the red run's artifacts, as downloaded.
+        if (Directory.Exists(path))
+        {
+            var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".trx", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).ToList();
+            if (files.Count == 0)
+            {
+                throw new InputException($"--failed-tests: the folder '{given}' holds no .trx or .xml result files");
+            }
+
+            return [.. files.SelectMany(f => ResultFileReader.Read(f, Path.GetRelativePath(context.WorkingDirectory, f)).Results)
+                .Where(r => r.Outcome == TestOutcome.Failed).Select(r => r.Id).Distinct(StringComparer.Ordinal)];
+        }
+
         return [.. given.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 
