@@ -8,6 +8,7 @@ namespace Pipelines.Cli.Configuration;
 public sealed record GateMetric(MetricSpec Spec, string? Query);
 
 /// <summary>The gate (config section <c>gate</c>, or a file given with <c>--gate</c>).</summary>
+/// <param name="Endpoint">The provider's server: Prometheus' base URL.</param>
 public sealed record GateSpec(
     string Provider,
     TimeSpan Interval,
@@ -15,12 +16,13 @@ public sealed record GateSpec(
     IReadOnlyDictionary<string, string> Canary,
     IReadOnlyDictionary<string, string> Baseline,
     IReadOnlyList<GateMetric> Metrics,
-    GatePolicy Policy);
+    GatePolicy Policy,
+    string? Endpoint = null);
 
 /// <summary>Reads the <c>gate</c> section.</summary>
 public static class GateSection
 {
-    public static readonly IReadOnlyList<string> Keys = ["provider", "interval", "window", "canary", "baseline", "metrics", "score", "min-samples", "no-data", "family-alpha"];
+    public static readonly IReadOnlyList<string> Keys = ["provider", "endpoint", "interval", "window", "canary", "baseline", "metrics", "score", "min-samples", "no-data", "family-alpha"];
 
     public static readonly IReadOnlyList<string> MetricKeys = ["name", "query", "kind", "bad", "tolerance", "critical", "weight"];
 
@@ -28,6 +30,7 @@ public static class GateSection
     {
         ["file"] = "file",
         ["scrape"] = "scrape",
+        ["prometheus"] = "prometheus",
     };
 
     private static readonly IReadOnlyDictionary<string, MetricKind> Kinds = new Dictionary<string, MetricKind>(StringComparer.Ordinal)
@@ -104,7 +107,8 @@ public static class GateSection
                 score?.Number("marginal", 0, 100) ?? defaults.MarginalScore,
                 (int?)section.Number("min-samples", 1, 100_000) ?? defaults.MinSamples,
                 section.Choice("no-data", NoData) ?? defaults.NoData,
-                section.Number("family-alpha", 1e-6, 0.5) ?? defaults.FamilyAlpha));
+                section.Number("family-alpha", 1e-6, 0.5) ?? defaults.FamilyAlpha),
+            section.Scalar("endpoint"));
     }
 
     /// <summary>"10%" or 0.1.</summary>

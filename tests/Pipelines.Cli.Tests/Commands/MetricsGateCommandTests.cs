@@ -181,6 +181,63 @@ public sealed class MetricsGateCommandTests
     }
 
     [TestMethod]
+    public void The_prometheus_provider_queries_the_gates_endpoint_with_each_sides_selector()
+    {
+        // Stands in for Prometheus' HTTP API: the error counter's increase is 10% of requests for v2, 1% for v1.
+        using var prometheus = new FaultServer(request =>
+        {
+            var query = Uri.UnescapeDataString(request.Body.Replace('+', ' '));
+            var value = (query.Contains("v2", StringComparison.Ordinal), query.Contains("5..", StringComparison.Ordinal)) switch
+            {
+                (true, true) => 1000,
+                (false, true) => 100,
+                _ => 10000,
+            };
+            return new FaultResponse(200, $$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"{{{value}}}"]}]}}""");
+        });
+        using var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", $$$"""
+            gate:
+              provider: prometheus
+              endpoint: {{{prometheus.BaseAddress}}}
+              canary: { version: v2 }
+              baseline: { version: v1 }
+              metrics:
+                - name: server-errors
+                  kind: ratio
+                  query: http_requests_total{code=~"5..", {selector}} / http_requests_total{{selector}}
+                  critical: true
+            """);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        Assert.AreEqual("fail", JsonDocument.Parse(run.StandardOutput).RootElement.GetProperty("verdict").GetString());
+        var queries = prometheus.Requests.Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
+        Assert.IsTrue(queries.Any(q => q.Contains("http_requests_total{code=~\"5..\", version=\"v2\"}", StringComparison.Ordinal)), string.Join("\n", queries));
+        Assert.IsTrue(prometheus.Requests.All(r => r.Path == "/api/v1/query"));
+    }
+
+    [TestMethod]
+    public void The_prometheus_provider_without_an_endpoint_is_bad_input_naming_the_key()
+    {
+        using var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", """
+            gate:
+              provider: prometheus
+              metrics:
+                - name: latency
+                  kind: continuous
+                  query: latency_p95_seconds{{selector}}
+            """);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "gate.endpoint");
+    }
+
+    [TestMethod]
     public void On_GitHub_with_a_token_the_verdict_becomes_a_commit_status_and_the_token_is_masked()
     {
         using var dir = Setup(canaryErrors: 100);

@@ -71,8 +71,18 @@ public static class MetricsGateHandler
                 context.ResolvePath(inputs.Data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 inputs.Data),
             "scrape" => new ScrapeMetricsSource(Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
+            "prometheus" => new PrometheusMetricsSource(Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
         };
+    }
+
+    /// <summary>gate.endpoint: the server's base URL.</summary>
+    private static Uri Endpoint(GateSpec gate)
+    {
+        var text = gate.Endpoint ?? throw new InputException($"gate.endpoint: the {gate.Provider} provider needs the server's URL, e.g. http://prometheus:9090/");
+        return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new InputException($"gate.endpoint: '{text}' is not an http(s) URL");
     }
 
     /// <summary>gate.canary.targets / gate.baseline.targets: the instances' /metrics URLs, comma-separated.</summary>
