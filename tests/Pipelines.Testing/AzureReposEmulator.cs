@@ -48,6 +48,9 @@ public sealed class AzureReposEmulator : IDisposable
 
     public ConcurrentBag<string> Errors { get; } = [];
 
+    /// <summary>Successful pipeline runs: (definition id, branch ref, commit built), newest first.</summary>
+    public List<(int Definition, string Branch, string Commit)> SucceededBuilds { get; } = [];
+
     public string Git(params string[] args) => Programs.RunOrThrow("git", args, BareRepository);
 
     /// <summary>The next request whose "METHOD path" ends with <paramref name="what"/> is carried out, then answered 502.</summary>
@@ -88,6 +91,15 @@ public sealed class AzureReposEmulator : IDisposable
         if (query["api-version"] != "7.1")
         {
             return Json(400, new JsonObject { ["message"] = "api-version 7.1 expected" });
+        }
+
+        if (path == $"/{Organization}/{Project}/_apis/build/builds" && request.Method == "GET")
+        {
+            var definition = int.Parse(query["definitions"]!, System.Globalization.CultureInfo.InvariantCulture);
+            return query["resultFilter"] != "succeeded"
+                ? Json(400, new JsonObject { ["message"] = "expected resultFilter=succeeded" })
+                : List([.. SucceededBuilds.Where(b => b.Definition == definition && b.Branch == query["branchName"])
+                    .Select((b, i) => (JsonNode)new JsonObject { ["id"] = 100 + i, ["sourceVersion"] = b.Commit, ["sourceBranch"] = b.Branch, ["result"] = "succeeded" })]);
         }
 
         if (!path.StartsWith(prefix, StringComparison.Ordinal))

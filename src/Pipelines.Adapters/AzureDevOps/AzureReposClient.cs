@@ -171,6 +171,16 @@ public sealed class AzureReposClient
         }
     }
 
+    /// <summary>The commits a pipeline last built successfully on a branch, newest first (Build API, same project).</summary>
+    public async Task<IReadOnlyList<string>> SucceededBuildCommitsAsync(int definitionId, string branch, CancellationToken cancellation)
+    {
+        var path = $"{Uri.EscapeDataString(Project)}/_apis/build/builds?definitions={definitionId}&branchName={Uri.EscapeDataString("refs/heads/" + branch)}"
+            + $"&resultFilter=succeeded&queryOrder=finishTimeDescending&$top=30&{ApiVersion}";
+        using var response = await _retrying.SendAsync(() => Request(HttpMethod.Get, new Uri(Collection, path)), cancellation).ConfigureAwait(false);
+        var builds = await ReadAsync(response, AzureReposJsonContext.Default.ListOfAzureBuild, "list the pipeline's successful runs", cancellation).ConfigureAwait(false);
+        return [.. builds.Value.Select(b => b.SourceVersion).OfType<string>()];
+    }
+
     public Task<AzureCommit?> GetCommitAsync(string sha, CancellationToken cancellation) =>
         GetAsync($"commits/{sha}", AzureReposJsonContext.Default.AzureCommit, $"read commit {sha}", cancellation);
 
@@ -184,7 +194,12 @@ public sealed class AzureReposClient
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        var request = new HttpRequestMessage(method, new Uri(_repository, path + separator + ApiVersion));
+        return Request(method, new Uri(_repository, path + separator + ApiVersion));
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, Uri uri)
+    {
+        var request = new HttpRequestMessage(method, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("pipelines", "1.0"));

@@ -53,6 +53,9 @@ public sealed record GitUserDate(string? Name, string? Email, DateTimeOffset Dat
 
 public sealed record AzureCommit(string CommitId, GitUserDate? Committer, string? Comment);
 
+/// <summary>A pipeline run (a "build"), as much as we read of it: the commit it built.</summary>
+public sealed record AzureBuild(int Id, string? SourceVersion, string? SourceBranch, string? Result);
+
 /// <summary>Azure DevOps' error body.</summary>
 public sealed record AzureError(string? Message, string? TypeKey);
 
@@ -73,5 +76,6 @@ public sealed record AzureError(string? Message, string? TypeKey);
 [JsonSerializable(typeof(AzureThread))]
 [JsonSerializable(typeof(ListOf<AzureThread>))]
 [JsonSerializable(typeof(AzureCommit))]
+[JsonSerializable(typeof(ListOf<AzureBuild>))]
 [JsonSerializable(typeof(AzureError))]
 internal sealed partial class AzureReposJsonContext : JsonSerializerContext;

@@ -42,7 +42,9 @@ public sealed class RevertOnRedAzureReposTests
 
         public string OriginMain => Repos.Git("rev-parse", "main").Trim();
 
-        public (int Exit, JsonElement Json, string Output) Run(params string[] extra)
+        public (int Exit, JsonElement Json, string Output) Run(params string[] extra) => Run(withGreen: true, extra);
+
+        public (int Exit, JsonElement Json, string Output) Run(bool withGreen, params string[] extra)
         {
             var environment = new Dictionary<string, string?>
             {
@@ -54,9 +56,11 @@ public sealed class RevertOnRedAzureReposTests
                 ["BUILD_SOURCEBRANCH"] = "refs/heads/main",
                 ["BUILD_SOURCEVERSION"] = Red,
                 ["BUILD_BUILDID"] = "77",
+                ["SYSTEM_DEFINITIONID"] = "12",
             };
+            string[] green = withGreen ? ["--green", Green] : [];
             var run = CliRunner.Run(Clone.Path, environment,
-                ["revert-on-red", "--provider", "azure-devops", "--green", Green, "--test-command", Passes, "--failed-tests", "Shop.Tests.StateTests.IsOk", "--json", .. extra]);
+                ["revert-on-red", "--provider", "azure-devops", .. green, "--test-command", Passes, "--failed-tests", "Shop.Tests.StateTests.IsOk", "--json", .. extra]);
             var json = run.StandardOutput.Length > 0 ? JsonDocument.Parse(run.StandardOutput).RootElement.Clone() : default;
             return (run.ExitCode, json, run.StandardOutput + run.StandardError + string.Join('\n', Repos.Errors));
         }
@@ -143,5 +147,18 @@ public sealed class RevertOnRedAzureReposTests
         Assert.AreEqual("conflict", json.GetProperty("verdict").GetString());
         StringAssert.Contains(json.GetProperty("manualRevert").GetString(), "git revert " + setup.Culprit);
         Assert.AreEqual(before, setup.OriginMain);
+    }
+
+    [TestMethod]
+    public void Without_green_the_last_successful_run_of_this_pipeline_on_the_branch_bounds_the_search()
+    {
+        using var setup = new Setup();
+        setup.Repos.SucceededBuilds.Add((12, "refs/heads/main", setup.Green));
+        setup.Repos.SucceededBuilds.Add((13, "refs/heads/main", setup.Culprit)); // another pipeline's run says nothing about ours
+
+        var (exit, json, output) = setup.Run(withGreen: false, "--dry-run");
+
+        Assert.AreEqual(0, exit, output);
+        Assert.AreEqual(setup.Culprit, json.GetProperty("culprit").GetString());
     }
 }

@@ -20,7 +20,7 @@ public static class RevertOnRedCommand
         repo.Description = "The local clone to probe in; with a hosted provider, the hosted repository instead (owner/name) when it is not a folder, the clone then being the current folder.";
         var branch = new Option<string?>("--branch") { Description = "The branch that went red (default: the workflow_run event's branch, the pushed branch of GITHUB_REF or BUILD_SOURCEBRANCH, else the checked-out branch)." };
         var red = new Option<string?>("--red") { Description = "The failing build's commit (default: the workflow_run event's head, BUILD_SOURCEVERSION or GITHUB_SHA, else the branch head)." };
-        var green = new Option<string?>("--green") { Description = "The last commit whose build passed (default on GitHub: the last successful run of the workflow in the workflow_run event)." };
+        var green = new Option<string?>("--green") { Description = "The last commit whose build passed (default: the last successful run of the workflow in the workflow_run event on GitHub, of this pipeline (SYSTEM_DEFINITIONID) on Azure Pipelines)." };
         var testCommand = new Option<string?>("--test-command")
         {
             Description = "Runs the failing tests in a checkout; exit 0 is a pass. {failed} becomes the failing test ids (comma-separated), {filter} a dotnet test filter for them. Not run through a shell.",

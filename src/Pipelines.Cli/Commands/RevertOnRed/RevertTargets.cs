@@ -49,7 +49,14 @@ public static class RevertTargets
                 var project = context.Get("SYSTEM_TEAMPROJECT")
                     ?? throw new InputException("SYSTEM_TEAMPROJECT: the azure-devops provider needs the project (Azure Pipelines sets it)");
                 var repos = new AzureReposClient(http, new Uri(collection.TrimEnd('/') + "/"), project, where.Slug!, accessToken);
-                return (new AzureReposRevertTarget(repos, clone, new AzureReposRevertOptions(branch, AutoComplete: settings.AutoMerge is not null), context.Time), null);
+                GreenFinder? lastGreen = int.TryParse(context.Get("SYSTEM_DEFINITIONID"), out var definition)
+                    ? async (red, cancellation) =>
+                    {
+                        var built = await repos.SucceededBuildCommitsAsync(definition, branch, cancellation).ConfigureAwait(false);
+                        return built.FirstOrDefault(sha => sha != red && clone.IsAncestor(sha, red));
+                    }
+                    : null;
+                return (new AzureReposRevertTarget(repos, clone, new AzureReposRevertOptions(branch, AutoComplete: settings.AutoMerge is not null), context.Time), lastGreen);
             default:
                 return (new GitRevertTarget(clone, branch, work), null);
         }
