@@ -19,6 +19,7 @@ public sealed class GitHubEmulator : IDisposable
     private readonly FaultServer _server;
     private readonly TempDirectory _work = new("pipelines-github");
     private readonly ConcurrentDictionary<string, int> _loseAnswer = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _throttle = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
     public GitHubEmulator(string owner, string name, string bareRepository)
@@ -51,11 +52,17 @@ public sealed class GitHubEmulator : IDisposable
 
     public List<string> GraphQl { get; } = [];
 
+    /// <summary>Issues opened: (number, title, body, labels).</summary>
+    public List<(int Number, string Title, string Body, string[] Labels)> Issues { get; } = [];
+
     /// <summary>Requests the emulator could not take, with why.</summary>
     public ConcurrentBag<string> Errors { get; } = [];
 
     /// <summary>The next request whose "METHOD path" ends with <paramref name="what"/> is carried out, then answered 502.</summary>
     public void LoseAnswerOnce(string what) => _loseAnswer[what] = 1;
+
+    /// <summary>The next request whose "METHOD path" ends with <paramref name="what"/> is turned away with 429 and Retry-After: 1, not carried out.</summary>
+    public void ThrottleOnce(string what) => _throttle[what] = 1;
 
     public string Git(params string[] args) => Programs.RunOrThrow("git", args, BareRepository);
 
@@ -69,6 +76,12 @@ public sealed class GitHubEmulator : IDisposable
     {
         lock (_gate)
         {
+            var throttled = _throttle.Keys.FirstOrDefault(k => (request.Method + " " + request.Path.Split('?')[0]).EndsWith(k, StringComparison.Ordinal));
+            if (throttled is not null && _throttle.TryRemove(throttled, out _))
+            {
+                return new FaultResponse(429, """{"message":"You have exceeded a secondary rate limit."}""", new Dictionary<string, string> { ["Retry-After"] = "1" });
+            }
+
             FaultResponse answer;
             try
             {
@@ -201,6 +214,15 @@ public sealed class GitHubEmulator : IDisposable
                 status["id"] = list.Count + 1;
                 list.Insert(0, status);
                 return Json(201, status.DeepClone());
+            case "GET" when rest == "issues":
+                var label = query["labels"];
+                return Json(200, new JsonArray([.. Issues.Where(i => label is null || i.Labels.Contains(label))
+                    .Select(i => (JsonNode)new JsonObject { ["id"] = 5000 + i.Number, ["number"] = i.Number, ["title"] = i.Title, ["state"] = "open", ["body"] = i.Body })]));
+            case "POST" when rest == "issues":
+                var issue = (Issues.Count + 1, (string)body["title"]!, (string)body["body"]!, body["labels"]?.AsArray().Select(l => (string)l!).ToArray() ?? []);
+                Issues.Add(issue);
+                return Json(201, new JsonObject { ["id"] = 5000 + issue.Item1, ["number"] = issue.Item1, ["title"] = issue.Item2, ["state"] = "open", ["body"] = issue.Item3,
+                    ["html_url"] = $"https://github.com/{Owner}/{Name}/issues/{issue.Item1}" });
             case "GET" when (m = Regex.Match(rest, "^actions/workflows/(\\d+)/runs$")).Success:
                 var runs = SuccessfulRuns.Where(r => r.Workflow == long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) && r.Branch == query["branch"])
                     .Select((r, i) => (JsonNode)new JsonObject { ["id"] = i + 1, ["head_sha"] = r.HeadSha, ["head_branch"] = r.Branch, ["conclusion"] = "success" }).ToArray();

@@ -66,6 +66,11 @@ const scenarios = {
     entry("get", `${base}/commits/${sha(0xd1)}/comments?per_page=100`, undefined, 200,
       [Object.assign(example("/repos/{owner}/{repo}/commits/{commit_sha}/comments", "post", 201), { body: "Told already.\n<!-- key-2 -->\n" })]),
   ],
+  "pipelines-revert-post-mortem": [
+    entry("get", `${base}/issues?labels=post-mortem&state=all&per_page=100`, undefined, 200, []),
+    entry("post", `${base}/issues`, { title: "Post-mortem: main went red at 00000000d0", body: "- [ ] Add the test\n<!-- key-3 -->\n", labels: ["post-mortem"] }, 201,
+      Object.assign(example("/repos/{owner}/{repo}/issues", "post", 201), { number: 12, body: "- [ ] Add the test\n<!-- key-3 -->\n" })),
+  ],
   "pipelines-revert-history": [
     entry("get", `${base}/commits?sha=main&since=${encodeURIComponent("2026-11-22T10:00:00Z")}&per_page=100`, undefined, 200,
       example("/repos/{owner}/{repo}/commits", "get", 200).map((c, i) => Object.assign(c, { commit: Object.assign(c.commit, { message: i === 0 ? "Revert \"x\"\n\nReverted automatically by pipelines revert-on-red: confirmed.\n" : c.commit.message }) }))),

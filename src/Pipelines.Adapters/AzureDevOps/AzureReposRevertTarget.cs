@@ -131,7 +131,8 @@ public sealed class AzureReposRevertTarget(AzureReposClient client, GitRepositor
         var pulls = await client.PullRequestsFromAsync(Generated(notice.Culprit.Sha), cancellation).ConfigureAwait(false);
         if (pulls.Count > 0)
         {
-            await client.CommentOnPullRequestAsync(pulls[0].PullRequestId, notice.Text + "\n<!-- " + notice.Key + " -->\n", notice.Key, cancellation).ConfigureAwait(false);
+            var postMortem = notice.PostMortem is { } report ? $"\n## {report.Title}\n\n{report.Body}" : string.Empty;
+            await client.CommentOnPullRequestAsync(pulls[0].PullRequestId, notice.Text + postMortem + "\n<!-- " + notice.Key + " -->\n", notice.Key, cancellation).ConfigureAwait(false);
         }
     }
 

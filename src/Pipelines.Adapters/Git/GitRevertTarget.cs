@@ -61,7 +61,8 @@ public sealed class GitRevertTarget(GitRepository repository, string branch, str
         if (!existing.Succeeded || !existing.StandardOutput.Contains(notice.Key, StringComparison.Ordinal))
         {
             GitRepository.Require(repository.Run("-c", "user.name=" + LocalRevert.Committer, "-c", "user.email=" + LocalRevert.CommitterEmail,
-                "notes", "--ref", NotesRef, "append", "-m", notice.Text + "\n" + notice.Key, notice.Culprit.Sha), "add a note to the culprit");
+                "notes", "--ref", NotesRef, "append", "-m", notice.Text + (notice.PostMortem is { } postMortem ? $"\n# {postMortem.Title}\n\n{postMortem.Body}" : string.Empty) + "\n" + notice.Key,
+                notice.Culprit.Sha), "add a note to the culprit");
         }
 
         return Task.CompletedTask;

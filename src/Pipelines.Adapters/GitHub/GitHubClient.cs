@@ -179,6 +179,27 @@ public sealed class GitHubClient
     public Task<IReadOnlyList<Issue>> ListIssuesAsync(string owner, string repo, int perPage, CancellationToken cancellation) =>
         GetAsync($"repos/{owner}/{repo}/issues?per_page={perPage}", GitHubJsonContext.Default.IssueArray, "list issues", cancellation);
 
+    /// <summary>Opens an issue unless one with <paramref name="label"/> holding <paramref name="key"/> exists (open or closed).</summary>
+    public async Task<Issue> OpenIssueOnceAsync(string owner, string repo, string title, string body, string label, string key, CancellationToken cancellation)
+    {
+        async Task<Issue?> Existing(CancellationToken token) =>
+            (await GetAsync($"repos/{owner}/{repo}/issues?labels={Uri.EscapeDataString(label)}&state=all&per_page=100", GitHubJsonContext.Default.IssueArray, "list issues", token)
+                .ConfigureAwait(false)).FirstOrDefault(i => i.Body?.Contains(key, StringComparison.Ordinal) == true);
+
+        if (await Existing(cancellation).ConfigureAwait(false) is { } found)
+        {
+            return found;
+        }
+
+        using var response = await _retrying.SendOnceAsync(
+            () => Request(HttpMethod.Post, $"repos/{owner}/{repo}/issues", new NewIssue(title, body, [label]), GitHubJsonContext.Default.NewIssue),
+            async token => await Existing(token).ConfigureAwait(false) is not null,
+            cancellation).ConfigureAwait(false);
+        return response is null
+            ? (await Existing(cancellation).ConfigureAwait(false))!
+            : await ReadAsync(response, GitHubJsonContext.Default.Issue, "open the issue", cancellation).ConfigureAwait(false);
+    }
+
     private async Task<T?> GetOneAsync<T>(string path, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
         where T : class
     {

@@ -53,7 +53,9 @@ public sealed record Comment(long Id, string Body, string? HtmlUrl);
 public sealed record NewComment(string Body);
 
 /// <summary>An issue or pull request, as much as we read of it.</summary>
-public sealed record Issue(long Id, int Number, string Title, string State);
+public sealed record Issue(long Id, int Number, string Title, string State, string? Body = null, string? HtmlUrl = null);
+
+public sealed record NewIssue(string Title, string Body, IReadOnlyList<string> Labels);
 
 /// <summary>A page of a workflow's runs.</summary>
 public sealed record WorkflowRuns(int TotalCount, [property: JsonPropertyName("workflow_runs")] IReadOnlyList<WorkflowRun> Runs);
@@ -92,6 +94,8 @@ public sealed record ApiErrorDetail(string? Resource, string? Field, string? Cod
 [JsonSerializable(typeof(Comment[]))]
 [JsonSerializable(typeof(NewComment))]
 [JsonSerializable(typeof(Issue[]))]
+[JsonSerializable(typeof(Issue))]
+[JsonSerializable(typeof(NewIssue))]
 [JsonSerializable(typeof(WorkflowRuns))]
 [JsonSerializable(typeof(GraphQlRequest))]
 [JsonSerializable(typeof(GraphQlResponse))]

@@ -123,7 +123,16 @@ public sealed class GitHubRevertTarget(GitHubClient client, GitHubRepository git
         {
             await client.CommentOnCommitAsync(github.Owner, github.Name, sha, body, notice.Key, cancellation).ConfigureAwait(false);
         }
+
+        if (notice.PostMortem is { } postMortem)
+        {
+            await client.OpenIssueOnceAsync(github.Owner, github.Name, postMortem.Title, postMortem.Body + "\n<!-- " + notice.Key + " -->\n", PostMortemLabel, notice.Key, cancellation)
+                .ConfigureAwait(false);
+        }
     }
+
+    /// <summary>The label post-mortem issues carry, and are found again by.</summary>
+    public const string PostMortemLabel = "post-mortem";
 
     /// <summary>
     /// Sends the local revert commit to GitHub: blobs GitHub may lack, the tree on top of the branch head's tree, the

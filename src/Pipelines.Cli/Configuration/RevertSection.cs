@@ -5,12 +5,13 @@ namespace Pipelines.Cli.Configuration;
 
 /// <summary>The repository's revert policy (<c>revert</c>) and the defaults of its options.</summary>
 /// <param name="AutoMerge">For pull-request mode on GitHub: MERGE, SQUASH or REBASE to turn on auto-merge; null leaves it off.</param>
-public sealed record RevertSettings(RevertPolicy Policy, int? FlakeRetries, RevertMode? Mode, string? DecisionLog, string? AutoMerge = null);
+/// <param name="PostMortem">Open a blameless post-mortem (an issue on GitHub) for every confirmed culprit.</param>
+public sealed record RevertSettings(RevertPolicy Policy, int? FlakeRetries, RevertMode? Mode, string? DecisionLog, string? AutoMerge = null, bool PostMortem = false);
 
 /// <summary>Reads the <c>revert</c> section.</summary>
 public static class RevertSection
 {
-    public static readonly IReadOnlyList<string> Keys = ["opt-out-trailer", "never", "max-per-day", "flake-retries", "mode", "decision-log", "auto-merge"];
+    public static readonly IReadOnlyList<string> Keys = ["opt-out-trailer", "never", "max-per-day", "flake-retries", "mode", "decision-log", "auto-merge", "post-mortem"];
 
     public static readonly IReadOnlyDictionary<string, RevertMode> ModeValues = new Dictionary<string, RevertMode>(StringComparer.Ordinal)
     {
@@ -18,6 +19,8 @@ public static class RevertSection
         ["pull-request"] = RevertMode.PullRequest,
         ["comment-only"] = RevertMode.CommentOnly,
     };
+
+    private static readonly IReadOnlyDictionary<string, bool> OnOff = new Dictionary<string, bool>(StringComparer.Ordinal) { ["true"] = true, ["false"] = false };
 
     /// <summary>revert.auto-merge: GitHub's merge methods by their GraphQL names; "off" for none.</summary>
     public static readonly IReadOnlyDictionary<string, (string? Method, bool Set)> AutoMergeValues = new Dictionary<string, (string?, bool)>(StringComparer.Ordinal)
@@ -53,6 +56,7 @@ public static class RevertSection
             (int?)section.Number("flake-retries", 0, 10),
             section.Choice("mode", ModeValues),
             section.Scalar("decision-log"),
-            section.Choice("auto-merge", AutoMergeValues)?.Method);
+            section.Choice("auto-merge", AutoMergeValues)?.Method,
+            section.Choice("post-mortem", OnOff) ?? false);
     }
 }

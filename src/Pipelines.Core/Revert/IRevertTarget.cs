@@ -33,7 +33,8 @@ public sealed record RevertAttempt(string? RevertSha, string? PullRequest, strin
 /// <param name="Text">The full note: verdict, reason, failing tests, evidence, how to re-land.</param>
 /// <param name="Headline">One line for a commit status.</param>
 /// <param name="Key">The same for a repeat of the same decision, so a retried run does not tell twice.</param>
-public sealed record RevertNotice(CommitInfo Culprit, RevertVerdict Verdict, string Text, string Headline, string Key, string? BuildLink);
+/// <param name="PostMortem">When asked for (revert.post-mortem): a blameless post-mortem to open as an issue, title and body.</param>
+public sealed record RevertNotice(CommitInfo Culprit, RevertVerdict Verdict, string Text, string Headline, string Key, string? BuildLink, (string Title, string Body)? PostMortem = null);
 
 /// <summary>
 /// The system that holds the branch: a local repository, GitHub, or Azure Repos. Everything revert-on-red reads from

@@ -86,6 +86,17 @@ public sealed class GitHubRevertCallsTests
     }
 
     [TestMethod]
+    public async Task A_post_mortem_issue_is_opened_after_looking_for_one_with_the_same_key()
+    {
+        using var http = new HttpClient();
+        var client = await Recorded("pipelines-revert-post-mortem", http);
+
+        var issue = await client.OpenIssueOnceAsync(Owner, Repo, "Post-mortem: main went red at 00000000d0", "- [ ] Add the test\n<!-- key-3 -->\n", "post-mortem", "key-3", CancellationToken.None);
+
+        Assert.AreEqual(12, issue.Number);
+    }
+
+    [TestMethod]
     public void The_recordings_match_GitHubs_OpenAPI_description()
     {
         var recordings = Directory.GetFiles(SourceTree.PathOf("tests/Pipelines.Adapters.Tests/GitHub/Recordings"), "*.json");
@@ -94,7 +105,7 @@ public sealed class GitHubRevertCallsTests
         var run = Programs.Run("node", [SourceTree.PathOf("tools/github-fixtures/check.mjs"), .. recordings]);
 
         Assert.AreEqual(0, run.ExitCode, run.StandardOutput + run.StandardError);
-        StringAssert.Contains(run.StandardOutput, "13 recorded calls checked");
+        StringAssert.Contains(run.StandardOutput, "15 recorded calls checked");
     }
 
     [TestMethod]

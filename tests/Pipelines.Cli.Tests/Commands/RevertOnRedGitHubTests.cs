@@ -112,6 +112,30 @@ public sealed class RevertOnRedGitHubTests
     }
 
     [TestMethod]
+    public void With_post_mortems_on_one_blameless_issue_is_opened_with_the_evidence_and_the_missing_test_to_add_even_when_throttled()
+    {
+        using var setup = new Setup();
+        setup.Clone.Write(".pipelines/pipelines.yml", "revert:\n  post-mortem: true\n");
+        setup.GitHub.ThrottleOnce("POST /repos/octo/shop/issues");
+        setup.GitHub.ThrottleOnce("PATCH /repos/octo/shop/git/refs/heads/main");
+        setup.GitHub.LoseAnswerOnce("POST /repos/octo/shop/issues");
+
+        var (exit, _, output) = setup.Run();
+
+        Assert.AreEqual(0, exit, output);
+        var issue = setup.GitHub.Issues.Single();
+        StringAssert.StartsWith(issue.Title, "Post-mortem: main went red at " + setup.Culprit[..10]);
+        CollectionAssert.Contains(issue.Labels, "post-mortem");
+        StringAssert.Contains(issue.Body, "- [ ] Add the test that would have caught this");
+        StringAssert.Contains(issue.Body, "`Shop.Tests.StateTests.IsOk`");
+        StringAssert.Contains(issue.Body, "https://github.com/octo/shop/actions/runs/42");
+        Assert.AreEqual(2, setup.GitHub.Requests.Count(r => r.Method == "PATCH"), "the throttled move of main was tried again");
+
+        Assert.AreEqual(0, setup.Run("--red", setup.Red).Exit);
+        Assert.AreEqual(1, setup.GitHub.Issues.Count, "a second run (already reverted) opens none");
+    }
+
+    [TestMethod]
     public void A_second_run_finds_the_revert_on_GitHub_and_changes_nothing()
     {
         using var setup = new Setup();

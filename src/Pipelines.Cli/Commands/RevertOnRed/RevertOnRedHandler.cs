@@ -119,7 +119,7 @@ public static class RevertOnRedHandler
             {
                 if (culprit is not null)
                 {
-                    await target.NotifyAsync(RevertOnRedReport.Notice(decision, buildLink), cancellation).ConfigureAwait(false);
+                    await target.NotifyAsync(RevertOnRedReport.Notice(decision, buildLink, settings.PostMortem, context.Time.GetUtcNow()), cancellation).ConfigureAwait(false);
                 }
 
                 if ((inputs.DecisionLog ?? settings.DecisionLog) is { } log)

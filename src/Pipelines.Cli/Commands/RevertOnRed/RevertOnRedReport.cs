@@ -70,7 +70,7 @@ public static class RevertOnRedReport
     }
 
     /// <summary>What the author is told: the note, a status line, and a key that a repeat of this decision shares.</summary>
-    public static RevertNotice Notice(RevertDecision decision, string? buildLink)
+    public static RevertNotice Notice(RevertDecision decision, string? buildLink, bool postMortem = false, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         var culprit = decision.Culprit ?? throw new ArgumentException("a notice needs a culprit", nameof(decision));
@@ -87,8 +87,48 @@ public static class RevertOnRedReport
             _ => $"Broke {decision.Branch} ({tests}); not reverted: {VerdictName(decision.Verdict)}",
         };
         var text = Note(decision) + (buildLink is null ? string.Empty : "Build: " + buildLink + "\n");
+        var confirmed = decision.Verdict is RevertVerdict.Reverted or RevertVerdict.Conflict;
         return new RevertNotice(culprit, decision.Verdict, text, headline,
-            $"pipelines-revert-on-red culprit={culprit.Sha} red={decision.Red} verdict={VerdictName(decision.Verdict)}", buildLink);
+            $"pipelines-revert-on-red culprit={culprit.Sha} red={decision.Red} verdict={VerdictName(decision.Verdict)}", buildLink,
+            postMortem && confirmed ? PostMortem(decision, buildLink, now ?? DateTimeOffset.UtcNow) : null);
+    }
+
+    /// <summary>A blameless post-mortem: what happened, the evidence, and the test that would have caught it.</summary>
+    public static (string Title, string Body) PostMortem(RevertDecision decision, string? buildLink, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var culprit = decision.Culprit ?? throw new ArgumentException("a post-mortem needs a culprit", nameof(decision));
+        var title = $"Post-mortem: {decision.Branch} went red at {culprit.Sha[..10]} \"{culprit.Subject}\"";
+        var md = new StringBuilder();
+        md.AppendLine("Blameless: this is about the check that was missing, not about who pushed.").AppendLine();
+        md.AppendLine("### Timeline (UTC)").AppendLine();
+        md.Append("- ").Append(Markdown.Code(culprit.Sha[..10])).Append(' ').Append(Markdown.Cell(culprit.Subject)).Append(" landed on ").Append(Markdown.Code(decision.Branch)).AppendLine(".");
+        md.Append("- The build of ").Append(Markdown.Code(decision.Red[..10])).Append(" failed").AppendLine(buildLink is null ? "." : $" ({buildLink}).");
+        md.Append(CultureInfo.InvariantCulture, $"- {now:yyyy-MM-dd HH:mm} revert-on-red re-ran the failing tests {decision.Probes.Sum(p => p.Attempts.Count)} times over {decision.Probes.Count} commits and confirmed the culprit: it fails, its parent passes.").AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"- {now:yyyy-MM-dd HH:mm} ").AppendLine(decision.Verdict == RevertVerdict.Reverted
+            ? $"Reverted by {Markdown.Code(decision.Attempt?.RevertSha?[..10] ?? "(dry run)")}{(decision.Attempt?.PullRequest is { } pr ? " in " + pr : string.Empty)}."
+            : "The revert conflicts; it is left to a person.").AppendLine();
+        if (decision.FailingTests.Count > 0)
+        {
+            md.AppendLine("### Failing tests").AppendLine();
+            foreach (var test in decision.FailingTests.Take(RevertMessage.MaxTestsListed))
+            {
+                md.Append("- ").AppendLine(Markdown.Code(test));
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine("### Evidence").AppendLine();
+        Markdown.Table(md, ["commit", "attempts", "why"], decision.Probes.Select(p => (IReadOnlyList<string>)
+        [
+            Markdown.Code(p.Sha[..10]), string.Join(" ", p.Attempts.Select(a => a ? "pass" : "fail")), Markdown.Cell(p.Purpose),
+        ]));
+        md.AppendLine().AppendLine("### Follow-up").AppendLine();
+        md.AppendLine("- [ ] Add the test that would have caught this before it reached the branch");
+        md.AppendLine("- [ ] Check that the change's pull request selected the failing tests (tag them so select-tests does)");
+        md.AppendLine("- [ ] Re-land the change: revert the revert, fix, push");
+        return (title, md.ToString());
     }
 
     /// <summary>What the author is told, on the culprit itself.</summary>
