@@ -8,7 +8,7 @@ namespace Pipelines.Cli.Configuration;
 public sealed record GateMetric(MetricSpec Spec, string? Query);
 
 /// <summary>The gate (config section <c>gate</c>, or a file given with <c>--gate</c>).</summary>
-/// <param name="Endpoint">The provider's server: Prometheus' base URL.</param>
+/// <param name="Endpoint">The provider's server: Prometheus' base URL, or Azure Monitor's Log Analytics workspace id.</param>
 public sealed record GateSpec(
     string Provider,
     TimeSpan Interval,
@@ -31,6 +31,7 @@ public static class GateSection
         ["file"] = "file",
         ["scrape"] = "scrape",
         ["prometheus"] = "prometheus",
+        ["azure-monitor"] = "azure-monitor",
     };
 
     private static readonly IReadOnlyDictionary<string, MetricKind> Kinds = new Dictionary<string, MetricKind>(StringComparer.Ordinal)

@@ -72,8 +72,21 @@ public static class MetricsGateHandler
                 inputs.Data),
             "scrape" => new ScrapeMetricsSource(Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
             "prometheus" => new PrometheusMetricsSource(Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
+            "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
         };
+    }
+
+    /// <summary>
+    /// Azure Monitor with the ambient Azure credential (azure/login or AzureCLI@2, workload identity, managed identity,
+    /// or AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret or federated token); never an interactive sign-in.
+    /// </summary>
+    private static Adapters.Azure.AzureMonitorClient AzureMonitor()
+    {
+        var credential = new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
+        return new Adapters.Azure.AzureMonitorClient(
+            Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.LogsScope),
+            Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.ManagementScope));
     }
 
     /// <summary>gate.endpoint: the server's base URL.</summary>
