@@ -138,15 +138,10 @@ public static class GateSection
         var other => throw map.ErrorAt(map.Node(key)!, YamlMap.Join(map.KeyPath, key), $"expected true or false, got '{other}'"),
     };
 
-    /// <summary>"30s", "1m", "2h".</summary>
-    private static TimeSpan? Duration(YamlMap map, string key)
+    /// <summary>"30s", "1m", "2h"; null when the text is not one.</summary>
+    public static TimeSpan? ParseDuration(string text)
     {
-        var text = map.Scalar(key);
-        if (text is null)
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(text);
         if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
         {
             switch (text[^1])
@@ -157,7 +152,16 @@ public static class GateSection
             }
         }
 
-        throw map.ErrorAt(map.Node(key)!, YamlMap.Join(map.KeyPath, key), $"expected a duration such as 30s, 1m or 2h, got '{text}'");
+        return null;
+    }
+
+    /// <summary>"30s", "1m", "2h".</summary>
+    private static TimeSpan? Duration(YamlMap map, string key)
+    {
+        var text = map.Scalar(key);
+        return text is null
+            ? null
+            : ParseDuration(text) ?? throw map.ErrorAt(map.Node(key)!, YamlMap.Join(map.KeyPath, key), $"expected a duration such as 30s, 1m or 2h, got '{text}'");
     }
 
     private static Dictionary<string, string> Selectors(YamlMap section, string key)

@@ -21,6 +21,7 @@ namespace Pipelines.Cli.Outputs;
 [JsonSerializable(typeof(RunTestsJson))]
 [JsonSerializable(typeof(RevertOnRedJson))]
 [JsonSerializable(typeof(MetricsGateJson))]
+[JsonSerializable(typeof(WatchJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>

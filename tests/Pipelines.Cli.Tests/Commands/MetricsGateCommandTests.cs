@@ -237,6 +237,68 @@ public sealed class MetricsGateCommandTests
         StringAssert.Contains(run.StandardError, "gate.endpoint");
     }
 
+    private static TempDirectory WatchSetup(long releaseErrors)
+    {
+        var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", """
+            gate:
+              provider: file
+              interval: 0.05s
+              metrics:
+                - name: server-errors
+                  kind: ratio
+                  critical: true
+                - name: latency-p95
+                  kind: continuous
+            """);
+        dir.Write("data.json", $$$"""
+            {"metrics": {
+              "server-errors": {"canary": {"events": {{{releaseErrors}}}, "trials": 1000}, "baseline": {"events": 10, "trials": 1000}},
+              "latency-p95": {"canary": [200], "baseline": [200]}
+            }}
+            """);
+        return dir;
+    }
+
+    [TestMethod]
+    public void Watch_mode_fails_at_the_first_alarm_when_the_release_triples_the_errors()
+    {
+        using var dir = WatchSetup(releaseErrors: 30);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--watch", "2s", "--json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.AreEqual("fail", json.GetProperty("verdict").GetString());
+        Assert.IsLessThan(40, json.GetProperty("looks").GetInt32(), "stopped before the watch's 40 looks");
+        Assert.IsTrue(json.GetProperty("metrics")[0].GetProperty("alarm").GetBoolean());
+        StringAssert.Contains(File.ReadAllText(Path.Combine(dir.Path, "gate-report.md")), "Metrics watch: fail");
+    }
+
+    [TestMethod]
+    public void Watch_mode_passes_an_unchanged_release_after_every_look()
+    {
+        using var dir = WatchSetup(releaseErrors: 10);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--watch", "0.5s", "--json");
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.AreEqual("pass", json.GetProperty("verdict").GetString());
+        Assert.AreEqual(10, json.GetProperty("looks").GetInt32());
+    }
+
+    [TestMethod]
+    public void Watch_mode_with_a_duration_that_is_not_one_is_bad_input_naming_the_option()
+    {
+        using var dir = WatchSetup(releaseErrors: 10);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--watch", "forever");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "--watch");
+    }
+
     [TestMethod]
     public void On_GitHub_with_a_token_the_verdict_becomes_a_commit_status_and_the_token_is_masked()
     {

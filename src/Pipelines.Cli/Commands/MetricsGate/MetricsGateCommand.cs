@@ -20,12 +20,16 @@ public static class MetricsGateCommand
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "off");
         var statusContext = new Option<string>("--status-context") { Description = "The commit status's name.", DefaultValueFactory = _ => "pipelines/metrics-gate" };
+        var watch = new Option<string?>("--watch")
+        {
+            Description = "After a full rollout: watch the release (canary) against the reference (baseline) for this long (e.g. 30m), looking every interval, and fail at the first alarm; repeated looks do not raise the false-alarm rate.",
+        };
         var repo = CommonOptions.Repo();
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
         var command = new Command(Name, "Judge the canary against the baseline on technical and business metrics: pass, marginal, fail or inconclusive.")
         {
-            gate, data, report, allowMarginal, status, statusContext, repo, config, json,
+            gate, data, report, allowMarginal, status, statusContext, watch, repo, config, json,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
             MetricsGateHandler.Run(session, new MetricsGateInputs(
@@ -35,6 +39,7 @@ public static class MetricsGateCommand
                 AllowMarginal: parse.GetValue(allowMarginal),
                 Status: parse.GetValue(status)!,
                 StatusContext: parse.GetValue(statusContext)!,
+                Watch: parse.GetValue(watch),
                 Repo: parse.GetValue(repo)!,
                 Config: parse.GetValue(config)), cancellation))));
         return command;
@@ -42,4 +47,4 @@ public static class MetricsGateCommand
 }
 
 /// <summary>The inputs of one <c>metrics-gate</c> run, as given.</summary>
-public sealed record MetricsGateInputs(string? Gate, string? Data, string Report, bool AllowMarginal, string Status, string StatusContext, string Repo, string? Config);
+public sealed record MetricsGateInputs(string? Gate, string? Data, string Report, bool AllowMarginal, string Status, string StatusContext, string? Watch, string Repo, string? Config);

@@ -21,6 +21,12 @@ public static class MetricsGateHandler
             ? ConfigFile.Load(context.ResolvePath(gateFile), gateFile, mustExist: true)
             : ConfigLoader.Load(context, context.ResolvePath(inputs.Repo), inputs.Config);
         var gate = GateSection.Read(config);
+        if (inputs.Watch is { } watchText)
+        {
+            var duration = GateSection.ParseDuration(watchText) ?? throw new InputException($"--watch: expected a duration such as 30m or 2h, got '{watchText}'");
+            return WatchAsync(session, inputs, gate, duration, cancellation).GetAwaiter().GetResult();
+        }
+
         var source = Source(gate, context, inputs);
 
         var observations = source.FetchAsync([.. gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))], cancellation)
@@ -37,6 +43,42 @@ public static class MetricsGateHandler
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// Watch mode: every interval, the last interval's measurements feed the sequential tests; the first alarm ends
+    /// the watch with a fail, so a rollback can start at once.
+    /// </summary>
+    private static async Task<CommandResult> WatchAsync(CommandSession session, MetricsGateInputs inputs, GateSpec gate, TimeSpan duration, CancellationToken cancellation)
+    {
+        var context = session.Context;
+        var perLook = gate with { Window = gate.Interval };
+        var source = Source(perLook, context, inputs);
+        var watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy);
+        var queries = gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query)).ToList();
+        var looks = Math.Max(1, (int)Math.Floor(duration / gate.Interval));
+        for (var look = 1; look <= looks; look++)
+        {
+            var started = context.Time.GetUtcNow();
+            watch.Look(await source.FetchAsync(queries, cancellation).ConfigureAwait(false));
+            session.Log.WriteLine($"look {look}/{looks}: " + string.Join("; ", watch.Standings.Select(s => $"{s.Name} {(s.Alarm ? "ALARM " : string.Empty)}{s.Summary}")));
+            if (watch.Verdict == WatchVerdict.Fail || look == looks)
+            {
+                break;
+            }
+
+            var wait = gate.Interval - (context.Time.GetUtcNow() - started);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, context.Time, cancellation).ConfigureAwait(false);
+            }
+        }
+
+        var reportPath = context.ResolvePath(inputs.Report);
+        var markdown = MetricsGateReport.WatchMarkdown(watch, duration, gate.Interval, source.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
+        return MetricsGateReport.BuildWatch(watch, inputs.Report, markdown);
     }
 
     /// <summary>On GitHub with a token: the verdict as a commit status, so branch protection can require it.</summary>

@@ -13,6 +13,12 @@ public sealed record MetricJson(string Name, string Class, bool Failed, double? 
 /// <summary>The <c>--json</c> document of <c>metrics-gate</c>.</summary>
 public sealed record MetricsGateJson(string Verdict, double Score, string Reason, double ConfidenceLevel, string Report, IReadOnlyList<MetricJson> Metrics);
 
+/// <summary>One metric's standing in the <c>--json</c> document of a watch.</summary>
+public sealed record WatchMetricJson(string Name, bool Alarm, double EValue, int Looks, int Informative, string Summary);
+
+/// <summary>The <c>--json</c> document of <c>metrics-gate --watch</c>.</summary>
+public sealed record WatchJson(string Verdict, int Looks, string Report, IReadOnlyList<WatchMetricJson> Metrics);
+
 /// <summary>Outputs, the markdown report (a table per metric) and exit codes of the gate.</summary>
 public static class MetricsGateReport
 {
@@ -39,6 +45,44 @@ public static class MetricsGateReport
             + $"  report: {reportPath}\n";
         command.Summary = markdown;
         return command;
+    }
+
+    public static CommandResult BuildWatch(Watch watch, string reportPath, string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        var verdict = watch.Verdict.ToString().ToLowerInvariant();
+        var command = new CommandResult(watch.Verdict == WatchVerdict.Pass ? ExitCodes.Success : ExitCodes.NegativeVerdict)
+            .Output("verdict", verdict)
+            .Output("score", string.Empty)
+            .Output("report", reportPath);
+        foreach (var alarm in watch.Standings.Where(s => s.Alarm))
+        {
+            command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"{alarm.Name}: {alarm.Summary}", Title: "metrics-gate watch"));
+        }
+
+        command.WithJson(new WatchJson(verdict, watch.Looks, reportPath,
+            [.. watch.Standings.Select(s => new WatchMetricJson(s.Name, s.Alarm, Math.Round(s.EValue, 4), s.Looks, s.Informative, s.Summary))]), c => c.WatchJson);
+        command.Report = $"metrics-gate watch: {verdict} after {watch.Looks} looks\n"
+            + string.Concat(watch.Standings.Select(s => $"  {s.Name,-24} {(s.Alarm ? "ALARM" : "ok"),-6} {s.Summary}\n"))
+            + $"  report: {reportPath}\n";
+        command.Summary = markdown;
+        return command;
+    }
+
+    public static string WatchMarkdown(Watch watch, TimeSpan duration, TimeSpan interval, string source)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        var icon = watch.Verdict switch { WatchVerdict.Pass => "✅", WatchVerdict.Inconclusive => "❔", _ => "❌" };
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"## {icon} Metrics watch: {watch.Verdict.ToString().ToLowerInvariant()} after {watch.Looks} looks").AppendLine().AppendLine();
+        md.Append(CultureInfo.InvariantCulture,
+            $"The release against the reference every {interval.TotalSeconds:0.#} s for up to {duration.TotalMinutes:0.#} min ({source}); sequential tests, so looking after every interval does not raise the false-alarm rate.")
+            .AppendLine().AppendLine();
+        Outputs.Markdown.Table(md, ["metric", "evidence", "intervals with data", ""], watch.Standings.Select(s => (IReadOnlyList<string>)
+        [
+            Outputs.Markdown.Code(s.Name), Outputs.Markdown.Cell(s.Summary), $"{s.Informative} of {s.Looks}", s.Alarm ? "❌" : "✅",
+        ]));
+        return md.ToString();
     }
 
     public static string Markdown(GateResult result, GateSpec gate, string source)
