@@ -25,6 +25,7 @@ internal sealed record BenchRow(string Name, double Measured, double Target, str
         "ms" when value >= 1000 => (value / 1000).ToString("0.00", CultureInfo.InvariantCulture) + " s",
         "ms" => value.ToString("0", CultureInfo.InvariantCulture) + " ms",
         "%" => value.ToString("0.0", CultureInfo.InvariantCulture) + " %",
+        "looks" => value.ToString("0", CultureInfo.InvariantCulture) + " looks",
         _ => value.ToString("0.000", CultureInfo.InvariantCulture) + unit,
     };
 }

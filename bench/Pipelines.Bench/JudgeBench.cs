@@ -86,6 +86,46 @@ internal static class JudgeBench
         rows.Add(new BenchRow("watch A/A: false alarms over 100 looks (alpha 1%), 1,000 runs", 100.0 * sequentialAlarms / Runs, 1, "%",
             $"a fixed 98% test repeated at every look: {100.0 * naiveAlarms / Runs:0.0}%"));
 
+        // Watch mode on latency: per-interval p95s of 300 requests; the sequential sign test against a Mann-Whitney
+        // test at 98% repeated at every look over the samples so far.
+        var (shiftAlarms, naiveShiftAlarms) = (0, 0);
+        const int LatencyRuns = 300;
+        for (var run = 0; run < LatencyRuns; run++)
+        {
+            var monitor = new SequentialShiftMonitor(0.01, increaseIsBad: true, tolerance: 0);
+            var (release, reference, naive) = (new List<double>(), new List<double>(), false);
+            for (var look = 1; look <= 100; look++)
+            {
+                var (r, f) = (P95s(random, 1, 1)[0], P95s(random, 1, 1)[0]);
+                monitor.Add(r, f);
+                release.Add(r);
+                reference.Add(f);
+                naive |= look >= 5 && MannWhitney.Test([.. release], [.. reference], 0.98).ConfidenceLow > 0;
+            }
+
+            shiftAlarms += monitor.Alarm ? 1 : 0;
+            naiveShiftAlarms += naive ? 1 : 0;
+        }
+
+        rows.Add(new BenchRow($"watch A/A latency: false alarms over 100 looks (alpha 1%), {LatencyRuns} runs", 100.0 * shiftAlarms / LatencyRuns, 1, "%",
+            $"Mann-Whitney at 98% repeated at every look: {100.0 * naiveShiftAlarms / LatencyRuns:0.0}%"));
+        var looksToAlarm = new List<int>();
+        for (var run = 0; run < LatencyRuns; run++)
+        {
+            var monitor = new SequentialShiftMonitor(0.01, increaseIsBad: true, tolerance: 0.05);
+            while (!monitor.Alarm && monitor.Looks < 100)
+            {
+                monitor.Add(P95s(random, 1.2, 1)[0], P95s(random, 1, 1)[0]);
+            }
+
+            looksToAlarm.Add(monitor.Alarm ? monitor.Looks : int.MaxValue);
+        }
+
+        looksToAlarm.Sort();
+        var caught = looksToAlarm.Count(l => l != int.MaxValue);
+        rows.Add(new BenchRow("watch A/B latency: 20% slower p95, median looks to the alarm", looksToAlarm[LatencyRuns / 2], 30, "looks",
+            $"caught within 100 looks in {100.0 * caught / LatencyRuns:0.0}% of runs"));
+
         // Speed: 20 continuous metrics, 60 samples a side.
         var big = Enumerable.Range(0, 20).Select(i => new MetricSpec($"m{i}", MetricKind.Continuous, BadDirection.Both, 0.1, false, 1)).ToList();
         var bigData = big.Select(s => MetricObservation.Samples(s.Name, P95s(random, 1, 60), P95s(random, 1.05, 60))).ToList();
