@@ -188,6 +188,24 @@ public sealed class AzureMonitorTests
     }
 
     [TestMethod]
+    public async Task A_query_whose_answer_is_late_is_abandoned_and_tried_again_and_a_5xx_is_retried()
+    {
+        using var server = AppInsights();
+        server.Then(new FaultResponse(200, "{}", Delay: TimeSpan.FromSeconds(3)), new FaultResponse(503, """{"error":{"code":"ServiceUnavailable"}}"""));
+        var token = new StaticToken();
+        var options = Fast();
+        options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(500);
+        var client = new AzureMonitorClient(AzurePipelineFactory.Build(token, AzureMonitorClient.LogsScope, options),
+            AzurePipelineFactory.Build(token, AzureMonitorClient.ManagementScope, options), server.BaseAddress, server.BaseAddress);
+
+        var observation = (await Source(client).FetchAsync([Queries[0]], CancellationToken.None)).Single();
+
+        Assert.IsTrue(observation.Complete);
+        Assert.AreEqual(100, observation.CanaryEvents);
+        Assert.AreEqual(4, server.Requests.Count, "late, 503, then the canary's and the baseline's answers");
+    }
+
+    [TestMethod]
     public void Custom_dimensions_and_quotes_become_safe_KQL()
     {
         using var server = new FaultServer();

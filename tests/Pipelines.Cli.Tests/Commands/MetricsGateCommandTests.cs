@@ -71,8 +71,28 @@ public sealed class MetricsGateCommandTests
         Assert.AreEqual("100", outputs["score"]);
         Assert.AreEqual("gate-report.md", outputs["report"]);
         var report = File.ReadAllText(Path.Combine(dir.Path, "gate-report.md"));
-        StringAssert.Contains(report, "| `server-errors` | two-proportion |");
+        StringAssert.Contains(report, "| `server-errors` | 50 / 10,000 (0.5%) | 50 / 10,000 (0.5%) | two-proportion |");
         StringAssert.Contains(File.ReadAllText(env["GITHUB_STEP_SUMMARY"]!), "Metrics gate: pass");
+    }
+
+    [TestMethod]
+    public void The_report_shows_both_sides_and_a_chart_of_canary_against_baseline()
+    {
+        using var dir = Setup(canaryLatency: 300);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var report = File.ReadAllText(Path.Combine(dir.Path, "gate-report.md"));
+        StringAssert.Contains(report, "| `latency-p95` | median ");
+        StringAssert.Contains(report, "(n=30)");
+        StringAssert.Contains(report, "![canary vs baseline](gate-report.svg)");
+        StringAssert.Contains(report, "```mermaid\nxychart-beta\n  title \"latency-p95: canary (first line) vs baseline\"");
+        var svg = System.Xml.Linq.XDocument.Load(Path.Combine(dir.Path, "gate-report.svg"));
+        var ns = (System.Xml.Linq.XNamespace)"http://www.w3.org/2000/svg";
+        Assert.AreEqual(2, svg.Descendants(ns + "polyline").Count(), "canary and baseline lines for the one continuous metric");
+        Assert.AreEqual(30, svg.Descendants(ns + "polyline").First().Attribute("points")!.Value.Split(' ').Length);
+        Assert.AreEqual(4, svg.Descendants(ns + "rect").Count(r => r.Attribute("fill")?.Value is "#d9480f" or "#1c7ed6"), "two bars for each events metric");
     }
 
     [TestMethod]

@@ -33,9 +33,11 @@ public static class MetricsGateHandler
             .GetAwaiter().GetResult();
         var result = Judge.Evaluate([.. gate.Metrics.Select(m => m.Spec)], observations, gate.Policy);
         var reportPath = context.ResolvePath(inputs.Report);
-        var markdown = MetricsGateReport.Markdown(result, gate, source.Name);
+        var chartPath = Path.ChangeExtension(reportPath, ".svg");
+        var markdown = MetricsGateReport.Markdown(result, gate, source.Name, observations, Path.GetFileName(chartPath));
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         File.WriteAllText(reportPath, markdown);
+        File.WriteAllText(chartPath, GateChart.Svg(observations));
         var command = MetricsGateReport.Build(result, inputs.Report, markdown, inputs.AllowMarginal);
         if (inputs.Status == "auto")
         {

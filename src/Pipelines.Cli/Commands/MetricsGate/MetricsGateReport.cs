@@ -4,6 +4,7 @@ using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Judging;
+using Pipelines.Core.Statistics;
 
 namespace Pipelines.Cli.Commands.MetricsGate;
 
@@ -85,17 +86,21 @@ public static class MetricsGateReport
         return md.ToString();
     }
 
-    public static string Markdown(GateResult result, GateSpec gate, string source)
+    public static string Markdown(GateResult result, GateSpec gate, string source, IReadOnlyList<MetricObservation> observations, string? chartFile = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(observations);
+        var measured = observations.ToDictionary(o => o.Name, StringComparer.Ordinal);
         var icon = result.Verdict switch { GateVerdict.Pass => "✅", GateVerdict.Marginal => "⚠️", GateVerdict.Inconclusive => "❔", _ => "❌" };
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"## {icon} Metrics gate: {VerdictName(result.Verdict)}, score {result.Score:0.#}").AppendLine().AppendLine();
         md.AppendLine(Outputs.Markdown.Cell(result.Reason)).AppendLine();
-        Outputs.Markdown.Table(md, ["metric", "test", "effect (canary vs baseline)", "interval", "class", "weight", ""], result.Metrics.Zip(gate.Metrics).Select(p => (IReadOnlyList<string>)
+        Outputs.Markdown.Table(md, ["metric", "canary", "baseline", "test", "effect (canary vs baseline)", "interval", "class", "weight", ""], result.Metrics.Zip(gate.Metrics).Select(p => (IReadOnlyList<string>)
         [
             Outputs.Markdown.Code(p.First.Name),
+            Side(measured.GetValueOrDefault(p.First.Name), canary: true),
+            Side(measured.GetValueOrDefault(p.First.Name), canary: false),
             p.First.Test,
             double.IsNaN(p.First.Effect) ? "—" : p.First.Effect.ToString("+0.0%;-0.0%;0%", CultureInfo.InvariantCulture),
             double.IsNaN(p.First.IntervalLow) ? "—" : string.Create(CultureInfo.InvariantCulture, $"{p.First.IntervalLow:+0.0%;-0.0%;0%} … {p.First.IntervalHigh:+0.0%;-0.0%;0%}"),
@@ -106,7 +111,31 @@ public static class MetricsGateReport
         md.AppendLine().Append(CultureInfo.InvariantCulture,
             $"Source: {source}. Intervals at {result.ConfidenceLevel:0.####} for metrics bad both ways, one-sided equivalents otherwise, so that all metrics together wrongly fail an unchanged canary at most {gate.Policy.FamilyAlpha:0.##%} of the time. Pass ≥ {gate.Policy.PassScore:0.#}, marginal ≥ {gate.Policy.MarginalScore:0.#}.")
             .AppendLine();
+        if (chartFile is not null)
+        {
+            md.AppendLine().Append("![canary vs baseline](").Append(chartFile).AppendLine(")").AppendLine();
+        }
+
+        md.Append(GateChart.Mermaid(observations));
         return md.ToString();
+    }
+
+    /// <summary>What one side measured: the median and count of samples, or events out of trials.</summary>
+    private static string Side(MetricObservation? o, bool canary)
+    {
+        if (o is null)
+        {
+            return "—";
+        }
+
+        var samples = canary ? o.Canary : o.Baseline;
+        if (samples.Count > 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"median {Descriptive.Median(samples):0.###} (n={samples.Count})");
+        }
+
+        var (events, trials) = canary ? (o.CanaryEvents, o.CanaryTrials) : (o.BaselineEvents, o.BaselineTrials);
+        return trials > 0 ? string.Create(CultureInfo.InvariantCulture, $"{events:N0} / {trials:N0} ({events / trials:0.##%})") : "no data";
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
