@@ -46,6 +46,8 @@ public sealed class AzureReposEmulator : IDisposable
 
     public ConcurrentDictionary<int, List<string>> Threads { get; } = new();
 
+    public ConcurrentDictionary<int, List<JsonObject>> PullRequestStatuses { get; } = new();
+
     public ConcurrentBag<string> Errors { get; } = [];
 
     /// <summary>Successful pipeline runs: (definition id, branch ref, commit built), newest first.</summary>
@@ -167,6 +169,11 @@ public sealed class AzureReposEmulator : IDisposable
             case "GET" when (m = Regex.Match(rest, "^commits/([0-9a-f]{40})$")).Success:
                 var fields = Git("show", "-s", "--format=%cI%x00%B", m.Groups[1].Value).Split('\0');
                 return Json(200, new JsonObject { ["commitId"] = m.Groups[1].Value, ["committer"] = new JsonObject { ["date"] = fields[0].Trim() }, ["comment"] = fields[1] });
+            case "GET" when (m = Regex.Match(rest, "^pullRequests/(\\d+)/statuses$")).Success:
+                return List([.. PullRequestStatuses.GetValueOrDefault(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), []).Select(s => s.DeepClone())]);
+            case "POST" when (m = Regex.Match(rest, "^pullRequests/(\\d+)/statuses$")).Success:
+                PullRequestStatuses.GetOrAdd(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), _ => []).Add(body!.DeepClone().AsObject());
+                return Json(200, body.DeepClone());
             case "GET" when (m = Regex.Match(rest, "^pullRequests/(\\d+)/threads$")).Success:
                 return List([.. Threads.GetValueOrDefault(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), [])
                     .Select((c, i) => (JsonNode)new JsonObject { ["id"] = i + 1, ["comments"] = new JsonArray(new JsonObject { ["content"] = c }) })]);

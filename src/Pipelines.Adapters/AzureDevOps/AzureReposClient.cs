@@ -150,6 +150,28 @@ public sealed class AzureReposClient
         }
     }
 
+    /// <summary>Posts a pull request status (a branch policy can require it) unless the same one is there already.</summary>
+    public async Task CreatePullRequestStatusAsync(int pullRequestId, AzureStatus status, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        async Task<bool> Exists(CancellationToken token) =>
+            ((await GetAsync($"pullRequests/{pullRequestId}/statuses", AzureReposJsonContext.Default.ListOfAzureStatus, $"list the statuses of pull request {pullRequestId}", token)
+                .ConfigureAwait(false))?.Value ?? [])
+            .Any(s => s.Context == status.Context && s.State == status.State && s.Description == status.Description);
+
+        if (await Exists(cancellation).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        using var response = await _retrying.SendOnceAsync(
+            () => Request(HttpMethod.Post, $"pullRequests/{pullRequestId}/statuses", status, AzureReposJsonContext.Default.AzureStatus), Exists, cancellation).ConfigureAwait(false);
+        if (response is not null)
+        {
+            await EnsureAsync(response, $"set the status of pull request {pullRequestId}", cancellation).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Starts a thread on a pull request unless one containing <paramref name="key"/> is there already.</summary>
     public async Task CommentOnPullRequestAsync(int pullRequestId, string content, string key, CancellationToken cancellation)
     {

@@ -179,6 +179,27 @@ public sealed class AzureReposContractTests
     }
 
     [TestMethod]
+    public async Task A_pull_request_status_is_posted_as_the_example_shows_after_looking_for_it()
+    {
+        var post = Example("pullRequestStatuses/POST_git_pullRequestStatuses_status.json");
+        var list = Example("pullRequestStatuses/GET_git_pullRequestStatuses_statuses.json");
+        var (client, server, http) = Serve(post);
+        using var _ = server;
+        using var __ = http;
+        server.Then(new FaultResponse(200, list.FirstResponse.Body!.ToJsonString()), new FaultResponse(200, """{"value":[],"count":0}"""));
+
+        // The example's list already holds sample-status-2: asking for that one again posts nothing.
+        await client.CreatePullRequestStatusAsync(4, new AzureStatus("succeeded", "Sample status succeeded", null, new StatusContext("sample-status-2", "vsts-samples")), CancellationToken.None);
+        Assert.AreEqual(0, server.Requests.Count(r => r.Method == "POST" && r.Path.Contains("/pullRequests/4/", StringComparison.Ordinal)));
+        await client.CreatePullRequestStatusAsync(1, new AzureStatus("succeeded", "Sample status succeeded", "http://fabrikam-fiber-inc.com/CI/builds/1", new StatusContext("sample-status-4", "vsts-samples")), CancellationToken.None);
+
+        var sent = server.Requests.Where(r => r.Path.Contains("/pullRequests/1/", StringComparison.Ordinal)).ToArray();
+        Assert.AreEqual("GET", sent[0].Method, "looked first");
+        AssertSameCall(post, sent[1], "pullRequests/1/statuses");
+        Assert.IsTrue(JsonNode.DeepEquals(post.Body, JsonNode.Parse(sent[1].Body)), "the same body as Microsoft's example: " + sent[1].Body);
+    }
+
+    [TestMethod]
     public async Task A_commit_is_read_with_its_committers_date()
     {
         var example = Example("commits/GET__git_repositories__repositoryId__commits__commitId_.json");

@@ -320,6 +320,36 @@ public sealed class MetricsGateCommandTests
     }
 
     [TestMethod]
+    public void On_Azure_Pipelines_for_a_pull_request_the_verdict_becomes_a_pull_request_status_once()
+    {
+        using var dir = Setup(canaryErrors: 100);
+        using var bare = new TempDirectory("pipelines-origin");
+        Programs.RunOrThrow("git", ["init", "--quiet", "--bare", bare.Path]);
+        using var repos = new AzureReposEmulator("fabrikam", "Shop", "shop", bare.Path);
+        var env = new Dictionary<string, string?>
+        {
+            ["TF_BUILD"] = "True",
+            ["SYSTEM_ACCESSTOKEN"] = "ado-token-never-printed",
+            ["SYSTEM_COLLECTIONURI"] = repos.CollectionUri.ToString(),
+            ["SYSTEM_TEAMPROJECT"] = "Shop",
+            ["BUILD_REPOSITORY_NAME"] = "shop",
+            ["BUILD_BUILDID"] = "77",
+            ["SYSTEM_PULLREQUEST_PULLREQUESTID"] = "5",
+        };
+
+        var first = CliRunner.Run(dir.Path, env, "metrics-gate", "--data", "data.json");
+        var again = CliRunner.Run(dir.Path, env, "metrics-gate", "--data", "data.json");
+
+        Assert.AreEqual(1, first.ExitCode, first.StandardError + string.Join('\n', repos.Errors));
+        Assert.AreEqual(1, again.ExitCode);
+        var status = repos.PullRequestStatuses[5].Single();
+        Assert.AreEqual("failed", (string?)status["state"]);
+        Assert.AreEqual("metrics-gate", (string?)status["context"]!["name"]);
+        Assert.AreEqual("pipelines", (string?)status["context"]!["genre"]);
+        StringAssert.EndsWith((string?)status["targetUrl"], "/Shop/_build/results?buildId=77");
+    }
+
+    [TestMethod]
     public void On_GitHub_with_a_token_the_verdict_becomes_a_commit_status_and_the_token_is_masked()
     {
         using var dir = Setup(canaryErrors: 100);

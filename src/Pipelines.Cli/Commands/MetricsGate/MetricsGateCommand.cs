@@ -16,7 +16,7 @@ public static class MetricsGateCommand
         var allowMarginal = new Option<bool>("--allow-marginal") { Description = "Exit 0 on a marginal verdict (default: only a pass exits 0)." };
         var status = new Option<string>("--status")
         {
-            Description = "auto: on GitHub with GITHUB_TOKEN, set a commit status on GITHUB_SHA so the gate can be a required check; off: never.",
+            Description = "auto: set a status the branch rules can require — on GitHub with GITHUB_TOKEN a commit status on GITHUB_SHA, on Azure Pipelines with SYSTEM_ACCESSTOKEN a pull request status (or a commit status outside pull requests); off: never.",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "off");
         var statusContext = new Option<string>("--status-context") { Description = "The commit status's name.", DefaultValueFactory = _ => "pipelines/metrics-gate" };

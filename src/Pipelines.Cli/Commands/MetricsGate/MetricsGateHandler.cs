@@ -83,10 +83,45 @@ public static class MetricsGateHandler
         return MetricsGateReport.BuildWatch(watch, inputs.Report, markdown);
     }
 
+    /// <summary>
+    /// On Azure Pipelines with System.AccessToken: the verdict as a pull request status when the run is for a pull
+    /// request (a branch policy can require it), else as a commit status.
+    /// </summary>
+    private static async Task PostAzureStatusAsync(CommandSession session, GateResult result, bool passed, string statusContext, CancellationToken cancellation)
+    {
+        var context = session.Context;
+        if (context.Get("SYSTEM_ACCESSTOKEN") is not { } token || context.Get("SYSTEM_COLLECTIONURI") is not { } collection
+            || context.Get("SYSTEM_TEAMPROJECT") is not { } project || context.Get("BUILD_REPOSITORY_NAME") is not { } repository)
+        {
+            return;
+        }
+
+        session.AddSecret(token);
+        var client = new Adapters.AzureDevOps.AzureReposClient(Http, new Uri(collection.TrimEnd('/') + "/"), project, repository, token);
+        var link = context.Get("BUILD_BUILDID") is { } build ? $"{collection.TrimEnd('/')}/{Uri.EscapeDataString(project)}/_build/results?buildId={build}" : null;
+        var slash = statusContext.LastIndexOf('/');
+        var status = new Adapters.AzureDevOps.AzureStatus(passed ? "succeeded" : "failed", $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}", link,
+            new Adapters.AzureDevOps.StatusContext(slash < 0 ? statusContext : statusContext[(slash + 1)..], slash < 0 ? "pipelines" : statusContext[..slash]));
+        if (int.TryParse(context.Get("SYSTEM_PULLREQUEST_PULLREQUESTID"), out var pullRequest))
+        {
+            await client.CreatePullRequestStatusAsync(pullRequest, status, cancellation).ConfigureAwait(false);
+        }
+        else if (context.Get("BUILD_SOURCEVERSION") is { } sha)
+        {
+            await client.CreateCommitStatusAsync(sha, status, cancellation).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>On GitHub with a token: the verdict as a commit status, so branch protection can require it.</summary>
     private static async Task PostStatusAsync(CommandSession session, GateResult result, bool passed, string statusContext, CancellationToken cancellation)
     {
         var context = session.Context;
+        if (context.Get("TF_BUILD") is not null)
+        {
+            await PostAzureStatusAsync(session, result, passed, statusContext, cancellation).ConfigureAwait(false);
+            return;
+        }
+
         if (context.Get("GITHUB_ACTIONS") != "true" || context.Get("GITHUB_TOKEN") is not { } token
             || context.Get("GITHUB_REPOSITORY") is not { } repository || context.Get("GITHUB_SHA") is not { } sha)
         {
