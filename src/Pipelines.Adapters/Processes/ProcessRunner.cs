@@ -53,6 +53,14 @@ public static class ProcessRunner
         string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(fileName);
+
+        // "./deploy.sh" means the one in the working directory, as in a terminal; .NET would look beside this process.
+        if (fileName.Contains('/', StringComparison.Ordinal) && !Path.IsPathRooted(fileName))
+        {
+            fileName = Path.GetFullPath(fileName, workingDirectory);
+        }
+
         var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,

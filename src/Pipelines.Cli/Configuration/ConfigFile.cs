@@ -14,7 +14,7 @@ public sealed class ConfigFile
     public const string DefaultPath = ".pipelines/pipelines.yml";
 
     /// <summary>The top-level sections. A new command's section is added here and read by its own reader.</summary>
-    public static readonly IReadOnlyList<string> Sections = ["tests", "revert", "gate"];
+    public static readonly IReadOnlyList<string> Sections = ["tests", "revert", "gate", "canary"];
 
     private ConfigFile(string displayPath, YamlMap? root)
     {

@@ -41,7 +41,8 @@ public sealed record RolloutOptions(TimeSpan Bake, InconclusivePolicy Inconclusi
 /// </summary>
 public sealed class RolloutRunner(IFleet fleet, ISelfTest selfTest, IRolloutGate gate, IRolloutStore store, RolloutOptions options, TimeProvider time, Action<string>? progress = null)
 {
-    public async Task<RolloutState> RunAsync(RolloutState state, CancellationToken cancellation)
+    /// <param name="promote">False stops after the waves (for a manual approval before <see cref="PromoteAsync"/>).</param>
+    public async Task<RolloutState> RunAsync(RolloutState state, CancellationToken cancellation, bool promote = true)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Phase is RolloutPhase.RollingBack)
@@ -52,6 +53,11 @@ public sealed class RolloutRunner(IFleet fleet, ISelfTest selfTest, IRolloutGate
         if (state.Phase is RolloutPhase.Promoted or RolloutPhase.RolledBack)
         {
             return state;
+        }
+
+        if (state.Phase is RolloutPhase.Promoting)
+        {
+            return promote ? await PromoteAsync(state, cancellation).ConfigureAwait(false) : state;
         }
 
         state = Save(state with { Phase = RolloutPhase.Ramping });
@@ -87,7 +93,7 @@ public sealed class RolloutRunner(IFleet fleet, ISelfTest selfTest, IRolloutGate
             state = Save(state with { WavesDone = wave + 1 });
         }
 
-        return await PromoteAsync(state, cancellation).ConfigureAwait(false);
+        return promote ? await PromoteAsync(state, cancellation).ConfigureAwait(false) : state;
     }
 
     /// <summary>Deploys the hosts left after the waves; a host that fails here rolls everything back.</summary>

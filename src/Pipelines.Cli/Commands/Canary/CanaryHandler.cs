@@ -1,0 +1,119 @@
+using Pipelines.Adapters.Fleet;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Hosting;
+using Pipelines.Cli.Outputs;
+using Pipelines.Core.Errors;
+using Pipelines.Core.Rollout;
+using Pipelines.Core.Text;
+
+namespace Pipelines.Cli.Commands.Canary;
+
+/// <summary>Reads the fleet and the gate, then runs the asked-for phase over the state file.</summary>
+public static class CanaryHandler
+{
+    private static readonly HttpClient Http = new();
+
+    public static CommandResult Run(CommandSession session, CanaryInputs inputs, CancellationToken cancellation) =>
+        RunAsync(session, inputs, cancellation).GetAwaiter().GetResult();
+
+    private static async Task<CommandResult> RunAsync(CommandSession session, CanaryInputs inputs, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var context = session.Context;
+        var root = context.ResolvePath(inputs.Repo);
+        var config = ConfigLoader.Load(context, Directory.Exists(root) ? root : context.WorkingDirectory, inputs.Config);
+        var settings = CanarySection.Read(config);
+        var gate = config.Section("gate") is null ? null : GateSection.Read(config);
+        var store = new StateFile(context.ResolvePath(inputs.State), inputs.State);
+        var bake = inputs.Bake is { } bakeText
+            ? GateSection.ParseDuration(bakeText) ?? throw new InputException($"--bake: expected a duration such as 30s or 1m, got '{bakeText}'")
+            : settings.Bake ?? TimeSpan.FromMinutes(1);
+        var deploy = Command(inputs.DeployCommand, "--deploy-command") ?? settings.DeployCommand;
+        var rollback = Command(inputs.RollbackCommand, "--rollback-command") ?? settings.RollbackCommand
+            ?? throw new InputException("--rollback-command: required (or canary.rollback-command): how to put a host back on {previous}");
+        var fleet = new CommandFleet(deploy ?? rollback, rollback, context.WorkingDirectory, context.Environment);
+        var runner = new RolloutRunner(fleet,
+            new HttpSelfTest(Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, context.Time),
+            new FleetGate(Http, gate, settings.MetricsUrl, bake, context.Time),
+            store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line));
+
+        var existing = store.Load();
+        RolloutState final;
+        switch (inputs.Phase)
+        {
+            case "rollback":
+                final = await runner.RollbackAsync(existing ?? throw new InputException($"--state: {inputs.State} does not exist, so there is nothing to roll back"),
+                    "asked for", cancellation).ConfigureAwait(false);
+                break;
+            case "promote":
+                var ramped = existing ?? throw new InputException($"--state: {inputs.State} does not exist; run 'canary ramp' first");
+                if (ramped.Phase is not (RolloutPhase.Ramping or RolloutPhase.Promoting) || ramped.WavesDone < ramped.Waves.Count)
+                {
+                    throw new InputException($"--state: the rollout of {ramped.Version} is {ramped.Phase.ToString().ToLowerInvariant()} with {ramped.WavesDone} of {ramped.Waves.Count} waves done, so it cannot be promoted");
+                }
+
+                final = await runner.PromoteAsync(ramped, cancellation).ConfigureAwait(false);
+                break;
+            default:
+                _ = deploy ?? throw new InputException("--deploy-command: required (or canary.deploy-command): how to put {version} on {host}");
+                var start = Resume(existing, inputs, settings, context.Time.GetUtcNow());
+                final = await runner.RunAsync(start, cancellation, promote: inputs.Phase == "run").ConfigureAwait(false);
+                break;
+        }
+
+        var markdown = CanaryReport.Markdown(final);
+        var reportPath = context.ResolvePath(inputs.Report);
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
+        return CanaryReport.Build(final, inputs.State, inputs.Report, markdown);
+    }
+
+    /// <summary>A new rollout, or the one in the state file when it is the same version and not finished.</summary>
+    private static RolloutState Resume(RolloutState? existing, CanaryInputs inputs, CanarySettings settings, DateTimeOffset now)
+    {
+        var version = Require(inputs.Version, "--version", "the version to roll out");
+        if (existing is { Phase: not (RolloutPhase.Promoted or RolloutPhase.RolledBack) })
+        {
+            return existing.Version == version
+                ? existing
+                : throw new InputException($"--state: a rollout of {existing.Version} is {existing.Phase.ToString().ToLowerInvariant()} in {inputs.State}; roll it back or finish it first");
+        }
+
+        var previous = Require(inputs.Previous, "--previous", "the version the fleet runs now");
+        foreach (var (value, option) in new[] { (version, "--version"), (previous, "--previous") })
+        {
+            if (value.StartsWith('-') || value.Any(char.IsControl))
+            {
+                throw new InputException($"{option}: '{UntrustedText.ForLine(value)}' cannot be a version (it starts with '-' or holds control characters)");
+            }
+        }
+
+        var hosts = Hosts(inputs.Hosts) ?? settings.Hosts ?? throw new InputException("--hosts: required (or canary.hosts): the fleet to deploy to");
+        var bad = hosts.FirstOrDefault(h => h.Length == 0 || h.StartsWith('-') || h.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)));
+        if (bad is not null)
+        {
+            throw new InputException($"--hosts: '{UntrustedText.ForLine(bad)}' is not a host name (empty, starts with '-', or holds spaces or control characters)");
+        }
+
+        var steps = inputs.Steps?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? settings.Steps ?? RolloutPlan.DefaultSteps;
+        return RolloutState.Start(RolloutPlan.For(hosts, [.. steps]), version, previous, now);
+    }
+
+    private static List<string>? Hosts(string? given)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+
+        var lines = File.Exists(given) ? File.ReadAllLines(given) : given.Split(',');
+        return [.. lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))];
+    }
+
+    private static IReadOnlyList<string>? Command(string? text, string option) =>
+        string.IsNullOrWhiteSpace(text) ? null : ArgumentSplitter.Split(text, option);
+
+    private static string Require(string? value, string option, string what) =>
+        string.IsNullOrWhiteSpace(value) ? throw new InputException($"{option}: required: {what}") : value;
+}

@@ -1,0 +1,97 @@
+using Pipelines.Adapters.Fleet;
+using Pipelines.Core.Rollout;
+using Pipelines.Core.Text;
+
+namespace Pipelines.Cli.Configuration;
+
+/// <summary>The <c>canary</c> section: the fleet, its commands, the steps, the self-test.</summary>
+public sealed record CanarySettings(
+    IReadOnlyList<string>? Hosts,
+    IReadOnlyList<string>? DeployCommand,
+    IReadOnlyList<string>? RollbackCommand,
+    IReadOnlyList<string>? Steps,
+    TimeSpan? Bake,
+    string MetricsUrl,
+    string SelfTestUrl,
+    IReadOnlyList<SelfTestCheck> Checks,
+    TimeSpan SelfTestDeadline,
+    InconclusivePolicy Inconclusive);
+
+/// <summary>Reads the <c>canary</c> section.</summary>
+public static class CanarySection
+{
+    public static readonly IReadOnlyList<string> Keys = ["target", "hosts", "deploy-command", "rollback-command", "steps", "bake", "metrics-url", "inconclusive", "self-test"];
+
+    private static readonly IReadOnlyDictionary<string, InconclusivePolicy> Inconclusive = new Dictionary<string, InconclusivePolicy>(StringComparer.Ordinal)
+    {
+        ["hold"] = InconclusivePolicy.Hold,
+        ["rollback"] = InconclusivePolicy.Rollback,
+    };
+
+    public static CanarySettings Read(ConfigFile config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var section = config.Section("canary");
+        if (section is null)
+        {
+            return new CanarySettings(null, null, null, null, null, "http://{host}/metrics", "http://{host}", [], TimeSpan.FromSeconds(60), InconclusivePolicy.Hold);
+        }
+
+        section.ExpectOnly(Keys);
+        if (section.Scalar("target") is { } target && target != "fleet")
+        {
+            throw section.ErrorAt(section.Node("target")!, "canary.target", $"expected fleet (appservice is not available yet), got '{target}'");
+        }
+
+        var selfTest = section.Map("self-test");
+        selfTest?.ExpectOnly(["url", "deadline", "checks"]);
+        var checks = new List<SelfTestCheck>();
+        if (selfTest?.Node("checks") is YamlDotNet.RepresentationModel.YamlSequenceNode list)
+        {
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                var check = YamlMap.From(list.Children[i], section.File, $"canary.self-test.checks[{i}]");
+                check.ExpectOnly(["path", "status", "contains", "json-path", "equals", "max-latency"]);
+                checks.Add(new SelfTestCheck(
+                    check.Scalar("path") ?? throw check.ErrorAt(list.Children[i], check.KeyPath, "every check needs a path, e.g. /health"),
+                    (int?)check.Number("status", 100, 599) ?? 200,
+                    check.Scalar("contains"),
+                    check.Scalar("json-path"),
+                    check.Scalar("equals"),
+                    Duration(check, "max-latency")));
+            }
+        }
+
+        return new CanarySettings(
+            section.StringList("hosts")?.Select(h => h.Value).ToList(),
+            Command(section, "deploy-command"),
+            Command(section, "rollback-command"),
+            section.Scalar("steps")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Duration(section, "bake"),
+            section.Scalar("metrics-url") ?? "http://{host}/metrics",
+            selfTest?.Scalar("url") ?? "http://{host}",
+            checks,
+            (selfTest is null ? null : Duration(selfTest, "deadline")) ?? TimeSpan.FromSeconds(60),
+            section.Choice("inconclusive", Inconclusive) ?? InconclusivePolicy.Hold);
+    }
+
+    /// <summary>A command as one string split like a command line (no shell), e.g. "./deploy.sh {host} {version}".</summary>
+    public static IReadOnlyList<string>? Command(YamlMap map, string key)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return map.Scalar(key) is { } text ? ArgumentSplitter.Split(text, "canary." + key) : null;
+    }
+
+    private static TimeSpan? Duration(YamlMap map, string key)
+    {
+        var text = map.Scalar(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return text.EndsWith("ms", StringComparison.Ordinal) && double.TryParse(text[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : GateSection.ParseDuration(text) ?? throw map.ErrorAt(map.Node(key)!, YamlMap.Join(map.KeyPath, key), $"expected a duration such as 500ms, 30s or 1m, got '{text}'");
+    }
+}

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pipelines.Testing;
+
+namespace Pipelines.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>pipelines canary</c> with the fleet target end to end on local processes: eight live instances on 127.0.0.1
+/// whose behaviour follows the version a real deploy script gives them, scraped by the in-process gate.
+/// </summary>
+[TestClass]
+public sealed class CanaryCommandTests
+{
+    private sealed class Fleet : IDisposable
+    {
+        private readonly List<FaultServer> _servers = [];
+
+        public Fleet(int size = 8)
+        {
+            Directory.CreateDirectory(Path.Combine(Work.Path, "versions"));
+            for (var i = 0; i < size; i++)
+            {
+                var scrapes = 0;
+                FaultServer? server = null;
+                server = new FaultServer(request =>
+                {
+                    var version = VersionOf(server!.BaseAddress.Authority);
+                    var bad = version.Contains("bad", StringComparison.Ordinal);
+                    return request.Path switch
+                    {
+                        "/metrics" => new FaultResponse(200, Metrics(Interlocked.Increment(ref scrapes), bad ? 20 : 1)),
+                        "/health" => new FaultResponse(200, $$"""{"status":"ok","version":"{{version}}"}"""),
+                        "/selftest" => version.Contains("broken", StringComparison.Ordinal) ? new FaultResponse(500, "GOOG price unavailable") : new FaultResponse(200, "prices ok"),
+                        _ => new FaultResponse(404),
+                    };
+                });
+                _servers.Add(server);
+                File.WriteAllText(Path.Combine(Work.Path, "versions", server.BaseAddress.Authority), "v1");
+            }
+
+            Work.Write("deploy.sh", "#!/bin/sh\n# args: host version — written as data, never evaluated\nprintf '%s' \"$2\" > \"versions/$1\"\nprintf '%s\\n' \"$1 $2\" >> deploys.log\n");
+            Programs.RunOrThrow("chmod", ["+x", Path.Combine(Work.Path, "deploy.sh")]);
+            Work.Write(".pipelines/pipelines.yml", """
+                canary:
+                  deploy-command: ./deploy.sh {host} {version}
+                  rollback-command: ./deploy.sh {host} {previous}
+                  steps: 1,2,4
+                  bake: 1s
+                  self-test:
+                    deadline: 2s
+                    checks:
+                      - path: /health
+                        json-path: status
+                        equals: ok
+                      - path: /selftest
+                        contains: prices ok
+                gate:
+                  interval: 0.1s
+                  min-samples: 5
+                  metrics:
+                    - name: server-errors
+                      kind: ratio
+                      query: requests_total{code="500"} / requests_total
+                      critical: true
+                """);
+        }
+
+        public TempDirectory Work { get; } = new("pipelines-fleet");
+
+        public string Hosts => string.Join(',', _servers.Select(s => s.BaseAddress.Authority));
+
+        public IEnumerable<string> Versions => _servers.Select(s => VersionOf(s.BaseAddress.Authority));
+
+        public string VersionOf(string host) => File.ReadAllText(Path.Combine(Work.Path, "versions", host));
+
+        public (int Exit, JsonElement Json, string Error) Canary(string phase, params string[] extra)
+        {
+            var run = CliRunner.Run(Work.Path, ["canary", phase, "--hosts", Hosts, "--json", .. extra]);
+            var json = run.StandardOutput.Length > 0 ? JsonDocument.Parse(run.StandardOutput).RootElement.Clone() : default;
+            return (run.ExitCode, json, run.StandardError);
+        }
+
+        public void Dispose()
+        {
+            foreach (var server in _servers)
+            {
+                server.Dispose();
+            }
+
+            Work.Dispose();
+        }
+
+        private static string Metrics(int n, int errorsPerScrape) =>
+            $"requests_total{{code=\"200\"}} {n * (100 - errorsPerScrape)}\nrequests_total{{code=\"500\"}} {n * errorsPerScrape}\n";
+    }
+
+    [TestMethod]
+    public void A_good_build_ramps_through_the_waves_and_is_promoted_on_every_host()
+    {
+        using var fleet = new Fleet();
+
+        var (exit, json, error) = fleet.Canary("run", "--version", "v2", "--previous", "v1");
+
+        Assert.AreEqual(0, exit, error);
+        Assert.AreEqual("promoted", json.GetProperty("result").GetString());
+        Assert.IsTrue(fleet.Versions.All(v => v == "v2"), string.Join(",", fleet.Versions));
+        var timeline = json.GetProperty("timeline").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.AreEqual(3, timeline.Count(t => t.Contains("judged pass", StringComparison.Ordinal)), string.Join("\n", timeline));
+        StringAssert.Contains(File.ReadAllText(Path.Combine(fleet.Work.Path, "canary-report.md")), "Canary: promoted");
+    }
+
+    [TestMethod]
+    public void A_bad_build_fails_the_gate_at_the_first_wave_and_every_host_is_back_on_the_previous_version()
+    {
+        using var fleet = new Fleet();
+
+        var (exit, json, error) = fleet.Canary("run", "--version", "v2-bad", "--previous", "v1");
+
+        Assert.AreEqual(1, exit, error);
+        Assert.AreEqual("rolled-back", json.GetProperty("result").GetString());
+        Assert.IsTrue(fleet.Versions.All(v => v == "v1"));
+        var deploys = File.ReadAllLines(Path.Combine(fleet.Work.Path, "deploys.log"));
+        Assert.AreEqual(2, deploys.Length, "one host got the bad build, then got the previous one back");
+    }
+
+    [TestMethod]
+    public void A_failing_self_test_rolls_back_before_the_gate()
+    {
+        using var fleet = new Fleet();
+
+        var (exit, json, error) = fleet.Canary("run", "--version", "v2-broken", "--previous", "v1");
+
+        Assert.AreEqual(1, exit, error);
+        Assert.AreEqual("rolled-back", json.GetProperty("result").GetString());
+        Assert.IsTrue(fleet.Versions.All(v => v == "v1"));
+        StringAssert.Contains(string.Join("\n", json.GetProperty("timeline").EnumerateArray().Select(e => e.GetString())), "/selftest: status 500, expected 200");
+    }
+
+    [TestMethod]
+    public void Ramp_then_promote_leaves_room_for_an_approval_between_them()
+    {
+        using var fleet = new Fleet();
+
+        var ramp = fleet.Canary("ramp", "--version", "v2", "--previous", "v1");
+        var onNewAfterRamp = fleet.Versions.Count(v => v == "v2");
+        var promote = fleet.Canary("promote");
+
+        Assert.AreEqual(0, ramp.Exit, ramp.Error);
+        Assert.AreEqual("ramped", ramp.Json.GetProperty("result").GetString());
+        Assert.AreEqual(7, onNewAfterRamp, "1 + 2 + 4 hosts; the last waits for promote");
+        Assert.AreEqual(0, promote.Exit, promote.Error);
+        Assert.AreEqual("promoted", promote.Json.GetProperty("result").GetString());
+        Assert.IsTrue(fleet.Versions.All(v => v == "v2"));
+    }
+
+    [TestMethod]
+    public void A_rollout_killed_mid_wave_is_undone_by_rollback_from_the_state_file()
+    {
+        using var fleet = new Fleet();
+        // The third host's deploy hangs, as a stuck machine would; the runner is killed while waiting on it.
+        fleet.Work.Write("slow-deploy.sh", "#!/bin/sh\nprintf '%s' \"$2\" > \"versions/$1\"\ncase \"$(ls versions | head -3 | tail -1)\" in \"$1\") sleep 60 ;; esac\n");
+        Programs.RunOrThrow("chmod", ["+x", Path.Combine(fleet.Work.Path, "slow-deploy.sh")]);
+        var cli = typeof(PipelinesCli).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = fleet.Work.Path, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { cli, "canary", "run", "--hosts", string.Join(',', Directory.GetFiles(Path.Combine(fleet.Work.Path, "versions")).Select(Path.GetFileName).Order(StringComparer.Ordinal)),
+            "--version", "v2", "--previous", "v1", "--deploy-command", "./slow-deploy.sh {host} {version}" })
+        {
+            start.ArgumentList.Add(argument!);
+        }
+
+        using (var process = Process.Start(start)!)
+        {
+            var statePath = Path.Combine(fleet.Work.Path, "canary-state.json");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && !(File.Exists(statePath) && File.ReadAllText(statePath).Contains("\"Deploying\"", StringComparison.Ordinal) && fleet.Versions.Count(v => v == "v2") == 3))
+            {
+                Thread.Sleep(100);
+            }
+
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        Assert.AreEqual(3, fleet.Versions.Count(v => v == "v2"), "killed with three hosts on the new version, one of them mid-deploy");
+
+        var (exit, json, error) = fleet.Canary("rollback");
+
+        Assert.AreEqual(1, exit, error);
+        Assert.AreEqual("rolled-back", json.GetProperty("result").GetString());
+        Assert.IsTrue(fleet.Versions.All(v => v == "v1"), string.Join(",", fleet.Versions));
+    }
+
+    [TestMethod]
+    public void Hostile_host_names_and_versions_reach_the_deploy_command_as_plain_arguments_never_a_shell()
+    {
+        using var fleet = new Fleet();
+        fleet.Work.Write("record.sh", "#!/bin/sh\nprintf '%s|%s\\n' \"$1\" \"$2\" >> args.log\n");
+        Programs.RunOrThrow("chmod", ["+x", Path.Combine(fleet.Work.Path, "record.sh")]);
+        fleet.Work.Write("plain.yml", "canary:\n  bake: 0.1s\n");
+        var hostile = "h1;touch${IFS}pwned-host";
+        var version = "v2$(touch pwned-version)`touch pwned-tick`";
+
+        var run = CliRunner.Run(fleet.Work.Path, "canary", "run", "--hosts", hostile + ",h2", "--version", version, "--previous", "v1",
+            "--deploy-command", "./record.sh {host} {version}", "--rollback-command", "./record.sh {host} {previous}", "--steps", "1", "--config", "plain.yml");
+
+        Assert.IsFalse(File.Exists(Path.Combine(fleet.Work.Path, "pwned-host")));
+        Assert.IsFalse(File.Exists(Path.Combine(fleet.Work.Path, "pwned-version")));
+        Assert.IsFalse(File.Exists(Path.Combine(fleet.Work.Path, "pwned-tick")));
+        Assert.IsTrue(File.Exists(Path.Combine(fleet.Work.Path, "args.log")), run.StandardError);
+        var recorded = File.ReadAllLines(Path.Combine(fleet.Work.Path, "args.log"));
+        CollectionAssert.Contains(recorded, hostile + "|" + version, run.StandardError);
+
+        var spaced = CliRunner.Run(fleet.Work.Path, "canary", "run", "--hosts", "h1 --rm,h2", "--version", "v2", "--previous", "v1",
+            "--deploy-command", "./record.sh {host} {version}", "--rollback-command", "./record.sh {host} {previous}");
+        Assert.AreEqual(2, spaced.ExitCode);
+        StringAssert.Contains(spaced.StandardError, "--hosts");
+    }
+}
