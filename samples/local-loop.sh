@@ -4,8 +4,10 @@
 #   1. a change to billing: select-tests picks the tests it needs, and dotnet test runs exactly those;
 #   2. plan-tests spreads all tests over two shards from their timing history, run-tests runs each shard;
 #   3. a commit that breaks billing turns trunk red; revert-on-red finds it (flake-aware) and reverts it;
-#   4. trunk is green again.
-# The canary and the metrics gate join here as they land.
+#   4. trunk is green again;
+#   5. a good change is deployed to a local fleet of 8 service processes in waves of 1, 2 and 4 — each wave
+#      self-tested and judged by the scrape gate while a load generator drives checkouts — and promoted;
+#   6. a bad build fails the gate at the first wave and the fleet is rolled back.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,3 +83,55 @@ dotnet build "$repo/Shop.slnx" --nologo --verbosity quiet
 for shard in 1 2; do
   pipelines run-tests --plan "$work/plan.json" --shard "$shard" --results-dir "$results" --dotnet-test-args "$repo/Shop.slnx --no-build"
 done
+
+step "5. Canary: a good change goes to a local fleet of 8 in waves of 1, 2 and 4, judged by the scrape gate"
+fleet="$work/fleet"
+export FLEET_DIR="$fleet"
+stop_fleet() {
+  [ -n "${load_pid:-}" ] && kill "$load_pid" 2> /dev/null || true
+  for pid in "$fleet"/pids/*; do [ -f "$pid" ] && kill "$(cat "$pid")" 2> /dev/null || true; done
+}
+trap stop_fleet EXIT
+stop_fleet
+rm -rf "$fleet"
+mkdir -p "$fleet/builds"
+build_service() { dotnet publish "$repo/src/Shop.Service/Shop.Service.csproj" --configuration Release --output "$fleet/builds/$1" --nologo --verbosity quiet; }
+hosts="$(python3 -c '
+import socket
+ports = []
+for _ in range(8):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); ports.append(s); 
+print(",".join(f"127.0.0.1:{s.getsockname()[1]}" for s in ports))')"
+IFS=',' read -r -a host_list <<< "$hosts"
+previous="$(git_ rev-parse --short HEAD)"
+build_service "$previous"
+for host in "${host_list[@]}"; do "$root/samples/fleet/deploy.sh" "$host" "$previous"; done
+echo "fleet of ${#host_list[@]} on $previous: $hosts"
+python3 "$root/samples/fleet/load.py" "${host_list[@]}" &
+load_pid=$!
+printf '\n// Checkout answers within 10 ms at the 95th percentile.\n' >> "$repo/src/Shop.Service/Program.cs"
+git_ commit --quiet --all -m "Service: note the checkout latency budget"
+committed_at="$(date +%s)"
+good="$(git_ rev-parse --short HEAD)"
+build_service "$good"
+deploy="'$root/samples/fleet/deploy.sh' {host} {version}"
+rollback="'$root/samples/fleet/deploy.sh' {host} {previous}"
+pipelines canary run --repo "$repo" --hosts "$hosts" --version "$good" --previous "$previous" \
+  --deploy-command "$deploy" --rollback-command "$rollback" --state "$work/canary-good.json" --report "$work/canary-good.md"
+echo "commit to production: $(( $(date +%s) - committed_at )) s for $good"
+
+step "6. A bad build: the gate fails the first wave and the fleet is rolled back"
+sed -i.bak 's/CheckoutFailureRate = 0.0;/CheckoutFailureRate = 0.2;/' "$repo/src/Shop.Service/Release.cs" && rm -f "$repo/src/Shop.Service/Release.cs.bak"
+git_ commit --quiet --all -m "Service: fail fast on slow payment providers"
+bad="$(git_ rev-parse --short HEAD)"
+build_service "$bad"
+if pipelines canary run --repo "$repo" --hosts "$hosts" --version "$bad" --previous "$good" \
+  --deploy-command "$deploy" --rollback-command "$rollback" --state "$work/canary-bad.json" --report "$work/canary-bad.md"; then
+  echo "the bad build was promoted: the gate did not catch it" >&2
+  exit 1
+fi
+for host in "${host_list[@]}"; do
+  running="$(curl -fsS "http://$host/health" | json_field version)"
+  [ "$running" = "$good" ] || { echo "$host runs $running, not $good" >&2; exit 1; }
+done
+echo "every host is back on $good; the bad build $bad was stopped at the first wave"

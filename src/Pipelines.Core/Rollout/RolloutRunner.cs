@@ -73,7 +73,7 @@ public sealed class RolloutRunner(IFleet fleet, ISelfTest selfTest, IRolloutGate
 
             for (var holds = 0; ; holds++)
             {
-                Report($"wave {wave + 1}: baking {options.Bake.TotalSeconds:0.#} s on {string.Join(", ", state.OnNew)} against {string.Join(", ", state.OnPrevious)}");
+                Report($"wave {wave + 1}: {(options.Bake > TimeSpan.Zero ? $"baking {options.Bake.TotalSeconds:0.#} s, then " : string.Empty)}judging {string.Join(", ", state.OnNew)} against {string.Join(", ", state.OnPrevious)}");
                 await Task.Delay(options.Bake, time, cancellation).ConfigureAwait(false);
                 var (verdict, reason) = await gate.JudgeAsync(state.OnNew, state.OnPrevious, cancellation).ConfigureAwait(false);
                 state = Save(state.Log(time.GetUtcNow(), $"wave {wave + 1} judged {verdict.ToString().ToLowerInvariant()}: {reason}"));
