@@ -124,6 +124,21 @@ public sealed class CanaryCommandTests
     }
 
     [TestMethod]
+    public void A_bad_build_is_stopped_as_soon_as_the_evidence_is_in_not_at_the_end_of_a_long_bake()
+    {
+        using var fleet = new Fleet();
+
+        var (exit, json, error) = fleet.Canary("run", "--version", "v2-bad", "--previous", "v1", "--bake", "60s");
+
+        Assert.AreEqual(1, exit, error);
+        var timeline = string.Join("\n", json.GetProperty("timeline").EnumerateArray().Select(e => e.GetString()));
+        var stopped = System.Text.RegularExpressions.Regex.Match(timeline, @"stopped early after (\d+) interval");
+        Assert.IsTrue(stopped.Success, timeline);
+        Assert.IsLessThan(50, int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), "of the 600 intervals a 60 s bake at 0.1 s has");
+        Assert.IsTrue(fleet.Versions.All(v => v == "v1"));
+    }
+
+    [TestMethod]
     public void A_failing_self_test_rolls_back_before_the_gate()
     {
         using var fleet = new Fleet();
