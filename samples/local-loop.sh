@@ -116,7 +116,8 @@ good="$(git_ rev-parse --short HEAD)"
 build_service "$good"
 deploy="'$root/samples/fleet/deploy.sh' {host} {version}"
 rollback="'$root/samples/fleet/deploy.sh' {host} {previous}"
-pipelines canary run --repo "$repo" --hosts "$hosts" --version "$good" --previous "$previous" \
+bake=(); [ -n "${PIPELINES_BAKE:-}" ] && bake=(--bake "$PIPELINES_BAKE")   # e.g. PIPELINES_BAKE=1m; default: canary.bake
+pipelines canary run --repo "$repo" --hosts "$hosts" --version "$good" --previous "$previous" "${bake[@]}" \
   --deploy-command "$deploy" --rollback-command "$rollback" --state "$work/canary-good.json" --report "$work/canary-good.md"
 echo "commit to production: $(( $(date +%s) - committed_at )) s for $good"
 
@@ -125,7 +126,7 @@ sed -i.bak 's/CheckoutFailureRate = 0.0;/CheckoutFailureRate = 0.2;/' "$repo/src
 git_ commit --quiet --all -m "Service: fail fast on slow payment providers"
 bad="$(git_ rev-parse --short HEAD)"
 build_service "$bad"
-if pipelines canary run --repo "$repo" --hosts "$hosts" --version "$bad" --previous "$good" \
+if pipelines canary run --repo "$repo" --hosts "$hosts" --version "$bad" --previous "$good" "${bake[@]}" \
   --deploy-command "$deploy" --rollback-command "$rollback" --state "$work/canary-bad.json" --report "$work/canary-bad.md"; then
   echo "the bad build was promoted: the gate did not catch it" >&2
   exit 1
