@@ -16,7 +16,6 @@ public sealed class AzureReposEmulator : IDisposable
     private readonly TempDirectory _work = new("pipelines-azure-repos");
     private readonly object _gate = new();
     private readonly List<JsonObject> _reverts = [];
-    private readonly ConcurrentDictionary<string, int> _loseAnswer = new(StringComparer.Ordinal);
 
     public AzureReposEmulator(string organization, string project, string repository, string bareRepository)
     {
@@ -48,15 +47,18 @@ public sealed class AzureReposEmulator : IDisposable
 
     public ConcurrentDictionary<int, List<JsonObject>> PullRequestStatuses { get; } = new();
 
-    public ConcurrentBag<string> Errors { get; } = [];
+    public ConcurrentBag<string> Errors => Faults.Errors;
 
     /// <summary>Successful pipeline runs: (definition id, branch ref, commit built), newest first.</summary>
     public List<(int Definition, string Branch, string Commit)> SucceededBuilds { get; } = [];
 
     public string Git(params string[] args) => Programs.RunOrThrow("git", args, BareRepository);
 
+    /// <summary>Faults to inject: lost answers, throttling.</summary>
+    public EmulatedFaults Faults { get; } = new();
+
     /// <summary>The next request whose "METHOD path" ends with <paramref name="what"/> is carried out, then answered 502.</summary>
-    public void LoseAnswerOnce(string what) => _loseAnswer[what] = 1;
+    public void LoseAnswerOnce(string what) => Faults.LoseAnswerOnce(what);
 
     public void Dispose()
     {
@@ -68,19 +70,7 @@ public sealed class AzureReposEmulator : IDisposable
     {
         lock (_gate)
         {
-            FaultResponse answer;
-            try
-            {
-                answer = Route(request);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException or KeyNotFoundException or NullReferenceException)
-            {
-                Errors.Add($"{request.Method} {request.Path}: {ex.Message}");
-                return new FaultResponse(500, JsonSerializer.Serialize(new { message = ex.Message }));
-            }
-
-            var key = _loseAnswer.Keys.FirstOrDefault(k => (request.Method + " " + request.Path.Split('?')[0]).EndsWith(k, StringComparison.Ordinal));
-            return key is not null && _loseAnswer.TryRemove(key, out _) ? new FaultResponse(502, "<html>bad gateway</html>") : answer;
+            return Faults.Answer(request, Route);
         }
     }
 

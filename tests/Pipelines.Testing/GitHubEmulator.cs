@@ -18,8 +18,6 @@ public sealed class GitHubEmulator : IDisposable
 {
     private readonly FaultServer _server;
     private readonly TempDirectory _work = new("pipelines-github");
-    private readonly ConcurrentDictionary<string, int> _loseAnswer = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _throttle = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
     public GitHubEmulator(string owner, string name, string bareRepository)
@@ -56,13 +54,16 @@ public sealed class GitHubEmulator : IDisposable
     public List<(int Number, string Title, string Body, string[] Labels)> Issues { get; } = [];
 
     /// <summary>Requests the emulator could not take, with why.</summary>
-    public ConcurrentBag<string> Errors { get; } = [];
+    public ConcurrentBag<string> Errors => Faults.Errors;
+
+    /// <summary>Faults to inject: lost answers, throttling.</summary>
+    public EmulatedFaults Faults { get; } = new();
 
     /// <summary>The next request whose "METHOD path" ends with <paramref name="what"/> is carried out, then answered 502.</summary>
-    public void LoseAnswerOnce(string what) => _loseAnswer[what] = 1;
+    public void LoseAnswerOnce(string what) => Faults.LoseAnswerOnce(what);
 
     /// <summary>The next request whose "METHOD path" ends with <paramref name="what"/> is turned away with 429 and Retry-After: 1, not carried out.</summary>
-    public void ThrottleOnce(string what) => _throttle[what] = 1;
+    public void ThrottleOnce(string what) => Faults.ThrottleOnce(what);
 
     public string Git(params string[] args) => Programs.RunOrThrow("git", args, BareRepository);
 
@@ -76,31 +77,7 @@ public sealed class GitHubEmulator : IDisposable
     {
         lock (_gate)
         {
-            var throttled = _throttle.Keys.FirstOrDefault(k => (request.Method + " " + request.Path.Split('?')[0]).EndsWith(k, StringComparison.Ordinal));
-            if (throttled is not null && _throttle.TryRemove(throttled, out _))
-            {
-                return new FaultResponse(429, """{"message":"You have exceeded a secondary rate limit."}""", new Dictionary<string, string> { ["Retry-After"] = "1" });
-            }
-
-            FaultResponse answer;
-            try
-            {
-                answer = Route(request);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException or KeyNotFoundException or NullReferenceException)
-            {
-                // A request the emulator cannot take is the test's finding: answer it, do not hang the client.
-                Errors.Add($"{request.Method} {request.Path}: {ex.Message}");
-                return new FaultResponse(500, JsonSerializer.Serialize(new { message = ex.Message }));
-            }
-
-            var key = _loseAnswer.Keys.FirstOrDefault(k => (request.Method + " " + request.Path.Split('?')[0]).EndsWith(k, StringComparison.Ordinal));
-            if (key is not null && _loseAnswer.TryRemove(key, out _))
-            {
-                return new FaultResponse(502, "<html>bad gateway</html>");
-            }
-
-            return answer;
+            return Faults.Answer(request, Route);
         }
     }
 
