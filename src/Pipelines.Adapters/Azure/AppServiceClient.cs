@@ -181,11 +181,8 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
         var deadline = _time.GetUtcNow() + OperationDeadline;
         while (true)
         {
-            using var message = management.CreateMessage();
-            message.Request.Method = RequestMethod.Get;
-            message.Request.Uri.Reset(operation);
-            await Send(message, what, cancellation).ConfigureAwait(false);
-            var status = message.Response.Status is >= 200 and < 300 ? (string?)JsonNode.Parse(message.Response.Content.ToString())?["status"] : null;
+            var (code, content, _) = await GetRawAsync(operation, what, cancellation).ConfigureAwait(false);
+            var status = code is >= 200 and < 300 ? (string?)JsonNode.Parse(content.ToString())?["status"] : null;
             switch (status)
             {
                 case "Succeeded":
@@ -209,19 +206,15 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
         var deadline = _time.GetUtcNow() + OperationDeadline;
         while (true)
         {
-            using var message = management.CreateMessage();
-            message.Request.Method = RequestMethod.Get;
-            message.Request.Uri.Reset(location);
-            await Send(message, what, cancellation).ConfigureAwait(false);
-            var response = message.Response;
-            if (response.Status is 200 or 204)
+            var (status, content, headers) = await GetRawAsync(location, what, cancellation).ConfigureAwait(false);
+            if (status is 200 or 204)
             {
                 return;
             }
 
-            if (response.Status != 202)
+            if (status != 202)
             {
-                throw new OutsideSystemException(SystemName, $"could not {what}: {response.Status} {Error(response.Content)}");
+                throw new OutsideSystemException(SystemName, $"could not {what}: {status} {Error(content)}");
             }
 
             if (_time.GetUtcNow() > deadline)
@@ -229,9 +222,20 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
                 throw new OutsideSystemException(SystemName, $"could not {what}: still running after {OperationDeadline}");
             }
 
-            var retryAfter = response.Headers.TryGetValue("Retry-After", out var seconds) && int.TryParse(seconds, out var s) ? TimeSpan.FromSeconds(s) : PollInterval;
+            var retryAfter = headers.TryGetValue("retry-after", out var seconds) && int.TryParse(seconds, out var s) ? TimeSpan.FromSeconds(s) : PollInterval;
             await Task.Delay(retryAfter < PollInterval ? retryAfter : PollInterval, _time, cancellation).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A GET of an operation URL the service handed out, read whole before the message goes.</summary>
+    private async Task<(int Status, BinaryData Content, Dictionary<string, string> Headers)> GetRawAsync(Uri uri, string what, CancellationToken cancellation)
+    {
+        using var message = management.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(uri);
+        await Send(message, what, cancellation).ConfigureAwait(false);
+        var response = message.Response;
+        return (response.Status, response.Content, response.Headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value, StringComparer.Ordinal));
     }
 
     private async Task Send(HttpMessage message, string what, CancellationToken cancellation)
