@@ -230,4 +230,19 @@ public sealed class CanaryCommandTests
         Assert.AreEqual(2, spaced.ExitCode);
         StringAssert.Contains(spaced.StandardError, "--hosts");
     }
+
+    [TestMethod]
+    public void Promote_without_a_deploy_command_is_bad_input_and_never_deploys_with_the_rollback_command()
+    {
+        using var fleet = new Fleet();
+        fleet.Work.Write("rollback-only.yml", "canary:\n  rollback-command: ./deploy.sh {host} {previous}\n");
+        var ramp = fleet.Canary("ramp", "--version", "v2", "--previous", "v1", "--bake", "0.2s");
+        Assert.AreEqual(0, ramp.Exit, ramp.Error);
+
+        var promote = CliRunner.Run(fleet.Work.Path, "canary", "promote", "--config", "rollback-only.yml");
+
+        Assert.AreEqual(2, promote.ExitCode);
+        StringAssert.Contains(promote.StandardError, "--deploy-command");
+        Assert.AreEqual(7, fleet.Versions.Count(v => v == "v2"), "the last host is untouched");
+    }
 }

@@ -32,6 +32,12 @@ public static class CanaryHandler
         var deploy = Command(inputs.DeployCommand, "--deploy-command") ?? settings.DeployCommand;
         var rollback = Command(inputs.RollbackCommand, "--rollback-command") ?? settings.RollbackCommand
             ?? throw new InputException("--rollback-command: required (or canary.rollback-command): how to put a host back on {previous}");
+        if (deploy is null && inputs.Phase != "rollback")
+        {
+            throw new InputException("--deploy-command: required (or canary.deploy-command): how to put {version} on {host}");
+        }
+
+        // A rollback never deploys the new version: its deploy command is never run.
         var fleet = new CommandFleet(deploy ?? rollback, rollback, context.WorkingDirectory, context.Environment);
         var runner = new RolloutRunner(fleet,
             new HttpSelfTest(Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, context.Time),
@@ -56,7 +62,6 @@ public static class CanaryHandler
                 final = await runner.PromoteAsync(ramped, cancellation).ConfigureAwait(false);
                 break;
             default:
-                _ = deploy ?? throw new InputException("--deploy-command: required (or canary.deploy-command): how to put {version} on {host}");
                 var start = Resume(existing, inputs, settings, context.Time.GetUtcNow());
                 final = await runner.RunAsync(start, cancellation, promote: inputs.Phase == "run").ConfigureAwait(false);
                 break;
