@@ -1,0 +1,165 @@
+using Pipelines.Core.Judging;
+using Pipelines.Core.Rollout;
+
+namespace Pipelines.Core.Tests.Rollout;
+
+/// <summary>The slot rollout's decisions over a fake slot that, like App Service through our client, writes only changes.</summary>
+[TestClass]
+public sealed class SlotRolloutRunnerTests
+{
+    private sealed class Slot : ISlotTarget
+    {
+        public string Production { get; set; } = "v1";
+
+        public string SlotVersion { get; set; } = "v1";
+
+        public double Traffic { get; private set; }
+
+        public List<string> Writes { get; } = [];
+
+        /// <summary>Throws after the write, as a crash right after the change and before the state is saved would.</summary>
+        public string? CrashAfter { get; set; }
+
+        public Task<(bool Ok, string Detail)> DeployAsync(string version, CancellationToken cancellation)
+        {
+            SlotVersion = version;
+            Writes.Add("deploy " + version);
+            return Task.FromResult((true, "ok"));
+        }
+
+        public Task SetTrafficAsync(double percent, CancellationToken cancellation)
+        {
+            if (Traffic != percent)
+            {
+                Traffic = percent;
+                Writes.Add($"traffic {percent}");
+                Crash($"traffic {percent}");
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<string?> ProductionVersionAsync(CancellationToken cancellation) => Task.FromResult<string?>(Production);
+
+        public Task SwapAsync(CancellationToken cancellation)
+        {
+            (Production, SlotVersion) = (SlotVersion, Production);
+            Writes.Add("swap");
+            Crash("swap");
+            return Task.CompletedTask;
+        }
+
+        private void Crash(string write)
+        {
+            if (CrashAfter == write)
+            {
+                CrashAfter = null;
+                throw new OperationCanceledException("killed right after " + write);
+            }
+        }
+    }
+
+    private sealed class Gate(params GateVerdict[] verdicts) : IRolloutGate
+    {
+        private int _calls;
+
+        public Task<(GateVerdict Verdict, string Reason)> JudgeAsync(IReadOnlyList<string> canary, IReadOnlyList<string> baseline, CancellationToken cancellation) =>
+            Task.FromResult((verdicts.Length == 0 ? GateVerdict.Pass : verdicts[Math.Min(_calls++, verdicts.Length - 1)], "fake"));
+    }
+
+    private sealed class Healthy : ISelfTest
+    {
+        public Task<(bool Ok, string Detail)> CheckAsync(IReadOnlyList<string> hosts, CancellationToken cancellation) => Task.FromResult((true, "ok"));
+    }
+
+    private sealed class Store : ISlotRolloutStore
+    {
+        public SlotRolloutState? Last { get; private set; }
+
+        public void Save(SlotRolloutState state) => Last = state;
+    }
+
+    private static SlotRolloutState Start() => SlotRolloutState.Start(SlotRolloutState.ParseSteps(["1", "5", "25%", "50"]), "v2", "v1", DateTimeOffset.UnixEpoch);
+
+    private static SlotRolloutRunner Runner(Slot slot, IRolloutGate gate, Store store) =>
+        new(slot, new Healthy(), gate, store, new RolloutOptions(TimeSpan.Zero), TimeProvider.System);
+
+    [TestMethod]
+    public async Task A_good_build_ramps_through_the_traffic_steps_and_is_swapped_in_once()
+    {
+        var slot = new Slot();
+
+        var state = await Runner(slot, new Gate(), new Store()).RunAsync(Start(), CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.Promoted, state.Phase);
+        Assert.AreEqual("v2", slot.Production);
+        CollectionAssert.AreEqual(new[] { "deploy v2", "traffic 1", "traffic 5", "traffic 25", "traffic 50", "swap", "traffic 0" }, slot.Writes);
+    }
+
+    [TestMethod]
+    public async Task A_failing_step_takes_the_slots_traffic_back_to_zero_and_never_swaps()
+    {
+        var slot = new Slot();
+
+        var state = await Runner(slot, new Gate(GateVerdict.Pass, GateVerdict.Fail), new Store()).RunAsync(Start(), CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.RolledBack, state.Phase);
+        Assert.AreEqual("v1", slot.Production);
+        Assert.AreEqual(0, slot.Traffic);
+        CollectionAssert.DoesNotContain(slot.Writes, "swap");
+    }
+
+    [TestMethod]
+    public async Task A_crash_between_traffic_moved_and_state_saved_moves_nothing_twice_on_the_rerun()
+    {
+        var slot = new Slot { CrashAfter = "traffic 5" };
+        var store = new Store();
+        await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => Runner(slot, new Gate(), store).RunAsync(Start(), CancellationToken.None));
+        Assert.AreEqual(5, store.Last!.TrafficIntent, "the intention was saved before the move");
+        Assert.AreEqual(1, store.Last.Traffic, "the move itself was not");
+
+        var state = await Runner(slot, new Gate(), store).RunAsync(store.Last, CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.Promoted, state.Phase);
+        Assert.AreEqual(1, slot.Writes.Count(w => w == "traffic 5"), "looked before writing: 5% was already routed");
+        Assert.AreEqual(1, slot.Writes.Count(w => w == "deploy v2"));
+    }
+
+    [TestMethod]
+    public async Task A_crash_right_after_the_swap_does_not_swap_back_on_the_rerun()
+    {
+        var slot = new Slot { CrashAfter = "swap" };
+        var store = new Store();
+        await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => Runner(slot, new Gate(), store).RunAsync(Start(), CancellationToken.None));
+        Assert.AreEqual(RolloutPhase.Promoting, store.Last!.Phase);
+
+        var state = await Runner(slot, new Gate(), store).RunAsync(store.Last, CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.Promoted, state.Phase);
+        Assert.AreEqual("v2", slot.Production, "production was asked: it already ran v2");
+        Assert.AreEqual(1, slot.Writes.Count(w => w == "swap"));
+    }
+
+    [TestMethod]
+    public async Task A_rollback_after_the_swap_swaps_back_and_a_second_rollback_changes_nothing()
+    {
+        var slot = new Slot();
+        var store = new Store();
+        var promoted = await Runner(slot, new Gate(), store).RunAsync(Start(), CancellationToken.None);
+
+        var rolledBack = await Runner(slot, new Gate(), store).RollbackAsync(promoted, "trouble while watching", CancellationToken.None);
+        var again = await Runner(slot, new Gate(), store).RollbackAsync(rolledBack, "asked twice", CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.RolledBack, again.Phase);
+        Assert.AreEqual("v1", slot.Production);
+        Assert.AreEqual(2, slot.Writes.Count(w => w == "swap"), "swapped in, swapped back, and no more");
+    }
+
+    [TestMethod]
+    public void Traffic_steps_must_rise_and_stay_below_all_of_production()
+    {
+        Assert.ThrowsExactly<Core.Errors.InputException>(() => SlotRolloutState.ParseSteps(["5", "1"]));
+        Assert.ThrowsExactly<Core.Errors.InputException>(() => SlotRolloutState.ParseSteps(["100"]));
+        CollectionAssert.AreEqual(new[] { 1.0, 5, 25 }, SlotRolloutState.ParseSteps(["1%", "5", "25%"]).ToArray());
+    }
+}
