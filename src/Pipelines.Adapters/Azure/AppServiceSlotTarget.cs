@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Pipelines.Core.Errors;
+using Pipelines.Core.Rollout;
+
+namespace Pipelines.Adapters.Azure;
+
+/// <summary>Where the App Service canary deploys and what it reads.</summary>
+/// <param name="Package">The zip of a version: <c>{version}</c> is put into the path.</param>
+/// <param name="VersionUrl">Production's page that names the version it runs (JSON), e.g. https://shop.azurewebsites.net/health.</param>
+/// <param name="VersionPath">A dotted path to the version in that JSON.</param>
+public sealed record AppServiceSlot(string Site, string Slot, string SlotHostName, string ScmHostName, string Package, Uri VersionUrl, string VersionPath = "version");
+
+/// <summary>
+/// The App Service side of a slot rollout: Kudu OneDeploy of the version's zip to the slot (asynchronous, polled
+/// until status 4, success, or 3, failure), traffic through the site's ramp-up rules, the swap, and production's
+/// version read from the app itself so a swap is never repeated.
+/// </summary>
+public sealed class AppServiceSlotTarget(AppServiceClient client, HttpPipeline kudu, HttpClient http, AppServiceSlot slot, Uri? scmEndpoint = null, TimeProvider? time = null) : ISlotTarget
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public TimeSpan DeployDeadline { get; init; } = TimeSpan.FromMinutes(20);
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    public async Task<(bool Ok, string Detail)> DeployAsync(string version, CancellationToken cancellation)
+    {
+        var package = slot.Package.Replace("{version}", version, StringComparison.Ordinal);
+        if (!File.Exists(package))
+        {
+            throw new InputException($"--package: {package} does not exist (the zip of {version})");
+        }
+
+        var scm = scmEndpoint ?? new Uri($"https://{slot.ScmHostName}/");
+        using var message = kudu.CreateMessage();
+        message.Request.Method = RequestMethod.Post;
+        message.Request.Uri.Reset(new Uri(scm, "api/publish?type=zip&async=true"));
+        message.Request.Headers.SetValue("Content-Type", "application/zip");
+        message.Request.Content = RequestContent.Create(BinaryData.FromBytes(await File.ReadAllBytesAsync(package, cancellation).ConfigureAwait(false)));
+        await SendAsync(message, "deploy the package", cancellation).ConfigureAwait(false);
+        if (message.Response.Status is not (200 or 202))
+        {
+            return (false, $"OneDeploy answered {message.Response.Status}: {message.Response.Content}");
+        }
+
+        var location = message.Response.Headers.TryGetValue("Location", out var l) ? new Uri(scm, l) : new Uri(scm, "api/deployments/latest");
+        var deadline = _time.GetUtcNow() + DeployDeadline;
+        while (true)
+        {
+            using var poll = kudu.CreateMessage();
+            poll.Request.Method = RequestMethod.Get;
+            poll.Request.Uri.Reset(location);
+            await SendAsync(poll, "follow the deployment", cancellation).ConfigureAwait(false);
+            if (poll.Response.Status is >= 200 and < 300 && JsonNode.Parse(poll.Response.Content.ToString()) is { } deployment)
+            {
+                // Kudu's deployment status: 3 is failed, 4 is success; anything else is still under way.
+                switch (deployment["status"]?.GetValue<int>())
+                {
+                    case 4:
+                        return (true, "deployed");
+                    case 3:
+                        return (false, $"the deployment failed: {(string?)deployment["status_text"] ?? "no reason given"}");
+                }
+            }
+
+            if (_time.GetUtcNow() > deadline)
+            {
+                return (false, $"the deployment did not finish within {DeployDeadline}");
+            }
+
+            await Task.Delay(PollInterval, _time, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    public Task SetTrafficAsync(double percent, CancellationToken cancellation) =>
+        client.SetTrafficAsync(slot.Site, slot.Slot, slot.SlotHostName, percent, cancellation);
+
+    public async Task<string?> ProductionVersionAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            var body = await http.GetStringAsync(slot.VersionUrl, cancellation).ConfigureAwait(false);
+            var node = JsonNode.Parse(body);
+            foreach (var part in slot.VersionPath.Split('.'))
+            {
+                node = node?[part];
+            }
+
+            return node?.GetValueKind() == JsonValueKind.String ? (string?)node : node?.ToJsonString();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException)
+        {
+            // Unknown is not "the old version": a swap waits until production can say what it runs.
+            throw new OutsideSystemException(AppServiceClient.SystemName, string.Create(CultureInfo.InvariantCulture, $"could not read production's version from {slot.VersionUrl}: {ex.Message}"), ex);
+        }
+    }
+
+    public Task SwapAsync(CancellationToken cancellation) => client.SwapWithProductionAsync(slot.Site, slot.Slot, cancellation);
+
+    private async Task SendAsync(HttpMessage message, string what, CancellationToken cancellation)
+    {
+        try
+        {
+            await kudu.SendAsync(message, cancellation).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw new OutsideSystemException(AppServiceClient.SystemName, $"could not {what}: {ex.Message}", ex);
+        }
+    }
+}
