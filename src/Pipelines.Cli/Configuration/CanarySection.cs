@@ -5,6 +5,7 @@ using Pipelines.Core.Text;
 namespace Pipelines.Cli.Configuration;
 
 /// <summary>The <c>canary</c> section: the fleet, its commands, the steps, the self-test.</summary>
+/// <param name="AppService">The appservice target's site, slot and where its versions come from; null for a fleet.</param>
 public sealed record CanarySettings(
     IReadOnlyList<string>? Hosts,
     IReadOnlyList<string>? DeployCommand,
@@ -15,12 +16,16 @@ public sealed record CanarySettings(
     string SelfTestUrl,
     IReadOnlyList<SelfTestCheck> Checks,
     TimeSpan SelfTestDeadline,
-    InconclusivePolicy Inconclusive);
+    InconclusivePolicy Inconclusive,
+    AppServiceSettings? AppService = null);
+
+/// <summary>canary.appservice: the site, its canary slot, and how to find a version's package and production's version.</summary>
+public sealed record AppServiceSettings(string? Subscription, string ResourceGroup, string Site, string Slot, string? Location, string Package, string VersionUrl, string VersionPath);
 
 /// <summary>Reads the <c>canary</c> section.</summary>
 public static class CanarySection
 {
-    public static readonly IReadOnlyList<string> Keys = ["target", "hosts", "deploy-command", "rollback-command", "steps", "bake", "metrics-url", "inconclusive", "self-test"];
+    public static readonly IReadOnlyList<string> Keys = ["target", "hosts", "deploy-command", "rollback-command", "steps", "bake", "metrics-url", "inconclusive", "self-test", "appservice"];
 
     private static readonly IReadOnlyDictionary<string, InconclusivePolicy> Inconclusive = new Dictionary<string, InconclusivePolicy>(StringComparer.Ordinal)
     {
@@ -38,9 +43,28 @@ public static class CanarySection
         }
 
         section.ExpectOnly(Keys);
-        if (section.Scalar("target") is { } target && target != "fleet")
+        var target = section.Scalar("target") ?? "fleet";
+        if (target is not ("fleet" or "appservice"))
         {
-            throw section.ErrorAt(section.Node("target")!, "canary.target", $"expected fleet (appservice is not available yet), got '{target}'");
+            throw section.ErrorAt(section.Node("target")!, "canary.target", $"expected fleet or appservice, got '{target}'");
+        }
+
+        AppServiceSettings? appService = null;
+        if (target == "appservice")
+        {
+            var app = section.Map("appservice") ?? throw section.ErrorAt(section.Node("target")!, "canary.appservice", "the appservice target needs a canary.appservice section (site, resource-group, subscription, package)");
+            app.ExpectOnly(["subscription", "resource-group", "site", "slot", "location", "package", "version-url", "version-path"]);
+            string Required(string key, string example) => app.Scalar(key) ?? throw app.ErrorAt(app.Node("site") ?? section.Node("appservice")!, "canary.appservice." + key, $"required, e.g. {example}");
+            var site = Required("site", "shop");
+            appService = new AppServiceSettings(
+                app.Scalar("subscription"),
+                Required("resource-group", "shop-rg"),
+                site,
+                app.Scalar("slot") ?? "canary",
+                app.Scalar("location"),
+                Required("package", "artifacts/shop-{version}.zip"),
+                app.Scalar("version-url") ?? $"https://{site}.azurewebsites.net/health",
+                app.Scalar("version-path") ?? "version");
         }
 
         var selfTest = section.Map("self-test");
@@ -72,7 +96,8 @@ public static class CanarySection
             selfTest?.Scalar("url") ?? "http://{host}",
             checks,
             (selfTest is null ? null : Duration(selfTest, "deadline")) ?? TimeSpan.FromSeconds(60),
-            section.Choice("inconclusive", Inconclusive) ?? InconclusivePolicy.Hold);
+            section.Choice("inconclusive", Inconclusive) ?? InconclusivePolicy.Hold,
+            appService);
     }
 
     /// <summary>A command as one string split like a command line (no shell), e.g. "./deploy.sh {host} {version}".</summary>

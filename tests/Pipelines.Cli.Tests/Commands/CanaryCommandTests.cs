@@ -245,4 +245,20 @@ public sealed class CanaryCommandTests
         StringAssert.Contains(promote.StandardError, "--deploy-command");
         Assert.AreEqual(7, fleet.Versions.Count(v => v == "v2"), "the last host is untouched");
     }
+
+    [TestMethod]
+    public void The_appservice_target_without_its_site_is_bad_input_naming_the_key()
+    {
+        using var dir = new TempDirectory("pipelines-appservice");
+        dir.Write(".pipelines/pipelines.yml", "canary:\n  target: appservice\n  appservice:\n    resource-group: shop-rg\n    package: shop-{version}.zip\n");
+        dir.Write("none.yml", "canary:\n  target: appservice\n");
+
+        var missingSite = CliRunner.Run(dir.Path, "canary", "run", "--version", "v2", "--previous", "v1");
+        var missingSection = CliRunner.Run(dir.Path, "canary", "run", "--version", "v2", "--previous", "v1", "--config", "none.yml");
+
+        Assert.AreEqual(2, missingSite.ExitCode, missingSite.StandardError);
+        StringAssert.Contains(missingSite.StandardError, "canary.appservice.site");
+        Assert.AreEqual(2, missingSection.ExitCode, missingSection.StandardError);
+        StringAssert.Contains(missingSection.StandardError, "canary.appservice");
+    }
 }

@@ -44,6 +44,11 @@ public static class CanaryHandler
             new FleetGate(Http, gate, settings.MetricsUrl, bake, context.Time),
             store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line));
 
+        if (settings.AppService is { } appService)
+        {
+            return await SlotAsync(session, inputs, settings, appService, gate, bake, cancellation).ConfigureAwait(false);
+        }
+
         var existing = store.Load();
         RolloutState final;
         switch (inputs.Phase)
@@ -72,6 +77,60 @@ public static class CanaryHandler
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
         return CanaryReport.Build(final, inputs.State, inputs.Report, markdown);
+    }
+
+    /// <summary>The appservice target: a slot beside production, traffic steps, the swap.</summary>
+    private static async Task<CommandResult> SlotAsync(CommandSession session, CanaryInputs inputs, CanarySettings settings, AppServiceSettings app,
+        GateSpec? gate, TimeSpan bake, CancellationToken cancellation)
+    {
+        var context = session.Context;
+        var subscription = app.Subscription ?? context.Get("AZURE_SUBSCRIPTION_ID")
+            ?? throw new InputException("canary.appservice.subscription: required (or AZURE_SUBSCRIPTION_ID)");
+        var credential = new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
+        var pipeline = Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.ManagementScope);
+        var client = new Adapters.Azure.AppServiceClient(pipeline, subscription, app.ResourceGroup, time: context.Time);
+        var store = new SlotStateFile(context.ResolvePath(inputs.State), inputs.State);
+        var existing = store.Load();
+        var slot = app.Location is { } location
+            ? await client.EnsureSlotAsync(app.Site, app.Slot, location, cancellation).ConfigureAwait(false)
+            : await client.GetSlotAsync(app.Site, app.Slot, cancellation).ConfigureAwait(false)
+                ?? throw new InputException($"canary.appservice.slot: {app.Site} has no slot '{app.Slot}'; create it, or give canary.appservice.location to have it created");
+        var scmHost = slot.DefaultHostName.Replace(".azurewebsites.net", ".scm.azurewebsites.net", StringComparison.Ordinal);
+        var target = new Adapters.Azure.AppServiceSlotTarget(client, pipeline, Http,
+            new Adapters.Azure.AppServiceSlot(app.Site, app.Slot, slot.DefaultHostName, scmHost, context.ResolvePath(app.Package), new Uri(app.VersionUrl), app.VersionPath), time: context.Time);
+        var version = existing?.Version ?? Require(inputs.Version, "--version", "the version to roll out");
+        var previous = existing?.Previous ?? Require(inputs.Previous, "--previous", "the version production runs now");
+        var runner = new SlotRolloutRunner(target,
+            new HttpSelfTest(Http, settings.SelfTestUrl.Replace("{host}", slot.DefaultHostName, StringComparison.Ordinal), settings.Checks, settings.SelfTestDeadline, context.Time),
+            new SourceGate(gate, version, previous, context, bake),
+            store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line));
+        SlotRolloutState final;
+        switch (inputs.Phase)
+        {
+            case "rollback":
+                final = await runner.RollbackAsync(existing ?? throw new InputException($"--state: {inputs.State} does not exist, so there is nothing to roll back"), "asked for", cancellation)
+                    .ConfigureAwait(false);
+                break;
+            case "promote":
+                var ramped = existing ?? throw new InputException($"--state: {inputs.State} does not exist; run 'canary ramp' first");
+                final = ramped.StepsDone < ramped.Steps.Count
+                    ? throw new InputException($"--state: the rollout of {ramped.Version} has {ramped.StepsDone} of {ramped.Steps.Count} steps done, so it cannot be promoted")
+                    : await runner.PromoteAsync(ramped, cancellation).ConfigureAwait(false);
+                break;
+            default:
+                var start = existing is { Phase: not (RolloutPhase.Promoted or RolloutPhase.RolledBack) } && existing.Version == inputs.Version
+                    ? existing
+                    : SlotRolloutState.Start(SlotRolloutState.ParseSteps([.. inputs.Steps?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? settings.Steps ?? ["1", "5", "25", "50"]]),
+                        Require(inputs.Version, "--version", "the version to roll out"), Require(inputs.Previous, "--previous", "the version production runs now"), context.Time.GetUtcNow());
+                final = await runner.RunAsync(start, cancellation, promote: inputs.Phase == "run").ConfigureAwait(false);
+                break;
+        }
+
+        var markdown = CanaryReport.SlotMarkdown(final);
+        var reportPath = context.ResolvePath(inputs.Report);
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
+        return CanaryReport.BuildSlot(final, inputs.State, inputs.Report, markdown);
     }
 
     /// <summary>A new rollout, or the one in the state file when it is the same version and not finished.</summary>

@@ -55,6 +55,58 @@ public static class CanaryReport
         return command;
     }
 
+    public static string SlotResult(SlotRolloutState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Phase switch
+        {
+            RolloutPhase.Promoted => "promoted",
+            RolloutPhase.RolledBack => "rolled-back",
+            RolloutPhase.Ramping when state.StepsDone == state.Steps.Count => "ramped",
+            _ => "failed",
+        };
+    }
+
+    public static CommandResult BuildSlot(SlotRolloutState state, string statePath, string reportPath, string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var result = SlotResult(state);
+        var command = new CommandResult(result switch
+        {
+            "promoted" or "ramped" => ExitCodes.Success,
+            "rolled-back" => ExitCodes.NegativeVerdict,
+            _ => ExitCodes.OutsideFailure,
+        })
+            .Output("result", result)
+            .Output("state", statePath)
+            .Output("report", reportPath);
+        if (result != "promoted" && result != "ramped")
+        {
+            command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"{state.Version}: {result}; {(state.Timeline.Count > 0 ? state.Timeline[^1].What : string.Empty)}", Title: "canary"));
+        }
+
+        command.WithJson(new CanaryJson(result, state.Version, state.Previous, statePath, reportPath,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["slot-traffic"] = state.Traffic.ToString("0.##", CultureInfo.InvariantCulture) + "%" },
+            [.. state.Timeline.Select(e => $"{e.Time:HH:mm:ss} {e.What}")]), c => c.CanaryJson);
+        command.Report = $"canary: {result} — {state.Version} (from {state.Previous}), {state.Traffic:0.##}% of traffic on the slot\n"
+            + string.Concat(state.Timeline.Select(e => $"  {e.Time:HH:mm:ss} {UntrustedText.ForLine(e.What)}\n"));
+        command.Summary = markdown;
+        return command;
+    }
+
+    public static string SlotMarkdown(SlotRolloutState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"## Canary: {SlotResult(state)} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)}) through a slot").AppendLine().AppendLine();
+        var started = state.Timeline.Count > 0 ? state.Timeline[0].Time : default;
+        Outputs.Markdown.Table(md, ["at", "what"], state.Timeline.Select(e => (IReadOnlyList<string>)
+        [
+            string.Create(CultureInfo.InvariantCulture, $"+{(e.Time - started).TotalSeconds:0} s"), Outputs.Markdown.Cell(e.What),
+        ]));
+        return md.ToString();
+    }
+
     public static string Markdown(RolloutState state)
     {
         ArgumentNullException.ThrowIfNull(state);
