@@ -261,4 +261,21 @@ public sealed class CanaryCommandTests
         Assert.AreEqual(2, missingSection.ExitCode, missingSection.StandardError);
         StringAssert.Contains(missingSection.StandardError, "canary.appservice");
     }
+
+    [TestMethod]
+    public void The_self_test_runs_on_its_own_against_the_hosts_and_names_the_one_that_fails()
+    {
+        using var fleet = new Fleet(size: 2);
+        var hosts = fleet.Hosts.Split(',');
+        File.WriteAllText(Path.Combine(fleet.Work.Path, "versions", hosts[1]), "v2-broken");
+
+        var healthy = CliRunner.Run(fleet.Work.Path, "canary", "self-test", "--hosts", hosts[0]);
+        var broken = CliRunner.Run(fleet.Work.Path, "canary", "self-test", "--hosts", fleet.Hosts);
+
+        Assert.AreEqual(0, healthy.ExitCode, healthy.StandardError);
+        Assert.AreEqual(1, broken.ExitCode);
+        var said = broken.StandardOutput + broken.StandardError;
+        StringAssert.Contains(said, hosts[1] + ": /selftest: status 500");
+        Assert.IsFalse(said.Contains(hosts[0] + ":", StringComparison.Ordinal), "the healthy host is not named");
+    }
 }

@@ -11,7 +11,7 @@ public static class CanaryCommand
 {
     public const string Name = "canary";
 
-    public static readonly IReadOnlyList<string> Phases = ["run", "ramp", "promote", "rollback"];
+    public static readonly IReadOnlyList<string> Phases = ["run", "ramp", "promote", "rollback", "self-test"];
 
     public static Command Create(CliContext context)
     {
@@ -43,6 +43,7 @@ public static class CanaryCommand
             "run" => "Every phase: waves, then promote; resumes from the state file.",
             "ramp" => "The waves only, each judged; stops before promote (put an approval after it).",
             "promote" => "Deploy the hosts left after the waves (from the state file).",
+            "self-test" => "Run the self-test checks (canary.self-test) against the hosts now, e.g. after a manual deploy.",
             _ => "Put every host the rollout touched back on the previous version (from the state file).",
         };
         var command = new Command(phase, description) { hosts, version, previous, deploy, rollback, steps, bake, state, report, repo, config, json };

@@ -24,6 +24,11 @@ public static class CanaryHandler
         var root = context.ResolvePath(inputs.Repo);
         var config = ConfigLoader.Load(context, Directory.Exists(root) ? root : context.WorkingDirectory, inputs.Config);
         var settings = CanarySection.Read(config);
+        if (inputs.Phase == "self-test")
+        {
+            return await SelfTestAsync(session, inputs, settings, cancellation).ConfigureAwait(false);
+        }
+
         var gate = config.Section("gate") is null ? null : GateSection.Read(config);
         var store = new StateFile(context.ResolvePath(inputs.State), inputs.State);
         var bake = inputs.Bake is { } bakeText
@@ -77,6 +82,29 @@ public static class CanaryHandler
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
         return CanaryReport.Build(final, inputs.State, inputs.Report, markdown);
+    }
+
+    /// <summary>The self-test on its own: every check on every host, now.</summary>
+    private static async Task<CommandResult> SelfTestAsync(CommandSession session, CanaryInputs inputs, CanarySettings settings, CancellationToken cancellation)
+    {
+        IReadOnlyList<string>? slotHost = settings.AppService is { } app ? [$"{app.Site}-{app.Slot}.azurewebsites.net"] : null;
+        var hosts = Hosts(inputs.Hosts) ?? settings.Hosts ?? slotHost
+            ?? throw new InputException("--hosts: required (or canary.hosts): the hosts to self-test");
+        if (settings.Checks.Count == 0)
+        {
+            throw new InputException("canary.self-test.checks: no checks configured, so there is nothing to run");
+        }
+
+        var (ok, detail) = await new HttpSelfTest(Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, session.Context.Time)
+            .CheckAsync(hosts, cancellation).ConfigureAwait(false);
+        var result = new CommandResult(ok ? ExitCodes.Success : ExitCodes.NegativeVerdict).Output("result", ok ? "passed" : "failed");
+        result.Report = $"canary self-test: {(ok ? "passed" : "failed")} — {UntrustedText.ForLine(detail)}\n";
+        if (!ok)
+        {
+            result.Annotations.Add(new Annotation(AnnotationLevel.Error, detail, Title: "canary self-test"));
+        }
+
+        return result;
     }
 
     /// <summary>The appservice target: a slot beside production, traffic steps, the swap.</summary>
