@@ -17,7 +17,8 @@ public sealed record CanarySettings(
     IReadOnlyList<SelfTestCheck> Checks,
     TimeSpan SelfTestDeadline,
     InconclusivePolicy Inconclusive,
-    AppServiceSettings? AppService = null);
+    AppServiceSettings? AppService = null,
+    double Holdout = 5);
 
 /// <summary>canary.appservice: the site, its canary slot, and how to find a version's package and production's version.</summary>
 public sealed record AppServiceSettings(string? Subscription, string ResourceGroup, string Site, string Slot, string? Location, string Package, string VersionUrl, string VersionPath);
@@ -25,7 +26,7 @@ public sealed record AppServiceSettings(string? Subscription, string ResourceGro
 /// <summary>Reads the <c>canary</c> section.</summary>
 public static class CanarySection
 {
-    public static readonly IReadOnlyList<string> Keys = ["target", "hosts", "deploy-command", "rollback-command", "steps", "bake", "metrics-url", "inconclusive", "self-test", "appservice"];
+    public static readonly IReadOnlyList<string> Keys = ["target", "hosts", "deploy-command", "rollback-command", "steps", "bake", "metrics-url", "inconclusive", "self-test", "appservice", "holdout"];
 
     private static readonly IReadOnlyDictionary<string, InconclusivePolicy> Inconclusive = new Dictionary<string, InconclusivePolicy>(StringComparer.Ordinal)
     {
@@ -97,7 +98,8 @@ public static class CanarySection
             checks,
             (selfTest is null ? null : Duration(selfTest, "deadline")) ?? TimeSpan.FromSeconds(60),
             section.Choice("inconclusive", Inconclusive) ?? InconclusivePolicy.Hold,
-            appService);
+            appService,
+            section.Number("holdout", 0.1, 50) ?? 5);
     }
 
     /// <summary>A command as one string split like a command line (no shell), e.g. "./deploy.sh {host} {version}".</summary>

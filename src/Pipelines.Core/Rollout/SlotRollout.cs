@@ -60,6 +60,20 @@ public sealed record SlotRolloutState(
     }
 }
 
+/// <summary>
+/// After the swap, looks at the release against the holdout every interval with sequential tests, safe to look at
+/// after every interval; an alarm means the release is worse.
+/// </summary>
+public interface IRolloutWatch
+{
+    TimeSpan Interval { get; }
+
+    Task<(bool Alarm, string Summary)> LookAsync(CancellationToken cancellation);
+}
+
+/// <summary>How long to watch after the swap, and the share of traffic the holdout (the previous version, now in the slot) keeps meanwhile.</summary>
+public sealed record WatchOptions(TimeSpan Duration, double HoldoutPercent);
+
 /// <summary>Keeps a slot rollout's state where a crash cannot lose it.</summary>
 public interface ISlotRolloutStore
 {
@@ -72,7 +86,9 @@ public interface ISlotRolloutStore
 /// back. Intentions are saved before each change and results after; a re-run redoes the last intention, which the
 /// target's look-before-write makes harmless, so a crash between "traffic moved" and "state saved" moves nothing twice.
 /// </summary>
-public sealed class SlotRolloutRunner(ISlotTarget slot, ISelfTest selfTest, IRolloutGate gate, ISlotRolloutStore store, RolloutOptions options, TimeProvider time, Action<string>? progress = null)
+public sealed class SlotRolloutRunner(
+    ISlotTarget slot, ISelfTest selfTest, IRolloutGate gate, ISlotRolloutStore store, RolloutOptions options, TimeProvider time, Action<string>? progress = null,
+    IRolloutWatch? watch = null, WatchOptions? watchOptions = null)
 {
     /// <summary>The canary side's name for the gate and the self-test.</summary>
     public const string CanarySide = "canary";
@@ -151,7 +167,25 @@ public sealed class SlotRolloutRunner(ISlotTarget slot, ISelfTest selfTest, IRol
             state = Save(state.Log(time.GetUtcNow(), $"swapped: production runs {state.Version}"));
         }
 
-        // After the swap the slot holds the previous version: it gets no more traffic.
+        // After the swap the slot holds the previous version: a holdout while watching, then no more traffic.
+        if (watchOptions is { Duration: var duration, HoldoutPercent: var holdout } && duration > TimeSpan.Zero && watch is not null)
+        {
+            state = await RouteAsync(state, holdout, cancellation).ConfigureAwait(false);
+            var until = time.GetUtcNow() + duration;
+            for (var look = 1; time.GetUtcNow() < until; look++)
+            {
+                var (alarm, summary) = await watch.LookAsync(cancellation).ConfigureAwait(false);
+                Report($"watch look {look} ({(until - time.GetUtcNow()).TotalSeconds:0} s left): {summary}");
+                if (alarm)
+                {
+                    state = Save(state.Log(time.GetUtcNow(), $"watch alarm after {look} look(s): {summary}") with { Verdict = "fail" });
+                    return await RollbackAsync(state, $"the watch after the swap raised the alarm: {summary}", cancellation).ConfigureAwait(false);
+                }
+            }
+
+            state = Save(state.Log(time.GetUtcNow(), $"watched {duration.TotalMinutes:0.#} min against a {holdout:0.##}% holdout: no alarm"));
+        }
+
         state = await RouteAsync(state, 0, cancellation).ConfigureAwait(false);
         return Save(state.Log(time.GetUtcNow(), $"promoted: {state.Version} in production") with { Phase = RolloutPhase.Promoted, Verdict = state.Verdict ?? "pass" });
     }

@@ -278,4 +278,16 @@ public sealed class CanaryCommandTests
         StringAssert.Contains(said, hosts[1] + ": /selftest: status 500");
         Assert.IsFalse(said.Contains(hosts[0] + ":", StringComparison.Ordinal), "the healthy host is not named");
     }
+
+    [TestMethod]
+    public void Watching_a_fleet_after_promote_is_bad_input_that_says_what_to_use_instead()
+    {
+        using var fleet = new Fleet(size: 2);
+
+        var (exit, _, error) = fleet.Canary("run", "--version", "v2", "--previous", "v1", "--watch", "10m");
+
+        Assert.AreEqual(2, exit);
+        StringAssert.Contains(error, "metrics-gate --watch");
+        Assert.IsTrue(fleet.Versions.All(v => v == "v1"), "nothing was deployed");
+    }
 }

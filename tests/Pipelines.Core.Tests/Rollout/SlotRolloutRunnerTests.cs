@@ -162,4 +162,50 @@ public sealed class SlotRolloutRunnerTests
         Assert.ThrowsExactly<Core.Errors.InputException>(() => SlotRolloutState.ParseSteps(["100"]));
         CollectionAssert.AreEqual(new[] { 1.0, 5, 25 }, SlotRolloutState.ParseSteps(["1%", "5", "25%"]).ToArray());
     }
+
+    private sealed class Watcher(int alarmAt) : IRolloutWatch
+    {
+        public int Looks { get; private set; }
+
+        public TimeSpan Interval => TimeSpan.FromMilliseconds(5);
+
+        public async Task<(bool Alarm, string Summary)> LookAsync(CancellationToken cancellation)
+        {
+            await Task.Delay(Interval, cancellation);
+            Looks++;
+            return (Looks == alarmAt, $"look {Looks}");
+        }
+    }
+
+    [TestMethod]
+    public async Task An_alarm_while_watching_after_the_swap_swaps_back_and_takes_the_holdouts_traffic_away()
+    {
+        var slot = new Slot();
+        var watcher = new Watcher(alarmAt: 3);
+        var runner = new SlotRolloutRunner(slot, new Healthy(), new Gate(), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
+            watch: watcher, watchOptions: new WatchOptions(TimeSpan.FromSeconds(30), 5));
+
+        var state = await runner.RunAsync(Start(), CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.RolledBack, state.Phase);
+        Assert.AreEqual("v1", slot.Production, "swapped back");
+        Assert.AreEqual(0, slot.Traffic);
+        Assert.AreEqual(3, watcher.Looks, "stopped at the alarm, long before the 30 s watch ended");
+        CollectionAssert.AreEqual(new[] { "swap", "traffic 5", "swap", "traffic 0" }, slot.Writes.SkipWhile(w => w != "swap").ToArray());
+    }
+
+    [TestMethod]
+    public async Task A_quiet_watch_ends_promoted_with_the_holdout_gone()
+    {
+        var slot = new Slot();
+        var runner = new SlotRolloutRunner(slot, new Healthy(), new Gate(), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
+            watch: new Watcher(alarmAt: -1), watchOptions: new WatchOptions(TimeSpan.FromMilliseconds(60), 5));
+
+        var state = await runner.RunAsync(Start(), CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.Promoted, state.Phase);
+        Assert.AreEqual("v2", slot.Production);
+        Assert.AreEqual(0, slot.Traffic);
+        StringAssert.Contains(string.Join("\n", state.Timeline.Select(e => e.What)), "against a 5% holdout: no alarm");
+    }
 }

@@ -54,6 +54,11 @@ public static class CanaryHandler
             return await SlotAsync(session, inputs, settings, appService, gate, bake, cancellation).ConfigureAwait(false);
         }
 
+        if (inputs.Watch is not null)
+        {
+            throw new InputException("--watch: a fleet keeps no host on the previous version after promote to watch against; run 'pipelines metrics-gate --watch' against a holdout or the previous version's history");
+        }
+
         var existing = store.Load();
         RolloutState final;
         switch (inputs.Phase)
@@ -131,7 +136,8 @@ public static class CanaryHandler
         var runner = new SlotRolloutRunner(target,
             new HttpSelfTest(Http, settings.SelfTestUrl.Replace("{host}", slot.DefaultHostName, StringComparison.Ordinal), settings.Checks, settings.SelfTestDeadline, context.Time),
             new SourceGate(gate, version, previous, context, bake),
-            store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line));
+            store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line),
+            WatchFor(inputs, gate, version, previous, context), inputs.Watch is null ? null : new WatchOptions(Duration(inputs.Watch, "--watch"), settings.Holdout));
         SlotRolloutState final;
         switch (inputs.Phase)
         {
@@ -160,6 +166,13 @@ public static class CanaryHandler
         await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
         return CanaryReport.BuildSlot(final, inputs.State, inputs.Report, markdown);
     }
+
+    private static SourceWatch? WatchFor(CanaryInputs inputs, GateSpec? gate, string version, string previous, CliContext context) => inputs.Watch is null
+        ? null
+        : new SourceWatch(gate ?? throw new InputException("--watch: watching needs the metrics in a gate section"), version, previous, context);
+
+    private static TimeSpan Duration(string text, string option) =>
+        GateSection.ParseDuration(text) ?? throw new InputException($"{option}: expected a duration such as 30m or 2h, got '{text}'");
 
     /// <summary>A new rollout, or the one in the state file when it is the same version and not finished.</summary>
     private static RolloutState Resume(RolloutState? existing, CanaryInputs inputs, CanarySettings settings, DateTimeOffset now)

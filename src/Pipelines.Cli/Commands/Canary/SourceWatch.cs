@@ -1,0 +1,42 @@
+using Pipelines.Cli.Commands.MetricsGate;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Hosting;
+using Pipelines.Core.Judging;
+using Pipelines.Core.Rollout;
+
+namespace Pipelines.Cli.Commands.Canary;
+
+/// <summary>
+/// The watch after a swap: every gate interval, the last interval's measurements of the release ({version}) against
+/// the holdout ({previous}) feed the gate's sequential tests (metrics-gate --watch), so looking often costs nothing.
+/// </summary>
+public sealed class SourceWatch : IRolloutWatch
+{
+    private readonly GateSpec _gate;
+    private readonly IMetricsSource _source;
+    private readonly Watch _watch;
+    private readonly CliContext _context;
+
+    public SourceWatch(GateSpec gate, string version, string previous, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(context);
+        Dictionary<string, string> Fill(IReadOnlyDictionary<string, string> side) => side.ToDictionary(
+            p => p.Key, p => p.Value.Replace("{version}", version, StringComparison.Ordinal).Replace("{previous}", previous, StringComparison.Ordinal), StringComparer.Ordinal);
+        _gate = gate with { Canary = Fill(gate.Canary), Baseline = Fill(gate.Baseline), Window = gate.Interval };
+        _source = MetricsGateHandler.Source(_gate, context, new MetricsGateInputs(null, null, "gate-report.md", false, "off", "pipelines/metrics-gate", null, ".", null));
+        _watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy);
+        _context = context;
+    }
+
+    public TimeSpan Interval => _gate.Interval;
+
+    public async Task<(bool Alarm, string Summary)> LookAsync(CancellationToken cancellation)
+    {
+        await Task.Delay(Interval, _context.Time, cancellation).ConfigureAwait(false);
+        _watch.Look(await _source.FetchAsync([.. _gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))], cancellation).ConfigureAwait(false));
+        var standings = _watch.Standings;
+        var worst = standings.MaxBy(s => s.EValue);
+        return (_watch.Verdict == WatchVerdict.Fail, worst is null ? "no metrics" : $"{worst.Name}: {worst.Summary}");
+    }
+}
