@@ -106,7 +106,11 @@ public sealed class CanaryCommandTests
         Assert.IsTrue(fleet.Versions.All(v => v == "v2"), string.Join(",", fleet.Versions));
         var timeline = json.GetProperty("timeline").EnumerateArray().Select(e => e.GetString()!).ToList();
         Assert.AreEqual(3, timeline.Count(t => t.Contains("judged pass", StringComparison.Ordinal)), string.Join("\n", timeline));
-        StringAssert.Contains(File.ReadAllText(Path.Combine(fleet.Work.Path, "canary-report.md")), "Canary: promoted");
+        var report = File.ReadAllText(Path.Combine(fleet.Work.Path, "canary-report.md"));
+        StringAssert.Contains(report, "Canary: promoted");
+        StringAssert.Contains(report, "### The last wave judged: canary against baseline");
+        StringAssert.Contains(report, "| `server-errors` |");
+        StringAssert.Contains(error, "s of bake left: server-errors", "progress while baking");
     }
 
     [TestMethod]

@@ -44,9 +44,10 @@ public static class CanaryHandler
 
         // A rollback never deploys the new version: its deploy command is never run.
         var fleet = new CommandFleet(deploy ?? rollback, rollback, context.WorkingDirectory, context.Environment);
+        var fleetGate = new FleetGate(Http, gate, settings.MetricsUrl, bake, context.Time, line => session.Log.WriteLine(line));
         var runner = new RolloutRunner(fleet,
             new HttpSelfTest(Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, context.Time),
-            new FleetGate(Http, gate, settings.MetricsUrl, bake, context.Time),
+            fleetGate,
             store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line));
 
         if (settings.AppService is { } appService)
@@ -82,7 +83,7 @@ public static class CanaryHandler
                 break;
         }
 
-        var markdown = CanaryReport.Markdown(final);
+        var markdown = CanaryReport.Markdown(final) + CanaryReport.GateCharts(fleetGate.LastObservations);
         var reportPath = context.ResolvePath(inputs.Report);
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);

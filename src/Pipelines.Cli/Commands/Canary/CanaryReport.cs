@@ -55,6 +55,25 @@ public static class CanaryReport
         return command;
     }
 
+    /// <summary>The last judged wave's metrics, canary against baseline, as charts GitHub renders; empty without a gate.</summary>
+    public static string GateCharts(IReadOnlyList<Core.Judging.MetricObservation> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        if (observations.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var md = new StringBuilder().AppendLine().AppendLine("### The last wave judged: canary against baseline").AppendLine();
+        Outputs.Markdown.Table(md, ["metric", "canary", "baseline"], observations.Select(o => (IReadOnlyList<string>)
+        [
+            Outputs.Markdown.Code(o.Name),
+            o.Canary.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{o.Canary.Count} samples") : string.Create(CultureInfo.InvariantCulture, $"{o.CanaryEvents:N0} / {o.CanaryTrials:N0}"),
+            o.Baseline.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{o.Baseline.Count} samples") : string.Create(CultureInfo.InvariantCulture, $"{o.BaselineEvents:N0} / {o.BaselineTrials:N0}"),
+        ]));
+        return md.AppendLine().Append(MetricsGate.GateChart.Mermaid(observations)).ToString();
+    }
+
     public static string SlotResult(SlotRolloutState state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -11,8 +11,11 @@ namespace Pipelines.Cli.Commands.Canary;
 /// tests of the watch mode, so a bad build is stopped as soon as the evidence is in, not at the end of the bake; at
 /// the end the whole bake is judged as the gate judges. Without a gate configured, every wave passes on its self-test.
 /// </summary>
-public sealed class FleetGate(HttpClient http, GateSpec? gate, string metricsUrl, TimeSpan bake, TimeProvider time) : IRolloutGate
+public sealed class FleetGate(HttpClient http, GateSpec? gate, string metricsUrl, TimeSpan bake, TimeProvider time, Action<string>? progress = null) : IRolloutGate
 {
+    /// <summary>What the last judgement saw, metric by metric, for the report's charts.</summary>
+    public IReadOnlyList<MetricObservation> LastObservations { get; private set; } = [];
+
     public async Task<(GateVerdict Verdict, string Reason)> JudgeAsync(IReadOnlyList<string> canary, IReadOnlyList<string> baseline, CancellationToken cancellation)
     {
         if (gate is null)
@@ -33,6 +36,10 @@ public sealed class FleetGate(HttpClient http, GateSpec? gate, string metricsUrl
             var look = await perInterval.FetchAsync(queries, cancellation).ConfigureAwait(false);
             looks.Add(look);
             watch.Look(look);
+            LastObservations = [.. specs.Select(s => Combine(s.Name, looks))];
+            var worst = watch.Standings.MaxBy(s => s.EValue);
+            var left = end - time.GetUtcNow();
+            progress?.Invoke($"  look {looks.Count}, {(left > TimeSpan.Zero ? left.TotalSeconds : 0):0} s of bake left: {worst?.Name} {worst?.Summary}");
             if (watch.Verdict == WatchVerdict.Fail)
             {
                 var alarm = watch.Standings.First(s => s.Alarm);
@@ -41,7 +48,7 @@ public sealed class FleetGate(HttpClient http, GateSpec? gate, string metricsUrl
         }
         while (time.GetUtcNow() < end);
 
-        var result = Judge.Evaluate(specs, [.. specs.Select(s => Combine(s.Name, looks))], gate.Policy);
+        var result = Judge.Evaluate(specs, LastObservations, gate.Policy);
         return (result.Verdict, $"score {result.Score:0.#}: {result.Reason}");
     }
 
