@@ -96,6 +96,22 @@ public sealed class RolloutRunner(IFleet fleet, ISelfTest selfTest, IRolloutGate
         return promote ? await PromoteAsync(state, cancellation).ConfigureAwait(false) : state;
     }
 
+    /// <summary>
+    /// Deploys the first wave and self-tests it, with no judging yet (put an approval after it); <see cref="RunAsync"/>
+    /// then carries on from there without deploying those hosts again.
+    /// </summary>
+    public async Task<RolloutState> DeployFirstWaveAsync(RolloutState state, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Phase is not (RolloutPhase.Started or RolloutPhase.Ramping) || state.Waves.Count == 0)
+        {
+            return state;
+        }
+
+        var (deployed, failure) = await DeployAsync(Save(state with { Phase = RolloutPhase.Ramping }), state.Waves[0], $"wave 1 of {state.Waves.Count}", cancellation).ConfigureAwait(false);
+        return failure is null ? deployed : await RollbackAsync(deployed, failure, cancellation).ConfigureAwait(false);
+    }
+
     /// <summary>Deploys the hosts left after the waves; a host that fails here rolls everything back.</summary>
     public async Task<RolloutState> PromoteAsync(RolloutState state, CancellationToken cancellation)
     {

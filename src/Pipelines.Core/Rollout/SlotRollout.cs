@@ -109,23 +109,10 @@ public sealed class SlotRolloutRunner(
                 return promote ? await PromoteAsync(state, cancellation).ConfigureAwait(false) : state;
         }
 
-        state = Save(state with { Phase = RolloutPhase.Ramping });
-        if (!state.Deployed)
+        state = await DeployAsync(state, cancellation).ConfigureAwait(false);
+        if (state.Phase == RolloutPhase.RolledBack)
         {
-            var (ok, detail) = await slot.DeployAsync(state.Version, cancellation).ConfigureAwait(false);
-            state = Save(state.Log(time.GetUtcNow(), ok ? $"{state.Version} deployed to the slot" : $"deploying {state.Version} to the slot failed: {detail}") with { Deployed = ok });
-            if (!ok)
-            {
-                return await RollbackAsync(state, $"the deploy failed: {detail}", cancellation).ConfigureAwait(false);
-            }
-
-            var (healthy, report) = await selfTest.CheckAsync([CanarySide], cancellation).ConfigureAwait(false);
-            state = Save(state.Log(time.GetUtcNow(), $"self-test {(healthy ? "passed" : "failed")}: {report}"));
-            Report($"self-test {(healthy ? "passed" : "failed")}: {report}");
-            if (!healthy)
-            {
-                return await RollbackAsync(state, $"the self-test failed: {report}", cancellation).ConfigureAwait(false);
-            }
+            return state;
         }
 
         for (var step = state.StepsDone; step < state.Steps.Count; step++)
@@ -154,6 +141,30 @@ public sealed class SlotRolloutRunner(
         }
 
         return promote ? await PromoteAsync(state, cancellation).ConfigureAwait(false) : state;
+    }
+
+    /// <summary>Deploys the new version to the slot and self-tests it, with no traffic yet (put an approval after it).</summary>
+    public async Task<SlotRolloutState> DeployAsync(SlotRolloutState state, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state = Save(state with { Phase = RolloutPhase.Ramping });
+        if (state.Deployed)
+        {
+            return state;
+        }
+
+        var (ok, detail) = await slot.DeployAsync(state.Version, cancellation).ConfigureAwait(false);
+        state = Save(state.Log(time.GetUtcNow(), ok ? $"{state.Version} deployed to the slot" : $"deploying {state.Version} to the slot failed: {detail}"));
+        if (!ok)
+        {
+            return await RollbackAsync(state, $"the deploy failed: {detail}", cancellation).ConfigureAwait(false);
+        }
+
+        // Deployed counts only once the self-test passed: a run resumed in between deploys and tests again.
+        var (healthy, report) = await selfTest.CheckAsync([CanarySide], cancellation).ConfigureAwait(false);
+        state = Save(state.Log(time.GetUtcNow(), $"self-test {(healthy ? "passed" : "failed")}: {report}") with { Deployed = healthy });
+        Report($"self-test {(healthy ? "passed" : "failed")}: {report}");
+        return healthy ? state : await RollbackAsync(state, $"the self-test failed: {report}", cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Swaps the slot into production, once: production is asked which version it runs before any swap.</summary>

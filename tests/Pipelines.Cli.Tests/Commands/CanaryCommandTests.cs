@@ -294,4 +294,21 @@ public sealed class CanaryCommandTests
         StringAssert.Contains(error, "metrics-gate --watch");
         Assert.IsTrue(fleet.Versions.All(v => v == "v1"), "nothing was deployed");
     }
+
+    [TestMethod]
+    public void Deploy_puts_out_the_first_wave_self_tested_and_ramp_carries_on_without_deploying_it_again()
+    {
+        using var fleet = new Fleet();
+
+        var deploy = fleet.Canary("deploy", "--version", "v2", "--previous", "v1");
+        var afterDeploy = fleet.Versions.Count(v => v == "v2");
+        var ramp = fleet.Canary("ramp", "--version", "v2", "--previous", "v1");
+
+        Assert.AreEqual(0, deploy.Exit, deploy.Error);
+        Assert.AreEqual("deployed", deploy.Json.GetProperty("result").GetString());
+        Assert.AreEqual(1, afterDeploy);
+        Assert.AreEqual(0, ramp.Exit, ramp.Error);
+        Assert.AreEqual("ramped", ramp.Json.GetProperty("result").GetString());
+        Assert.AreEqual(7, File.ReadAllLines(Path.Combine(fleet.Work.Path, "deploys.log")).Length, "1 + 2 + 4 deploys, none repeated");
+    }
 }

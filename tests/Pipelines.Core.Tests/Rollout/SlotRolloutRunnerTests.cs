@@ -208,4 +208,21 @@ public sealed class SlotRolloutRunnerTests
         Assert.AreEqual(0, slot.Traffic);
         StringAssert.Contains(string.Join("\n", state.Timeline.Select(e => e.What)), "against a 5% holdout: no alarm");
     }
+
+    [TestMethod]
+    public async Task Deploy_alone_moves_no_traffic_and_the_ramp_after_it_does_not_deploy_again()
+    {
+        var slot = new Slot();
+        var store = new Store();
+        var runner = Runner(slot, new Gate(), store);
+
+        var deployed = await runner.DeployAsync(Start(), CancellationToken.None);
+        var writesAfterDeploy = slot.Writes.ToList();
+        var ramped = await runner.RunAsync(deployed, CancellationToken.None, promote: false);
+
+        Assert.IsTrue(deployed.Deployed);
+        CollectionAssert.AreEqual(new[] { "deploy v2" }, writesAfterDeploy);
+        Assert.AreEqual(4, ramped.StepsDone);
+        Assert.AreEqual(1, slot.Writes.Count(w => w.StartsWith("deploy", StringComparison.Ordinal)));
+    }
 }

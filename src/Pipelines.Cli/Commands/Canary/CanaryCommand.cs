@@ -11,7 +11,7 @@ public static class CanaryCommand
 {
     public const string Name = "canary";
 
-    public static readonly IReadOnlyList<string> Phases = ["run", "ramp", "promote", "rollback", "self-test"];
+    public static readonly IReadOnlyList<string> Phases = ["run", "deploy", "ramp", "promote", "rollback", "self-test"];
 
     public static Command Create(CliContext context)
     {
@@ -42,6 +42,7 @@ public static class CanaryCommand
         var description = phase switch
         {
             "run" => "Every phase: waves, then promote; resumes from the state file.",
+            "deploy" => "Deploy the first wave (or the slot) and self-test it, with no judging or traffic yet; ramp carries on from there.",
             "ramp" => "The waves only, each judged; stops before promote (put an approval after it).",
             "promote" => "Deploy the hosts left after the waves (from the state file).",
             "self-test" => "Run the self-test checks (canary.self-test) against the hosts now, e.g. after a manual deploy.",

@@ -77,6 +77,9 @@ public static class CanaryHandler
 
                 final = await runner.PromoteAsync(ramped, cancellation).ConfigureAwait(false);
                 break;
+            case "deploy":
+                final = await runner.DeployFirstWaveAsync(Resume(existing, inputs, settings, context.Time.GetUtcNow()), cancellation).ConfigureAwait(false);
+                break;
             default:
                 var start = Resume(existing, inputs, settings, context.Time.GetUtcNow());
                 final = await runner.RunAsync(start, cancellation, promote: inputs.Phase == "run").ConfigureAwait(false);
@@ -151,6 +154,12 @@ public static class CanaryHandler
                 final = ramped.StepsDone < ramped.Steps.Count
                     ? throw new InputException($"--state: the rollout of {ramped.Version} has {ramped.StepsDone} of {ramped.Steps.Count} steps done, so it cannot be promoted")
                     : await runner.PromoteAsync(ramped, cancellation).ConfigureAwait(false);
+                break;
+            case "deploy":
+                final = await runner.DeployAsync(existing is { Phase: not (RolloutPhase.Promoted or RolloutPhase.RolledBack) } && existing.Version == inputs.Version
+                    ? existing
+                    : SlotRolloutState.Start(SlotRolloutState.ParseSteps([.. inputs.Steps?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? settings.Steps ?? ["1", "5", "25", "50"]]),
+                        version, previous, context.Time.GetUtcNow()), cancellation).ConfigureAwait(false);
                 break;
             default:
                 var start = existing is { Phase: not (RolloutPhase.Promoted or RolloutPhase.RolledBack) } && existing.Version == inputs.Version

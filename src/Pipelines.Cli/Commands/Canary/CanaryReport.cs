@@ -20,6 +20,7 @@ public static class CanaryReport
             RolloutPhase.Promoted => "promoted",
             RolloutPhase.RolledBack => "rolled-back",
             RolloutPhase.Ramping when state.WavesDone == state.Waves.Count => "ramped",
+            RolloutPhase.Ramping when state.OnNew.Count > 0 && state.Touched.Count == state.OnNew.Count => "deployed",
             _ => "failed",
         };
     }
@@ -30,7 +31,7 @@ public static class CanaryReport
         var result = Result(state);
         var command = new CommandResult(result switch
         {
-            "promoted" or "ramped" => ExitCodes.Success,
+            "promoted" or "ramped" or "deployed" => ExitCodes.Success,
             "rolled-back" => ExitCodes.NegativeVerdict,
             _ => ExitCodes.OutsideFailure,
         })
@@ -82,6 +83,7 @@ public static class CanaryReport
             RolloutPhase.Promoted => "promoted",
             RolloutPhase.RolledBack => "rolled-back",
             RolloutPhase.Ramping when state.StepsDone == state.Steps.Count => "ramped",
+            RolloutPhase.Ramping when state.Deployed => "deployed",
             _ => "failed",
         };
     }
@@ -92,14 +94,14 @@ public static class CanaryReport
         var result = SlotResult(state);
         var command = new CommandResult(result switch
         {
-            "promoted" or "ramped" => ExitCodes.Success,
+            "promoted" or "ramped" or "deployed" => ExitCodes.Success,
             "rolled-back" => ExitCodes.NegativeVerdict,
             _ => ExitCodes.OutsideFailure,
         })
             .Output("result", result)
             .Output("state", statePath)
             .Output("report", reportPath);
-        if (result != "promoted" && result != "ramped")
+        if (result is not ("promoted" or "ramped" or "deployed"))
         {
             command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"{state.Version}: {result}; {(state.Timeline.Count > 0 ? state.Timeline[^1].What : string.Empty)}", Title: "canary"));
         }
