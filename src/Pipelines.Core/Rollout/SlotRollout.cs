@@ -179,26 +179,44 @@ public sealed class SlotRolloutRunner(
         }
 
         // After the swap the slot holds the previous version: a holdout while watching, then no more traffic.
-        if (watchOptions is { Duration: var duration, HoldoutPercent: var holdout } && duration > TimeSpan.Zero && watch is not null)
+        state = await WatchAsync(state, cancellation).ConfigureAwait(false);
+        if (state.Phase == RolloutPhase.RolledBack)
         {
-            state = await RouteAsync(state, holdout, cancellation).ConfigureAwait(false);
-            var until = time.GetUtcNow() + duration;
-            for (var look = 1; time.GetUtcNow() < until; look++)
-            {
-                var (alarm, summary) = await watch.LookAsync(cancellation).ConfigureAwait(false);
-                Report($"watch look {look} ({(until - time.GetUtcNow()).TotalSeconds:0} s left): {summary}");
-                if (alarm)
-                {
-                    state = Save(state.Log(time.GetUtcNow(), $"watch alarm after {look} look(s): {summary}") with { Verdict = "fail" });
-                    return await RollbackAsync(state, $"the watch after the swap raised the alarm: {summary}", cancellation).ConfigureAwait(false);
-                }
-            }
-
-            state = Save(state.Log(time.GetUtcNow(), $"watched {duration.TotalMinutes:0.#} min against a {holdout:0.##}% holdout: no alarm"));
+            return state;
         }
 
         state = await RouteAsync(state, 0, cancellation).ConfigureAwait(false);
         return Save(state.Log(time.GetUtcNow(), $"promoted: {state.Version} in production") with { Phase = RolloutPhase.Promoted, Verdict = state.Verdict ?? "pass" });
+    }
+
+    /// <summary>
+    /// Watches the release in production against the previous version kept in the slot with a holdout share; an alarm
+    /// swaps back. Also on its own after a promote (<c>canary watch</c>): the holdout's traffic is taken away after.
+    /// </summary>
+    public async Task<SlotRolloutState> WatchAsync(SlotRolloutState state, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (watchOptions is not { Duration: var duration, HoldoutPercent: var holdout } || duration <= TimeSpan.Zero || watch is null)
+        {
+            return state;
+        }
+
+        var promoted = state.Phase == RolloutPhase.Promoted;
+        state = await RouteAsync(state, holdout, cancellation).ConfigureAwait(false);
+        var until = time.GetUtcNow() + duration;
+        for (var look = 1; time.GetUtcNow() < until; look++)
+        {
+            var (alarm, summary) = await watch.LookAsync(cancellation).ConfigureAwait(false);
+            Report($"watch look {look} ({(until - time.GetUtcNow()).TotalSeconds:0} s left): {summary}");
+            if (alarm)
+            {
+                state = Save(state.Log(time.GetUtcNow(), $"watch alarm after {look} look(s): {summary}") with { Verdict = "fail" });
+                return await RollbackAsync(state, $"the watch after the swap raised the alarm: {summary}", cancellation).ConfigureAwait(false);
+            }
+        }
+
+        state = Save(state.Log(time.GetUtcNow(), $"watched {duration.TotalMinutes:0.#} min against a {holdout:0.##}% holdout: no alarm"));
+        return promoted ? await RouteAsync(state, 0, cancellation).ConfigureAwait(false) : state;
     }
 
     /// <summary>Takes the slot's traffic back to 0, and if a swap happened, swaps back; safe to run again after a crash.</summary>

@@ -289,9 +289,12 @@ public sealed class CanaryCommandTests
         using var fleet = new Fleet(size: 2);
 
         var (exit, _, error) = fleet.Canary("run", "--version", "v2", "--previous", "v1", "--watch", "10m");
+        var (watchExit, _, watchError) = fleet.Canary("watch", "--watch", "10m");
 
         Assert.AreEqual(2, exit);
         StringAssert.Contains(error, "metrics-gate --watch");
+        Assert.AreEqual(2, watchExit);
+        StringAssert.Contains(watchError, "metrics-gate --watch");
         Assert.IsTrue(fleet.Versions.All(v => v == "v1"), "nothing was deployed");
     }
 

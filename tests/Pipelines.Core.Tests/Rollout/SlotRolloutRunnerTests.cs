@@ -225,4 +225,21 @@ public sealed class SlotRolloutRunnerTests
         Assert.AreEqual(4, ramped.StepsDone);
         Assert.AreEqual(1, slot.Writes.Count(w => w.StartsWith("deploy", StringComparison.Ordinal)));
     }
+
+    [TestMethod]
+    public async Task Watching_on_its_own_after_a_promote_swaps_back_on_an_alarm()
+    {
+        var slot = new Slot();
+        var store = new Store();
+        var promoted = await Runner(slot, new Gate(), store).RunAsync(Start(), CancellationToken.None);
+        var runner = new SlotRolloutRunner(slot, new Healthy(), new Gate(), store, new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
+            watch: new Watcher(alarmAt: 2), watchOptions: new WatchOptions(TimeSpan.FromSeconds(30), 10));
+
+        var state = await runner.WatchAsync(promoted, CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.RolledBack, state.Phase);
+        Assert.AreEqual("v1", slot.Production);
+        Assert.AreEqual(0, slot.Traffic);
+        CollectionAssert.Contains(slot.Writes, "traffic 10", "the holdout got its share while watching");
+    }
 }

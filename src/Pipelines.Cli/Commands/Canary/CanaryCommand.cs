@@ -11,7 +11,7 @@ public static class CanaryCommand
 {
     public const string Name = "canary";
 
-    public static readonly IReadOnlyList<string> Phases = ["run", "deploy", "ramp", "promote", "rollback", "self-test"];
+    public static readonly IReadOnlyList<string> Phases = ["run", "deploy", "ramp", "promote", "watch", "rollback", "self-test"];
 
     public static Command Create(CliContext context)
     {
@@ -45,6 +45,7 @@ public static class CanaryCommand
             "deploy" => "Deploy the first wave (or the slot) and self-test it, with no judging or traffic yet; ramp carries on from there.",
             "ramp" => "The waves only, each judged; stops before promote (put an approval after it).",
             "promote" => "Deploy the hosts left after the waves (from the state file).",
+            "watch" => "appservice: after promote, watch the release against a holdout of the previous version for --watch; an alarm swaps back.",
             "self-test" => "Run the self-test checks (canary.self-test) against the hosts now, e.g. after a manual deploy.",
             _ => "Put every host the rollout touched back on the previous version (from the state file).",
         };

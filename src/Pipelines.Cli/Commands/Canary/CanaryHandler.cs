@@ -55,7 +55,7 @@ public static class CanaryHandler
             return await SlotAsync(session, inputs, settings, appService, gate, bake, cancellation).ConfigureAwait(false);
         }
 
-        if (inputs.Watch is not null)
+        if (inputs.Watch is not null || inputs.Phase == "watch")
         {
             throw new InputException("--watch: a fleet keeps no host on the previous version after promote to watch against; run 'pipelines metrics-gate --watch' against a holdout or the previous version's history");
         }
@@ -154,6 +154,13 @@ public static class CanaryHandler
                 final = ramped.StepsDone < ramped.Steps.Count
                     ? throw new InputException($"--state: the rollout of {ramped.Version} has {ramped.StepsDone} of {ramped.Steps.Count} steps done, so it cannot be promoted")
                     : await runner.PromoteAsync(ramped, cancellation).ConfigureAwait(false);
+                break;
+            case "watch":
+                var watched = existing is { Phase: RolloutPhase.Promoted } ? existing
+                    : throw new InputException($"--state: {inputs.State} holds no promoted rollout to watch");
+                final = inputs.Watch is null
+                    ? throw new InputException("--watch: how long to watch, e.g. 30m")
+                    : await runner.WatchAsync(watched, cancellation).ConfigureAwait(false);
                 break;
             case "deploy":
                 final = await runner.DeployAsync(existing is { Phase: not (RolloutPhase.Promoted or RolloutPhase.RolledBack) } && existing.Version == inputs.Version
