@@ -29,15 +29,7 @@ public static class CanaryReport
     {
         ArgumentNullException.ThrowIfNull(state);
         var result = Result(state);
-        var command = new CommandResult(result switch
-        {
-            "promoted" or "ramped" or "deployed" => ExitCodes.Success,
-            "rolled-back" => ExitCodes.NegativeVerdict,
-            _ => ExitCodes.OutsideFailure,
-        })
-            .Output("result", result)
-            .Output("state", statePath)
-            .Output("report", reportPath);
+        var command = Outcome(result, statePath, reportPath);
         if (result == "rolled-back")
         {
             command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"{state.Version} was rolled back: {state.Timeline.LastOrDefault(e => e.What.StartsWith("rolling back", StringComparison.Ordinal))?.What}", Title: "canary"));
@@ -75,6 +67,18 @@ public static class CanaryReport
         return md.AppendLine().Append(MetricsGate.GateChart.Mermaid(observations)).ToString();
     }
 
+    /// <summary>The outputs every canary phase writes, and its exit code: 0 when the rollout stands where it was asked to go.</summary>
+    private static CommandResult Outcome(string result, string statePath, string reportPath) =>
+        new CommandResult(result switch
+        {
+            "promoted" or "ramped" or "deployed" => ExitCodes.Success,
+            "rolled-back" => ExitCodes.NegativeVerdict,
+            _ => ExitCodes.OutsideFailure,
+        })
+            .Output("result", result)
+            .Output("state", statePath)
+            .Output("report", reportPath);
+
     public static string SlotResult(SlotRolloutState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -92,15 +96,7 @@ public static class CanaryReport
     {
         ArgumentNullException.ThrowIfNull(state);
         var result = SlotResult(state);
-        var command = new CommandResult(result switch
-        {
-            "promoted" or "ramped" or "deployed" => ExitCodes.Success,
-            "rolled-back" => ExitCodes.NegativeVerdict,
-            _ => ExitCodes.OutsideFailure,
-        })
-            .Output("result", result)
-            .Output("state", statePath)
-            .Output("report", reportPath);
+        var command = Outcome(result, statePath, reportPath);
         if (result is not ("promoted" or "ramped" or "deployed"))
         {
             command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"{state.Version}: {result}; {(state.Timeline.Count > 0 ? state.Timeline[^1].What : string.Empty)}", Title: "canary"));
