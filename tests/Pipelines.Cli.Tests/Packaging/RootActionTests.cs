@@ -15,7 +15,7 @@ namespace Pipelines.Cli.Tests.Packaging;
 public sealed class RootActionTests
 {
     /// <summary>The commands the root action runs, in the order the loop uses them.</summary>
-    public static readonly string[] Commands = ["select-tests", "plan-tests", "run-tests", "revert-on-red", "metrics-gate"];
+    public static readonly string[] Commands = ["select-tests", "plan-tests", "run-tests", "revert-on-red", "metrics-gate", "canary"];
 
     [TestMethod]
     public void The_root_action_is_generated_from_the_command_actions()
@@ -87,6 +87,13 @@ public sealed class RootActionTests
         yaml.Append("          *) echo \"::error title=Pipelines::input 'command' must be one of: ").Append(list)
             .Append(" (got '${INPUT_COMMAND//[^a-z-]/?}')\"; exit 2 ;;\n");
         yaml.Append("        esac\n");
+        yaml.Append("        if [ \"$INPUT_COMMAND\" = canary ]; then\n");
+        yaml.Append("          case \"${INPUT_PHASE:-run}\" in\n");
+        yaml.Append("            run|deploy|ramp|promote|watch|rollback|self-test) ;;\n");
+        yaml.Append("            *) echo \"::error title=Pipelines::input 'phase' must be one of: run, deploy, ramp, promote, watch, rollback, self-test (got '${INPUT_PHASE//[^a-z-]/?}')\"; exit 2 ;;\n");
+        yaml.Append("          esac\n");
+        yaml.Append("          exec \"$GITHUB_ACTION_PATH/actions/run-pipelines.sh\" canary \"${INPUT_PHASE:-run}\"\n");
+        yaml.Append("        fi\n");
         yaml.Append("        \"$GITHUB_ACTION_PATH/actions/run-pipelines.sh\" \"$INPUT_COMMAND\"\n");
         return yaml.ToString();
     }
