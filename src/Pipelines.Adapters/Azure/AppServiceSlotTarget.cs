@@ -13,7 +13,9 @@ namespace Pipelines.Adapters.Azure;
 /// <param name="Package">The zip of a version: <c>{version}</c> is put into the path.</param>
 /// <param name="VersionUrl">Production's page that names the version it runs (JSON), e.g. https://shop.azurewebsites.net/health.</param>
 /// <param name="VersionPath">A dotted path to the version in that JSON.</param>
-public sealed record AppServiceSlot(string Site, string Slot, string SlotHostName, string ScmHostName, string Package, Uri VersionUrl, string VersionPath = "version");
+/// <param name="Baseline">An optional second slot for the previous version at the canary's share: its name, host and Kudu host.</param>
+public sealed record AppServiceSlot(string Site, string Slot, string SlotHostName, string ScmHostName, string Package, Uri VersionUrl, string VersionPath = "version",
+    (string Slot, string HostName, string ScmHostName)? Baseline = null);
 
 /// <summary>
 /// The App Service side of a slot rollout: Kudu OneDeploy of the version's zip to the slot (asynchronous, polled
@@ -28,7 +30,21 @@ public sealed class AppServiceSlotTarget(AppServiceClient client, HttpPipeline k
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(3);
 
-    public async Task<(bool Ok, string Detail)> DeployAsync(string version, CancellationToken cancellation)
+    public bool HasBaseline => slot.Baseline is not null;
+
+    public Task<(bool Ok, string Detail)> DeployAsync(string version, CancellationToken cancellation) =>
+        OneDeployAsync(version, scmEndpoint ?? new Uri($"https://{slot.ScmHostName}/"), cancellation);
+
+    public Task<(bool Ok, string Detail)> DeployBaselineAsync(string version, CancellationToken cancellation) =>
+        OneDeployAsync(version, BaselineScmEndpoint ?? new Uri($"https://{slot.Baseline!.Value.ScmHostName}/"), cancellation);
+
+    public Task SetBaselineTrafficAsync(double percent, CancellationToken cancellation) =>
+        client.SetTrafficAsync(slot.Site, slot.Baseline!.Value.Slot, slot.Baseline.Value.HostName, percent, cancellation);
+
+    /// <summary>Where the baseline slot's Kudu answers (tests point it at a local server).</summary>
+    public Uri? BaselineScmEndpoint { get; init; }
+
+    private async Task<(bool Ok, string Detail)> OneDeployAsync(string version, Uri scm, CancellationToken cancellation)
     {
         var package = slot.Package.Replace("{version}", version, StringComparison.Ordinal);
         if (!File.Exists(package))
@@ -36,7 +52,6 @@ public sealed class AppServiceSlotTarget(AppServiceClient client, HttpPipeline k
             throw new InputException($"--package: {package} does not exist (the zip of {version})");
         }
 
-        var scm = scmEndpoint ?? new Uri($"https://{slot.ScmHostName}/");
         using var message = kudu.CreateMessage();
         message.Request.Method = RequestMethod.Post;
         message.Request.Uri.Reset(new Uri(scm, "api/publish?type=zip&async=true"));

@@ -21,7 +21,7 @@ public sealed record CanarySettings(
     double Holdout = 5);
 
 /// <summary>canary.appservice: the site, its canary slot, and how to find a version's package and production's version.</summary>
-public sealed record AppServiceSettings(string? Subscription, string ResourceGroup, string Site, string Slot, string? Location, string Package, string VersionUrl, string VersionPath);
+public sealed record AppServiceSettings(string? Subscription, string ResourceGroup, string Site, string Slot, string? Location, string Package, string VersionUrl, string VersionPath, string? BaselineSlot = null);
 
 /// <summary>Reads the <c>canary</c> section.</summary>
 public static class CanarySection
@@ -54,7 +54,7 @@ public static class CanarySection
         if (target == "appservice")
         {
             var app = section.Map("appservice") ?? throw section.ErrorAt(section.Node("target")!, "canary.appservice", "the appservice target needs a canary.appservice section (site, resource-group, subscription, package)");
-            app.ExpectOnly(["subscription", "resource-group", "site", "slot", "location", "package", "version-url", "version-path"]);
+            app.ExpectOnly(["subscription", "resource-group", "site", "slot", "location", "package", "version-url", "version-path", "baseline-slot"]);
             string Required(string key, string example) => app.Scalar(key) ?? throw app.ErrorAt(app.Node("site") ?? section.Node("appservice")!, "canary.appservice." + key, $"required, e.g. {example}");
             var site = Required("site", "shop");
             appService = new AppServiceSettings(
@@ -65,7 +65,8 @@ public static class CanarySection
                 app.Scalar("location"),
                 Required("package", "artifacts/shop-{version}.zip"),
                 app.Scalar("version-url") ?? $"https://{site}.azurewebsites.net/health",
-                app.Scalar("version-path") ?? "version");
+                app.Scalar("version-path") ?? "version",
+                app.Scalar("baseline-slot"));
         }
 
         var selfTest = section.Map("self-test");

@@ -18,6 +18,16 @@ public interface ISlotTarget
     Task<string?> ProductionVersionAsync(CancellationToken cancellation);
 
     Task SwapAsync(CancellationToken cancellation);
+
+    /// <summary>
+    /// A second slot running the previous version at the canary's share, so canary and baseline are judged on equal
+    /// footing (both fresh, both small); tell them apart in the gate by a slot-sticky custom dimension.
+    /// </summary>
+    bool HasBaseline { get; }
+
+    Task<(bool Ok, string Detail)> DeployBaselineAsync(string version, CancellationToken cancellation);
+
+    Task SetBaselineTrafficAsync(double percent, CancellationToken cancellation);
 }
 
 /// <summary>Where a slot rollout stands; <see cref="TrafficIntent"/> is written before traffic moves, <see cref="Traffic"/> after.</summary>
@@ -96,6 +106,9 @@ public sealed class SlotRolloutRunner(
     /// <summary>The baseline side's name for the gate.</summary>
     public const string ProductionSide = "production";
 
+    /// <summary>The baseline slot's name for the self-test.</summary>
+    public const string BaselineSide = "baseline";
+
     public async Task<SlotRolloutState> RunAsync(SlotRolloutState state, CancellationToken cancellation, bool promote = true)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -117,7 +130,7 @@ public sealed class SlotRolloutRunner(
 
         for (var step = state.StepsDone; step < state.Steps.Count; step++)
         {
-            state = await RouteAsync(state, state.Steps[step], cancellation).ConfigureAwait(false);
+            state = await RouteAsync(state, state.Steps[step], cancellation, withBaseline: true).ConfigureAwait(false);
             for (var holds = 0; ; holds++)
             {
                 Report($"step {step + 1}: {state.Traffic:0.##}% of traffic on the slot; judging it against production");
@@ -160,8 +173,18 @@ public sealed class SlotRolloutRunner(
             return await RollbackAsync(state, $"the deploy failed: {detail}", cancellation).ConfigureAwait(false);
         }
 
+        if (slot.HasBaseline)
+        {
+            var (baselineOk, baselineDetail) = await slot.DeployBaselineAsync(state.Previous, cancellation).ConfigureAwait(false);
+            state = Save(state.Log(time.GetUtcNow(), baselineOk ? $"{state.Previous} deployed to the baseline slot" : $"deploying {state.Previous} to the baseline slot failed: {baselineDetail}"));
+            if (!baselineOk)
+            {
+                return await RollbackAsync(state, $"the baseline deploy failed: {baselineDetail}", cancellation).ConfigureAwait(false);
+            }
+        }
+
         // Deployed counts only once the self-test passed: a run resumed in between deploys and tests again.
-        var (healthy, report) = await selfTest.CheckAsync([CanarySide], cancellation).ConfigureAwait(false);
+        var (healthy, report) = await selfTest.CheckAsync(slot.HasBaseline ? [CanarySide, BaselineSide] : [CanarySide], cancellation).ConfigureAwait(false);
         state = Save(state.Log(time.GetUtcNow(), $"self-test {(healthy ? "passed" : "failed")}: {report}") with { Deployed = healthy });
         Report($"self-test {(healthy ? "passed" : "failed")}: {report}");
         return healthy ? state : await RollbackAsync(state, $"the self-test failed: {report}", cancellation).ConfigureAwait(false);
@@ -235,11 +258,18 @@ public sealed class SlotRolloutRunner(
         return Save(state.Log(time.GetUtcNow(), $"rolled back: production on {state.Previous}, no traffic on the slot") with { Phase = RolloutPhase.RolledBack });
     }
 
-    private async Task<SlotRolloutState> RouteAsync(SlotRolloutState state, double percent, CancellationToken cancellation)
+    /// <param name="withBaseline">During the ramp the baseline slot gets the canary's share; otherwise none.</param>
+    private async Task<SlotRolloutState> RouteAsync(SlotRolloutState state, double percent, CancellationToken cancellation, bool withBaseline = false)
     {
         state = Save(state with { TrafficIntent = percent });
         await slot.SetTrafficAsync(percent, cancellation).ConfigureAwait(false);
-        return Save(state.Log(time.GetUtcNow(), $"{percent:0.##}% of production's traffic on the slot") with { Traffic = percent, TrafficIntent = null });
+        if (slot.HasBaseline)
+        {
+            await slot.SetBaselineTrafficAsync(withBaseline ? percent : 0, cancellation).ConfigureAwait(false);
+        }
+
+        var baseline = slot.HasBaseline && withBaseline ? $" and {percent:0.##}% on the baseline slot" : string.Empty;
+        return Save(state.Log(time.GetUtcNow(), $"{percent:0.##}% of production's traffic on the slot{baseline}") with { Traffic = percent, TrafficIntent = null });
     }
 
     private SlotRolloutState Save(SlotRolloutState state)

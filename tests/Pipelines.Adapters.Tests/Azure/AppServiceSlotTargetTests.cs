@@ -44,6 +44,11 @@ public sealed class AppServiceSlotTargetTests
                     {
                         case ("GET", "/health"):
                             return new FaultResponse(200, new JsonObject { ["status"] = "ok", ["version"] = Production }.ToJsonString());
+                        case ("POST", "/baseline/api/publish"):
+                            BaselineVersion = request.Body.Replace("version:", string.Empty, StringComparison.Ordinal);
+                            return new FaultResponse(202, string.Empty, new Dictionary<string, string> { ["Location"] = "/baseline/api/deployments/latest" });
+                        case ("GET", "/baseline/api/deployments/latest"):
+                            return new FaultResponse(200, """{"status":4,"complete":true}""");
                         case ("POST", "/api/publish"):
                             _deploying = request.Body.Replace("version:", string.Empty, StringComparison.Ordinal);
                             return new FaultResponse(202, string.Empty, new Dictionary<string, string> { ["Location"] = "/api/deployments/latest" });
@@ -64,6 +69,7 @@ public sealed class AppServiceSlotTargetTests
                         case ("PUT", var p) when p.EndsWith("/config/web", StringComparison.Ordinal):
                             ConfigWrites++;
                             _config = JsonNode.Parse(request.Body)!.AsObject();
+                            Note();
                             return new FaultResponse(200, _config.ToJsonString());
                         case ("POST", var p) when p.EndsWith("/slots/canary/slotsswap", StringComparison.Ordinal):
                             Swaps++;
@@ -84,6 +90,8 @@ public sealed class AppServiceSlotTargetTests
 
         public string SlotVersion { get; private set; } = "v1";
 
+        public string BaselineVersion { get; private set; } = "none";
+
         public int ConfigWrites { get; private set; }
 
         public int Swaps { get; private set; }
@@ -91,6 +99,17 @@ public sealed class AppServiceSlotTargetTests
         public IReadOnlyList<double> Rules => _config["properties"]?["experiments"]?["rampUpRules"] is JsonArray rules
             ? [.. rules.Select(r => r!["reroutePercentage"]!.GetValue<double>())]
             : [];
+
+        /// <summary>The most rules routed at once, by slot name.</summary>
+        public HashSet<string> RuleNamesSeen { get; } = [];
+
+        public void Note()
+        {
+            if (_config["properties"]?["experiments"]?["rampUpRules"] is JsonArray rules)
+            {
+                RuleNamesSeen.UnionWith(rules.Select(r => (string)r!["name"]!));
+            }
+        }
 
         public void Dispose() => Server.Dispose();
     }
@@ -113,9 +132,10 @@ public sealed class AppServiceSlotTargetTests
         }
     }
 
-    private static async Task<SlotRolloutState> RollOutAsync(AppService app, GateVerdict verdict, TempDirectory packages)
+    private static async Task<SlotRolloutState> RollOutAsync(AppService app, GateVerdict verdict, TempDirectory packages, bool baseline = false)
     {
         packages.Write("v2.zip", "version:v2");
+        packages.Write("v1.zip", "version:v1");
         var options = new AzureClientOptions();
         options.Retry.MaxRetries = 1;
         options.Retry.Delay = TimeSpan.FromMilliseconds(10);
@@ -123,8 +143,13 @@ public sealed class AppServiceSlotTargetTests
         var client = new AppServiceClient(pipeline, "sub", "rg", app.Server.BaseAddress) { PollInterval = TimeSpan.FromMilliseconds(10) };
         using var http = new HttpClient();
         var target = new AppServiceSlotTarget(client, pipeline, http,
-            new AppServiceSlot("shop", "canary", "shop-canary.azurewebsites.net", "shop-canary.scm.azurewebsites.net", Path.Combine(packages.Path, "{version}.zip"), new Uri(app.Server.BaseAddress, "health")),
-            app.Server.BaseAddress) { PollInterval = TimeSpan.FromMilliseconds(10) };
+            new AppServiceSlot("shop", "canary", "shop-canary.azurewebsites.net", "shop-canary.scm.azurewebsites.net", Path.Combine(packages.Path, "{version}.zip"), new Uri(app.Server.BaseAddress, "health"),
+                Baseline: baseline ? ("baseline", "shop-baseline.azurewebsites.net", "shop-baseline.scm.azurewebsites.net") : null),
+            app.Server.BaseAddress)
+        {
+            PollInterval = TimeSpan.FromMilliseconds(10),
+            BaselineScmEndpoint = new Uri(app.Server.BaseAddress, "baseline/"),
+        };
         var runner = new SlotRolloutRunner(target, new Healthy(), new Gate(verdict), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System);
         return await runner.RunAsync(SlotRolloutState.Start([1, 5, 25, 50], "v2", "v1", DateTimeOffset.UtcNow), CancellationToken.None);
     }
@@ -169,5 +194,20 @@ public sealed class AppServiceSlotTargetTests
         Assert.AreEqual(RolloutPhase.RolledBack, state.Phase);
         Assert.AreEqual(0, app.ConfigWrites, "no traffic was ever routed (0% was already so)");
         StringAssert.Contains(string.Join("\n", state.Timeline.Select(e => e.What)), "npm install failed");
+    }
+
+    [TestMethod]
+    public async Task A_baseline_slot_gets_the_previous_version_and_the_canarys_share_and_gives_it_back()
+    {
+        using var app = new AppService();
+        using var packages = new TempDirectory("pipelines-packages");
+
+        var state = await RollOutAsync(app, GateVerdict.Pass, packages, baseline: true);
+
+        Assert.AreEqual(RolloutPhase.Promoted, state.Phase);
+        Assert.AreEqual("v1", app.BaselineVersion);
+        CollectionAssert.AreEquivalent(new[] { "canary", "baseline" }, app.RuleNamesSeen.ToArray());
+        Assert.AreEqual(0, app.Rules.Count, "no slot keeps traffic after the promote");
+        Assert.AreEqual(10, app.ConfigWrites, "five shares for each slot, the last being 0");
     }
 }

@@ -49,6 +49,30 @@ public sealed class SlotRolloutRunnerTests
             return Task.CompletedTask;
         }
 
+        public bool HasBaseline { get; init; }
+
+        public string BaselineVersion { get; private set; } = "none";
+
+        public double BaselineTraffic { get; private set; }
+
+        public Task<(bool Ok, string Detail)> DeployBaselineAsync(string version, CancellationToken cancellation)
+        {
+            BaselineVersion = version;
+            Writes.Add("deploy baseline " + version);
+            return Task.FromResult((true, "ok"));
+        }
+
+        public Task SetBaselineTrafficAsync(double percent, CancellationToken cancellation)
+        {
+            if (BaselineTraffic != percent)
+            {
+                BaselineTraffic = percent;
+                Writes.Add($"baseline {percent}");
+            }
+
+            return Task.CompletedTask;
+        }
+
         private void Crash(string write)
         {
             if (CrashAfter == write)
@@ -241,5 +265,18 @@ public sealed class SlotRolloutRunnerTests
         Assert.AreEqual("v1", slot.Production);
         Assert.AreEqual(0, slot.Traffic);
         CollectionAssert.Contains(slot.Writes, "traffic 10", "the holdout got its share while watching");
+    }
+
+    [TestMethod]
+    public async Task A_baseline_slot_runs_the_previous_version_at_the_canarys_share_through_the_ramp_and_none_after()
+    {
+        var slot = new Slot { HasBaseline = true };
+
+        var state = await Runner(slot, new Gate(), new Store()).RunAsync(Start(), CancellationToken.None);
+
+        Assert.AreEqual(RolloutPhase.Promoted, state.Phase);
+        Assert.AreEqual("v1", slot.BaselineVersion);
+        CollectionAssert.AreEqual(new[] { "deploy v2", "deploy baseline v1", "traffic 1", "baseline 1", "traffic 5", "baseline 5", "traffic 25", "baseline 25", "traffic 50", "baseline 50", "swap", "traffic 0", "baseline 0" },
+            slot.Writes);
     }
 }

@@ -132,9 +132,20 @@ public static class CanaryHandler
             ? await client.EnsureSlotAsync(app.Site, app.Slot, location, cancellation).ConfigureAwait(false)
             : await client.GetSlotAsync(app.Site, app.Slot, cancellation).ConfigureAwait(false)
                 ?? throw new InputException($"canary.appservice.slot: {app.Site} has no slot '{app.Slot}'; create it, or give canary.appservice.location to have it created");
-        var scmHost = slot.DefaultHostName.Replace(".azurewebsites.net", ".scm.azurewebsites.net", StringComparison.Ordinal);
+        static string Scm(string host) => host.Replace(".azurewebsites.net", ".scm.azurewebsites.net", StringComparison.Ordinal);
+        (string, string, string)? baseline = null;
+        if (app.BaselineSlot is { } baselineName)
+        {
+            var baselineSlot = app.Location is { } where
+                ? await client.EnsureSlotAsync(app.Site, baselineName, where, cancellation).ConfigureAwait(false)
+                : await client.GetSlotAsync(app.Site, baselineName, cancellation).ConfigureAwait(false)
+                    ?? throw new InputException($"canary.appservice.baseline-slot: {app.Site} has no slot '{baselineName}'; create it, or give canary.appservice.location");
+            baseline = (baselineName, baselineSlot.DefaultHostName, Scm(baselineSlot.DefaultHostName));
+        }
+
         var target = new Adapters.Azure.AppServiceSlotTarget(client, pipeline, Http,
-            new Adapters.Azure.AppServiceSlot(app.Site, app.Slot, slot.DefaultHostName, scmHost, context.ResolvePath(app.Package), new Uri(app.VersionUrl), app.VersionPath), time: context.Time);
+            new Adapters.Azure.AppServiceSlot(app.Site, app.Slot, slot.DefaultHostName, Scm(slot.DefaultHostName), context.ResolvePath(app.Package), new Uri(app.VersionUrl), app.VersionPath, baseline),
+            time: context.Time);
         var version = existing?.Version ?? Require(inputs.Version, "--version", "the version to roll out");
         var previous = existing?.Previous ?? Require(inputs.Previous, "--previous", "the version production runs now");
         var runner = new SlotRolloutRunner(target,
