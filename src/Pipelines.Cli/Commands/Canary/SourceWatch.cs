@@ -1,4 +1,3 @@
-using Pipelines.Cli.Commands.MetricsGate;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
 using Pipelines.Core.Judging;
@@ -21,10 +20,8 @@ public sealed class SourceWatch : IRolloutWatch
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(context);
-        Dictionary<string, string> Fill(IReadOnlyDictionary<string, string> side) => side.ToDictionary(
-            p => p.Key, p => p.Value.Replace("{version}", version, StringComparison.Ordinal).Replace("{previous}", previous, StringComparison.Ordinal), StringComparer.Ordinal);
-        _gate = gate with { Canary = Fill(gate.Canary), Baseline = Fill(gate.Baseline), Window = gate.Interval };
-        _source = MetricsGateHandler.Source(_gate, context, new MetricsGateInputs(null, null, "gate-report.md", false, "off", "pipelines/metrics-gate", null, ".", null));
+        _gate = SourceGate.ForVersions(gate, version, previous) with { Window = gate.Interval };
+        _source = SourceGate.Source(_gate, context);
         _watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy);
         _context = context;
     }
