@@ -1,11 +1,15 @@
-// Azure Pipelines shim: starts the bundled `pipelines` binary for this task and returns its exit code.
+// Azure Pipelines shim, the same file in every task folder: starts the bundled `pipelines` binary with the command
+// this task's name says (PipelinesRevertOnRed -> revert-on-red) and returns its exit code.
 // Dependency-free on purpose: azure-pipelines-task-lib deletes INPUT_* variables when imported, and the CLI reads them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
-const COMMAND = 'select-tests';
+function commandOf(taskDir) {
+  const task = JSON.parse(fs.readFileSync(path.join(taskDir, 'task.json'), 'utf8'));
+  return task.name.replace(/^Pipelines/, '').replace(/[A-Z]/g, (c, i) => (i === 0 ? '' : '-') + c.toLowerCase());
+}
 
 // Task inputs cannot contain '-': the agent sets INPUT_FILTERSYNTAX for input `filterSyntax`; the CLI reads
 // INPUT_FILTER_SYNTAX. The input names in task.json are the one table; camelCase → kebab is the rule.
@@ -37,6 +41,7 @@ function findBinary(taskDir) {
 
 function main() {
   const taskDir = __dirname;
+  const COMMAND = commandOf(taskDir);
   const binary = process.env.PIPELINES_CLI ? { file: process.env.PIPELINES_CLI, args: [] } : findBinary(taskDir);
   if (!binary) {
     console.log(`##vso[task.complete result=Failed;]pipelines: no binary for ${process.platform}-${process.arch} in ${path.join(taskDir, 'bin')}`);
@@ -57,4 +62,4 @@ function main() {
 if (require.main === module) {
   process.exitCode = main();
 }
-module.exports = { cliEnvironment, findBinary };
+module.exports = { cliEnvironment, findBinary, commandOf };

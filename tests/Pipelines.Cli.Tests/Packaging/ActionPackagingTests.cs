@@ -96,23 +96,50 @@ public sealed class ActionPackagingTests
     }
 
     [TestMethod]
-    public void The_task_inputs_map_to_the_cli_options_by_the_camel_case_rule()
+    [DataRow("SelectTests", "select-tests")]
+    [DataRow("RevertOnRed", "revert-on-red")]
+    [DataRow("MetricsGate", "metrics-gate")]
+    public void The_task_inputs_map_to_the_cli_options_by_the_camel_case_rule(string task, string command)
     {
-        using var task = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/task.json")));
-        var inputs = task.RootElement.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToList();
+        using var json = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/task.json")));
+        var inputs = json.RootElement.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToList();
 
-        CollectionAssert.AreEquivalent(CliOptions("select-tests").Select(NameMapping.ToAzure).ToList(), inputs);
+        CollectionAssert.AreEquivalent(CliOptions(command).Select(NameMapping.ToAzure).ToList(), inputs, task);
         Assert.IsTrue(inputs.All(i => !i.Contains('-', StringComparison.Ordinal)), "Azure DevOps input names cannot contain '-'");
+        Assert.AreEqual("Pipelines" + task, json.RootElement.GetProperty("name").GetString(), "the shim reads the command from the task's name");
     }
 
     [TestMethod]
-    public void The_action_and_the_task_declare_the_same_outputs()
+    [DataRow("SelectTests", "select-tests")]
+    [DataRow("RevertOnRed", "revert-on-red")]
+    [DataRow("MetricsGate", "metrics-gate")]
+    public void The_action_and_the_task_declare_the_same_outputs(string task, string command)
     {
-        var actionOutputs = Keys(Section(LoadYaml("actions/select-tests/action.yml"), "outputs"));
-        using var task = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/task.json")));
-        var taskOutputs = task.RootElement.GetProperty("outputVariables").EnumerateArray().Select(o => o.GetProperty("name").GetString()!).ToList();
+        var actionOutputs = Keys(Section(LoadYaml($"actions/{command}/action.yml"), "outputs"));
+        using var json = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/task.json")));
+        var taskOutputs = json.RootElement.GetProperty("outputVariables").EnumerateArray().Select(o => o.GetProperty("name").GetString()!).ToList();
 
-        CollectionAssert.AreEquivalent(actionOutputs.Select(NameMapping.ToAzure).ToList(), taskOutputs);
+        CollectionAssert.AreEquivalent(actionOutputs.Select(NameMapping.ToAzure).ToList(), taskOutputs, task);
+    }
+
+    [TestMethod]
+    public void Every_task_has_the_same_shim_a_stable_id_and_a_place_in_the_extension()
+    {
+        var tasks = Directory.GetDirectories(SourceTree.PathOf("tasks")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var shim = File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/index.js"));
+        using var extension = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("vss-extension.json")));
+        var contributed = extension.RootElement.GetProperty("contributions").EnumerateArray().Select(c => c.GetProperty("properties").GetProperty("name").GetString()).ToList();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var task in tasks)
+        {
+            Assert.AreEqual(shim, File.ReadAllText(SourceTree.PathOf($"tasks/{task}/index.js")), $"tasks/{task}/index.js is the shared shim");
+            using var json = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/task.json")));
+            Assert.IsTrue(Guid.TryParse(json.RootElement.GetProperty("id").GetString(), out _) && ids.Add(json.RootElement.GetProperty("id").GetString()!), $"{task}: a GUID of its own");
+            CollectionAssert.Contains(contributed, $"tasks/{task}");
+            var handlers = json.RootElement.GetProperty("execution").EnumerateObject().Select(h => h.Name).ToList();
+            CollectionAssert.IsSubsetOf(new[] { "Node20_1", "Node24" }, handlers, task);
+        }
     }
 
     [TestMethod]
@@ -157,10 +184,12 @@ public sealed class ActionPackagingTests
             ["INPUT_HEAD"] = "abc123",
         });
         var (exit, output) = (run.ExitCode, run.StandardOutput + run.StandardError);
+        var revert = Programs.Run("node", [SourceTree.PathOf("tasks/RevertOnRed/index.js")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake });
 
         Assert.AreEqual(1, exit, output);
         StringAssert.Contains(output, "args=select-tests");
         StringAssert.Contains(output, "syntax=xunit agentName=unset head=abc123");
         StringAssert.Contains(output, "##vso[task.complete result=Failed;]pipelines select-tests exited with code 1");
+        StringAssert.Contains(revert.StandardOutput, "args=revert-on-red", "the same shim runs the command its task names");
     }
 }
