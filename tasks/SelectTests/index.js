@@ -28,6 +28,20 @@ function cliEnvironment(taskDir, env) {
   return out;
 }
 
+// A task with a `phase` input (canary) runs that phase as a subcommand: `pipelines canary ramp`.
+function argumentsOf(taskDir, env) {
+  const task = JSON.parse(fs.readFileSync(path.join(taskDir, 'task.json'), 'utf8'));
+  const command = commandOf(taskDir);
+  const phaseInput = task.inputs.find(i => i.name === 'phase');
+  if (!phaseInput) return [command];
+  const phase = env.INPUT_PHASE || phaseInput.defaultValue;
+  const phases = Object.keys(phaseInput.options);
+  if (!phases.includes(phase)) {
+    throw new Error(`input 'phase' must be one of: ${phases.join(', ')} (got '${String(phase).replace(/[^a-z-]/g, '?')}')`);
+  }
+  return [command, phase];
+}
+
 function findBinary(taskDir) {
   const rid = { 'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'win32-x64': 'win-x64',
     'darwin-arm64': 'osx-arm64', 'darwin-x64': 'osx-x64' }[`${process.platform}-${process.arch}`];
@@ -47,7 +61,14 @@ function main() {
     console.log(`##vso[task.complete result=Failed;]pipelines: no binary for ${process.platform}-${process.arch} in ${path.join(taskDir, 'bin')}`);
     return 3;
   }
-  const run = spawnSync(binary.file, [...binary.args, COMMAND], { stdio: 'inherit', env: cliEnvironment(taskDir, process.env) });
+  let args;
+  try {
+    args = argumentsOf(taskDir, process.env);
+  } catch (error) {
+    console.log(`##vso[task.complete result=Failed;]pipelines: ${error.message}`);
+    return 2;
+  }
+  const run = spawnSync(binary.file, [...binary.args, ...args], { stdio: 'inherit', env: cliEnvironment(taskDir, process.env) });
   if (run.error) {
     console.log(`##vso[task.complete result=Failed;]pipelines could not start: ${run.error.message}`);
     return 3;
@@ -62,4 +83,4 @@ function main() {
 if (require.main === module) {
   process.exitCode = main();
 }
-module.exports = { cliEnvironment, findBinary, commandOf };
+module.exports = { cliEnvironment, findBinary, commandOf, argumentsOf };

@@ -99,12 +99,15 @@ public sealed class ActionPackagingTests
     [DataRow("SelectTests", "select-tests")]
     [DataRow("RevertOnRed", "revert-on-red")]
     [DataRow("MetricsGate", "metrics-gate")]
+    [DataRow("PlanTests", "plan-tests")]
+    [DataRow("RunTests", "run-tests")]
+    [DataRow("Canary", "canary")]
     public void The_task_inputs_map_to_the_cli_options_by_the_camel_case_rule(string task, string command)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/task.json")));
         var inputs = json.RootElement.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToList();
 
-        CollectionAssert.AreEquivalent(CliOptions(command).Select(NameMapping.ToAzure).ToList(), inputs, task);
+        CollectionAssert.AreEquivalent(CliOptions(command).Select(NameMapping.ToAzure).ToList(), inputs.Where(i => !PhaseInputs.Contains(i)).ToList(), task);
         Assert.IsTrue(inputs.All(i => !i.Contains('-', StringComparison.Ordinal)), "Azure DevOps input names cannot contain '-'");
         Assert.AreEqual("Pipelines" + task, json.RootElement.GetProperty("name").GetString(), "the shim reads the command from the task's name");
     }
@@ -113,6 +116,9 @@ public sealed class ActionPackagingTests
     [DataRow("SelectTests", "select-tests")]
     [DataRow("RevertOnRed", "revert-on-red")]
     [DataRow("MetricsGate", "metrics-gate")]
+    [DataRow("PlanTests", "plan-tests")]
+    [DataRow("RunTests", "run-tests")]
+    [DataRow("Canary", "canary")]
     public void The_action_and_the_task_declare_the_same_outputs(string task, string command)
     {
         var actionOutputs = Keys(Section(LoadYaml($"actions/{command}/action.yml"), "outputs"));
@@ -191,5 +197,12 @@ public sealed class ActionPackagingTests
         StringAssert.Contains(output, "syntax=xunit agentName=unset head=abc123");
         StringAssert.Contains(output, "##vso[task.complete result=Failed;]pipelines select-tests exited with code 1");
         StringAssert.Contains(revert.StandardOutput, "args=revert-on-red", "the same shim runs the command its task names");
+
+        var ramp = Programs.Run("node", [SourceTree.PathOf("tasks/Canary/index.js")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake, ["INPUT_PHASE"] = "ramp" });
+        var hostile = Programs.Run("node", [SourceTree.PathOf("tasks/Canary/index.js")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake, ["INPUT_PHASE"] = "ramp; rm -rf /" });
+        StringAssert.Contains(ramp.StandardOutput, "args=canary ramp", "the phase becomes the subcommand");
+        Assert.AreEqual(2, hostile.ExitCode);
+        StringAssert.Contains(hostile.StandardOutput, "input 'phase' must be one of: run, deploy, ramp, promote, watch, rollback, self-test");
+        Assert.IsFalse(hostile.StandardOutput.Contains("args=", StringComparison.Ordinal), "an unknown phase never reaches the program");
     }
 }
