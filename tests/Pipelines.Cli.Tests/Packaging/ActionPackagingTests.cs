@@ -205,4 +205,23 @@ public sealed class ActionPackagingTests
         StringAssert.Contains(hostile.StandardOutput, "input 'phase' must be one of: run, deploy, ramp, promote, watch, rollback, self-test");
         Assert.IsFalse(hostile.StandardOutput.Contains("args=", StringComparison.Ordinal), "an unknown phase never reaches the program");
     }
+
+    [TestMethod]
+    public void Every_action_file_passes_action_validator_and_a_broken_one_does_not()
+    {
+        var validator = TestTools.PathOf("@action-validator/cli/cli.mjs");
+        var actions = Directory.GetFiles(SourceTree.PathOf("actions"), "action.yml", SearchOption.AllDirectories).Append(SourceTree.PathOf("action.yml")).ToList();
+        using var dir = new TempDirectory();
+        var broken = dir.Write("action.yml", "name: x\ndescription: y\ninputs:\n  a:\n    descriptio: typo\nruns:\n  using: composite\n  steps:\n    - run: echo\n");
+
+        foreach (var action in actions)
+        {
+            var run = Programs.Run("node", [validator, action]);
+            Assert.AreEqual(0, run.ExitCode, $"{action}: {run.StandardOutput}{run.StandardError}");
+        }
+
+        var bad = Programs.Run("node", [validator, broken]);
+        Assert.AreEqual(1, bad.ExitCode);
+        StringAssert.Contains(bad.StandardOutput + bad.StandardError, "Additional property 'descriptio' is not allowed");
+    }
 }
