@@ -36,25 +36,14 @@ public sealed class AzureMonitorMetricsSource(
         ArgumentNullException.ThrowIfNull(metrics);
         var end = _time.GetUtcNow();
         var timespan = AzureMonitorClient.Timespan(end - window, end);
-        var observations = new List<MetricObservation>();
-        foreach (var metric in metrics)
+        return await ProviderQueries.MeasureEachAsync(metrics, "azure-monitor", "KQL, or metrics:Name", async (metric, query) =>
         {
-            var query = metric.Query ?? throw new InputException($"gate.metrics: '{metric.Name}' needs a query for the azure-monitor provider (KQL, or metrics:Name)");
-            try
-            {
-                var c = await SideAsync(metric, query, canary, "canary", timespan, cancellation).ConfigureAwait(false);
-                var b = await SideAsync(metric, query, baseline, "baseline", timespan, cancellation).ConfigureAwait(false);
-                observations.Add(metric.Kind == MetricKind.Continuous
-                    ? new MetricObservation(metric.Name, c.Samples, b.Samples, Complete: c.Complete && b.Complete)
-                    : MetricObservation.Events(metric.Name, (long)Math.Round(c.Events), c.Trials, (long)Math.Round(b.Events), b.Trials) with { Complete = c.Complete && b.Complete });
-            }
-            catch (OutsideSystemException)
-            {
-                observations.Add(new MetricObservation(metric.Name, [], [], Complete: false));
-            }
-        }
-
-        return observations;
+            var c = await SideAsync(metric, query, canary, "canary", timespan, cancellation).ConfigureAwait(false);
+            var b = await SideAsync(metric, query, baseline, "baseline", timespan, cancellation).ConfigureAwait(false);
+            return metric.Kind == MetricKind.Continuous
+                ? new MetricObservation(metric.Name, c.Samples, b.Samples, Complete: c.Complete && b.Complete)
+                : MetricObservation.Events(metric.Name, (long)Math.Round(c.Events), c.Trials, (long)Math.Round(b.Events), b.Trials) with { Complete = c.Complete && b.Complete };
+        }).ConfigureAwait(false);
     }
 
     /// <summary>The KQL with one side's predicate and the gate's durations put in.</summary>
@@ -63,15 +52,7 @@ public sealed class AzureMonitorMetricsSource(
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(side);
         var predicate = string.Join(" and ", side.Where(p => p.Key is not ("resource" or "filter")).Select(p => $"{Column(p.Key)} == {Literal(p.Value)}"));
-        var text = template.Replace("{selector}", predicate.Length == 0 ? "true" : predicate, StringComparison.Ordinal)
-            .Replace("{interval}", Kql(interval), StringComparison.Ordinal)
-            .Replace("{window}", Kql(window), StringComparison.Ordinal);
-        foreach (var (key, value) in side)
-        {
-            text = text.Replace("{" + key + "}", value, StringComparison.Ordinal);
-        }
-
-        return text;
+        return ProviderQueries.Fill(template, predicate.Length == 0 ? "true" : predicate, interval, window, side);
     }
 
     private sealed record Side(List<double> Samples, double Events, double Trials, bool Complete);
@@ -166,6 +147,4 @@ public sealed class AzureMonitorMetricsSource(
             : key;
 
     private static string Literal(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static string Kql(TimeSpan span) => ((long)span.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 }

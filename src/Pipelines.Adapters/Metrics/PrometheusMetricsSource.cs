@@ -34,24 +34,9 @@ public sealed class PrometheusMetricsSource(
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var end = _time.GetUtcNow();
-        var observations = new List<MetricObservation>();
-        foreach (var metric in metrics)
-        {
-            var template = metric.Query ?? throw new InputException($"gate.metrics: '{metric.Name}' needs a PromQL query for the prometheus provider");
-            try
-            {
-                observations.Add(metric.Kind == MetricKind.Continuous
-                    ? await ContinuousAsync(metric.Name, template, end, cancellation).ConfigureAwait(false)
-                    : await EventsAsync(metric, template, end, cancellation).ConfigureAwait(false));
-            }
-            catch (OutsideSystemException)
-            {
-                // The server did not answer in the end: what was not measured is not a pass.
-                observations.Add(new MetricObservation(metric.Name, [], [], Complete: false));
-            }
-        }
-
-        return observations;
+        return await ProviderQueries.MeasureEachAsync(metrics, "prometheus", "PromQL", (metric, template) => metric.Kind == MetricKind.Continuous
+            ? ContinuousAsync(metric.Name, template, end, cancellation)
+            : EventsAsync(metric, template, end, cancellation)).ConfigureAwait(false);
     }
 
     /// <summary>The query with one side's selectors and the gate's durations put in.</summary>
@@ -60,15 +45,7 @@ public sealed class PrometheusMetricsSource(
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(side);
         var matchers = string.Join(", ", side.Where(p => p.Key != "targets").Select(p => $"{p.Key}=\"{p.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\""));
-        var text = template.Replace("{selector}", matchers, StringComparison.Ordinal)
-            .Replace("{interval}", Duration(interval), StringComparison.Ordinal)
-            .Replace("{window}", Duration(window), StringComparison.Ordinal);
-        foreach (var (key, value) in side)
-        {
-            text = text.Replace("{" + key + "}", value, StringComparison.Ordinal);
-        }
-
-        return text;
+        return ProviderQueries.Fill(template, matchers, interval, window, side);
     }
 
     private async Task<MetricObservation> ContinuousAsync(string name, string template, DateTimeOffset end, CancellationToken cancellation)
@@ -104,7 +81,7 @@ public sealed class PrometheusMetricsSource(
     /// <summary>A counter's increase over the window, summed over every series the selector matches.</summary>
     private async Task<(double Value, bool Complete)> IncreaseAsync(string name, string counter, DateTimeOffset end, CancellationToken cancellation)
     {
-        var query = $"sum(increase(({counter})[{Duration(window)}:{Duration(interval)}]))";
+        var query = $"sum(increase(({counter})[{ProviderQueries.Seconds(window)}:{ProviderQueries.Seconds(interval)}]))";
         using var document = await QueryAsync(name, "query", [("query", query), ("time", Seconds(end))], cancellation).ConfigureAwait(false);
         var (result, complete) = Result(document);
         var series = result.EnumerateArray().ToList();
@@ -114,7 +91,7 @@ public sealed class PrometheusMetricsSource(
     private async Task<(List<double> Samples, bool Complete)> RangeAsync(string name, string query, DateTimeOffset end, CancellationToken cancellation)
     {
         using var document = await QueryAsync(name, "query_range",
-            [("query", query), ("start", Seconds(end - window)), ("end", Seconds(end)), ("step", Duration(interval))], cancellation).ConfigureAwait(false);
+            [("query", query), ("start", Seconds(end - window)), ("end", Seconds(end)), ("step", ProviderQueries.Seconds(interval))], cancellation).ConfigureAwait(false);
         var (result, complete) = Result(document);
         var samples = new List<double>();
         foreach (var series in result.EnumerateArray())
@@ -178,5 +155,4 @@ public sealed class PrometheusMetricsSource(
 
     private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
-    private static string Duration(TimeSpan span) => ((long)span.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 }
