@@ -29,15 +29,9 @@ public sealed class ActionPackagingTests
     /// <summary>Inputs that name a phase (a subcommand) rather than an option.</summary>
     private static readonly string[] PhaseInputs = ["phase"];
 
-    private static YamlMappingNode LoadYaml(string relative)
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(SourceTree.PathOf(relative));
-        stream.Load(reader);
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    private static YamlMappingNode LoadYaml(string relative) => ActionYaml.Load(relative);
 
-    private static YamlMappingNode Section(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
+    private static YamlMappingNode Section(YamlMappingNode node, string key) => ActionYaml.Section(node, key);
 
     private static List<string> Keys(YamlMappingNode node) =>
         [.. node.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal)];

@@ -121,13 +121,7 @@ public sealed class RootActionTests
     // A JSON string is a valid YAML double-quoted scalar.
     private static string Quote(string text) => JsonSerializer.Serialize(text, Readable);
 
-    private static YamlMappingNode Load(string relative)
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(SourceTree.PathOf(relative));
-        stream.Load(reader);
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    private static YamlMappingNode Load(string relative) => ActionYaml.Load(relative);
 
-    private static YamlMappingNode Section(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
+    private static YamlMappingNode Section(YamlMappingNode node, string key) => ActionYaml.Section(node, key);
 }
