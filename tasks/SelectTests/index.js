@@ -70,7 +70,10 @@ function main() {
   }
   const run = spawnSync(binary.file, [...binary.args, ...args], { stdio: 'inherit', env: cliEnvironment(taskDir, process.env) });
   if (run.error) {
-    console.log(`##vso[task.complete result=Failed;]pipelines could not start: ${run.error.message}`);
+    const hint = binary.file === 'dotnet' && run.error.code === 'ENOENT'
+      ? ' — this agent has no .NET: add UseDotNet@2 (packageType: runtime, version: 10.x) before this task'
+      : '';
+    console.log(`##vso[task.complete result=Failed;]pipelines could not start: ${run.error.message}${hint}`);
     return 3;
   }
   const code = run.status === null ? 4 : run.status;

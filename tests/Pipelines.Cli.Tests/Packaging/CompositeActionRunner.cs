@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Pipelines.Testing;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipelines.Cli.Tests.Packaging;
+
+/// <summary>What a composite action's run left behind, as the runner would read it.</summary>
+internal sealed record ActionRun(int ExitCode, string Log, IReadOnlyDictionary<string, string> Outputs, string Summary);
+
+/// <summary>
+/// Runs a composite action.yml the way the GitHub runner does: inputs from <c>with:</c> over their defaults, each step's
+/// <c>env:</c> with <c>${{ inputs.* }}</c> put in, its script through <c>bash --noprofile --norc -eo pipefail</c> with
+/// <c>GITHUB_ACTION_PATH</c>, a fresh <c>GITHUB_OUTPUT</c> per step and one <c>GITHUB_STEP_SUMMARY</c>, then the
+/// action's outputs from <c>${{ steps.&lt;id&gt;.outputs.&lt;name&gt; }}</c>. Expressions beyond those are refused, so
+/// an action that starts to need more shows up here first.
+/// </summary>
+internal static partial class CompositeActionRunner
+{
+    [GeneratedRegex(@"^\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}$")]
+    private static partial Regex InputExpression();
+
+    [GeneratedRegex(@"^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}$")]
+    private static partial Regex StepOutputExpression();
+
+    /// <summary>Runs <paramref name="actionFolder"/>/action.yml in <paramref name="workspace"/>.</summary>
+    /// <param name="runnerEnvironment">What the runner sets for every step of the job (GITHUB_EVENT_PATH, GITHUB_SHA, RUNNER_TEMP, …); PATH and HOME come from this process.</param>
+    public static ActionRun Run(string actionFolder, string workspace, IReadOnlyDictionary<string, string> with, IReadOnlyDictionary<string, string> runnerEnvironment)
+    {
+        var action = Load(Path.Combine(actionFolder, "action.yml"));
+        var declared = Mapping(action, "inputs");
+        var unknown = with.Keys.Where(k => !declared.Children.ContainsKey(new YamlScalarNode(k))).ToList();
+        Assert.IsEmpty(unknown, $"inputs the action does not declare: {string.Join(", ", unknown)}");
+        var inputs = declared.Children.ToDictionary(
+            e => ((YamlScalarNode)e.Key).Value!,
+            e => with.TryGetValue(((YamlScalarNode)e.Key).Value!, out var given) ? given : Scalar((YamlMappingNode)e.Value, "default") ?? "");
+
+        var runs = Mapping(action, "runs");
+        Assert.AreEqual("composite", Scalar(runs, "using"));
+        var temp = Directory.CreateTempSubdirectory("runner-").FullName;
+        try
+        {
+            var summary = Path.Combine(temp, "step_summary");
+            File.WriteAllText(summary, "");
+            var log = new System.Text.StringBuilder();
+            var stepOutputs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            var exit = 0;
+            var index = 0;
+            foreach (var step in ((YamlSequenceNode)runs.Children[new YamlScalarNode("steps")]).Cast<YamlMappingNode>())
+            {
+                index++;
+                Assert.IsNull(Scalar(step, "if"), "conditions are not emulated; keep the action's steps unconditional");
+                var script = Scalar(step, "run") ?? throw new AssertFailedException($"step {index} has no run: (uses: steps are not emulated)");
+                Assert.AreEqual("bash", Scalar(step, "shell"), $"step {index} shell");
+                Assert.DoesNotContain("${{", script, $"step {index}: an expression inside run: is script injection");
+
+                var output = Path.Combine(temp, $"output_{index}");
+                File.WriteAllText(output, "");
+                var scriptFile = Path.Combine(temp, $"step_{index}.sh");
+                File.WriteAllText(scriptFile, script);
+                var environment = new Dictionary<string, string>
+                {
+                    ["GITHUB_ACTIONS"] = "true",
+                    ["CI"] = "true",
+                    ["GITHUB_WORKSPACE"] = workspace,
+                    ["RUNNER_TEMP"] = temp,
+                    ["RUNNER_OS"] = "Linux",
+                };
+                foreach (var (name, value) in runnerEnvironment)
+                {
+                    environment[name] = value;
+                }
+
+                environment["GITHUB_ACTION_PATH"] = actionFolder;
+                environment["GITHUB_OUTPUT"] = output;
+                environment["GITHUB_STEP_SUMMARY"] = summary;
+                if (step.Children.TryGetValue(new YamlScalarNode("env"), out var env))
+                {
+                    foreach (var (name, value) in ((YamlMappingNode)env).Children)
+                    {
+                        environment[((YamlScalarNode)name).Value!] = Evaluate(((YamlScalarNode)value).Value ?? "", inputs);
+                    }
+                }
+
+                var run = RunBash(scriptFile, workspace, environment);
+                log.Append(run.StandardOutput).Append(run.StandardError);
+                if (Scalar(step, "id") is { } id)
+                {
+                    stepOutputs[id] = GitHubOutputFile.Parse(File.ReadAllText(output));
+                }
+
+                if (run.ExitCode != 0)
+                {
+                    exit = run.ExitCode;
+                    break;
+                }
+            }
+
+            var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (runs.Children.ContainsKey(new YamlScalarNode("steps")) && action.Children.TryGetValue(new YamlScalarNode("outputs"), out var declaredOutputs))
+            {
+                foreach (var (name, node) in ((YamlMappingNode)declaredOutputs).Children)
+                {
+                    var value = Scalar((YamlMappingNode)node, "value") ?? "";
+                    var match = StepOutputExpression().Match(value);
+                    Assert.IsTrue(match.Success, $"output {name}: only ${{{{ steps.<id>.outputs.<name> }}}} is emulated (got '{value}')");
+                    if (stepOutputs.TryGetValue(match.Groups[1].Value, out var written) && written.TryGetValue(match.Groups[2].Value, out var text))
+                    {
+                        outputs[((YamlScalarNode)name).Value!] = text;
+                    }
+                }
+            }
+
+            return new ActionRun(exit, log.ToString(), outputs, File.ReadAllText(summary));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private static string Evaluate(string value, Dictionary<string, string> inputs)
+    {
+        if (!value.Contains("${{", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var match = InputExpression().Match(value.Trim());
+        Assert.IsTrue(match.Success, $"only ${{{{ inputs.<name> }}}} is emulated in env: (got '{value}')");
+        return inputs.TryGetValue(match.Groups[1].Value, out var input)
+            ? input
+            : throw new AssertFailedException($"env: uses inputs.{match.Groups[1].Value}, which the action does not declare");
+    }
+
+    /// <summary>A clean environment, as on a runner: nothing of this test process's INPUT_* or CI variables leaks in.</summary>
+    private static ProgramRun RunBash(string script, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--noprofile", "--norc", "-eo", "pipefail", script })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Clear();
+        foreach (var name in new[] { "PATH", "HOME", "DOTNET_ROOT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "NUGET_PACKAGES", "TMPDIR" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return new ProgramRun(process.ExitCode, stdout.Result, stderr);
+    }
+
+    private static YamlMappingNode Load(string path)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(path);
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static YamlMappingNode Mapping(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
+
+    private static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
+}
