@@ -154,4 +154,56 @@ public sealed class ActionRunTests
         CollectionAssert.AreEqual(new[] { "v2", "v2" }, fleet.Versions.ToArray());
         Assert.IsTrue(File.Exists(Path.Combine(fleet.Work.Path, run.Outputs["state"])), "the state file a later job's rollback reads");
     }
+
+    [TestMethod]
+    public void A_ref_without_dist_builds_the_cli_from_source_once_per_job_and_later_steps_reuse_it()
+    {
+        using var checkout = new TempDirectory("pipelines-action-source-ref");
+        foreach (var file in new[] { "action.yml", "global.json", "Directory.Build.props", "Directory.Packages.props" })
+        {
+            File.Copy(SourceTree.PathOf(file), Path.Combine(checkout.Path, file));
+        }
+
+        foreach (var folder in new[] { "actions", "src" })
+        {
+            CopySources(SourceTree.PathOf(folder), Path.Combine(checkout.Path, folder));
+        }
+
+        using var work = new TempDirectory();
+        using var runnerTemp = new TempDirectory("runner-temp");
+        work.Write("tests.txt", "Shop.Tests.A.One\nShop.Tests.B.Two\n");
+        var job = new Dictionary<string, string> { ["GITHUB_EVENT_NAME"] = "push", ["RUNNER_TEMP"] = runnerTemp.Path };
+        var with = new Dictionary<string, string> { ["tests"] = "tests.txt", ["shards"] = "2", ["seed"] = "1" };
+
+        var first = CompositeActionRunner.Run(Path.Combine(checkout.Path, "actions/plan-tests"), work.Path, with, job);
+        var second = CompositeActionRunner.Run(Path.Combine(checkout.Path, "actions/plan-tests"), work.Path, with, job);
+
+        Assert.AreEqual(0, first.ExitCode, first.Log);
+        Assert.AreEqual(0, second.ExitCode, second.Log);
+        StringAssert.Contains(first.Log, "Building pipelines from source");
+        Assert.DoesNotContain("Building pipelines from source", second.Log, "the job's build is reused");
+        Assert.AreEqual(first.Outputs["matrix"], second.Outputs["matrix"]);
+        Assert.AreEqual("2", first.Outputs["shards"]);
+    }
+
+    /// <summary>A source checkout as a runner fetches it: no build output of this machine's.</summary>
+    private static void CopySources(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, File.GetUnixFileMode(file));
+            }
+        }
+    }
 }
