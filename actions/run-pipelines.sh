@@ -15,6 +15,26 @@ case "$(uname -s)-$(uname -m)" in
   *) rid=unknown ;;
 esac
 
+has_native() { [ -x "$root/dist/$rid/pipelines" ] || [ -x "$root/dist/$rid/pipelines.exe" ]; }
+has_dotnet() { # <--list-sdks|--list-runtimes> <pattern>: a .NET 10 SDK or runtime on PATH
+  command -v dotnet > /dev/null 2>&1 && dotnet "$1" 2> /dev/null | grep -q "$2"
+}
+
+# --setup: the action's first step. It says on GITHUB_OUTPUT whether the next step must install .NET: only when this
+# ref has no binary for the runner's platform and the runner cannot run (dist/any) or build (source) one.
+if [ "${1:-}" = --setup ]; then
+  need=false
+  if ! has_native; then
+    if [ -f "$root/dist/any/pipelines.dll" ]; then
+      has_dotnet --list-runtimes '^Microsoft.NETCore.App 10\.' || need=true
+    else
+      has_dotnet --list-sdks '^10\.' || need=true
+    fi
+  fi
+  echo "need-dotnet=$need" >> "${GITHUB_OUTPUT:-/dev/stdout}"
+  exit 0
+fi
+
 for candidate in "$root/dist/$rid/pipelines" "$root/dist/$rid/pipelines.exe"; do
   if [ -x "$candidate" ]; then
     exec "$candidate" "$@"
@@ -26,7 +46,7 @@ if [ -f "$root/dist/any/pipelines.dll" ]; then
 fi
 
 if ! command -v dotnet > /dev/null 2>&1; then
-  echo "pipelines: this ref has no prebuilt binary in dist/ and no .NET SDK is installed; add actions/setup-dotnet (10.0) before this step, or use a release tag." >&2
+  echo "pipelines: this ref has no prebuilt binary in dist/ and no .NET SDK is on PATH (the action's setup step installs one when it finds none); use a release tag, or actions/setup-dotnet (10.0) before this step." >&2
   exit 3
 fi
 

@@ -58,7 +58,7 @@ public sealed class ActionPackagingTests
 
         CollectionAssert.AreEqual(CliOptions(Commands).ToList(), Keys(Section(root, "inputs")).Where(i => i != "command" && !PhaseInputs.Contains(i)).ToList());
         CollectionAssert.AreEqual(outputs, Keys(Section(root, "outputs")));
-        var run = ((YamlScalarNode)((YamlMappingNode)((YamlSequenceNode)Section(root, "runs").Children[new YamlScalarNode("steps")]).Children.Single()).Children[new YamlScalarNode("run")]).Value!;
+        var run = ((YamlScalarNode)((YamlMappingNode)((YamlSequenceNode)Section(root, "runs").Children[new YamlScalarNode("steps")]).Children.Last()).Children[new YamlScalarNode("run")]).Value!;
         StringAssert.Contains(run, string.Join('|', Commands) + ")", "the command input is checked against every command");
     }
 
@@ -73,7 +73,10 @@ public sealed class ActionPackagingTests
     public void Every_action_input_is_passed_as_the_environment_variable_the_cli_reads_and_never_expanded_in_run(string actionFile)
     {
         var action = LoadYaml(actionFile);
-        var step = (YamlMappingNode)((YamlSequenceNode)Section(action, "runs").Children[new YamlScalarNode("steps")]).Children.Single();
+        var step = (YamlMappingNode)((YamlSequenceNode)Section(action, "runs").Children[new YamlScalarNode("steps")]).Children.Last();
+        var text = File.ReadAllText(SourceTree.PathOf(actionFile)).Replace("\r", string.Empty, StringComparison.Ordinal);
+        StringAssert.Contains(text, "  steps:\n" + RootActionTests.SetupSteps.Replace("{path}", actionFile == "action.yml" ? "actions/" : "../", StringComparison.Ordinal) + "    - id: run\n",
+            $"{actionFile}: starts with the shared setup steps");
         var env = Section(step, "env").Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!);
 
         foreach (var input in Keys(Section(action, "inputs")))

@@ -49,6 +49,7 @@ public sealed class ActionRunTests
         Assert.AreEqual("false", run.Outputs["run-all"]);
         StringAssert.Contains(run.Summary, "src/Billing/Invoice.cs", "the step summary says why");
         Assert.DoesNotContain("Building pipelines from source", run.Log, "a release ref runs its prebuilt binary");
+        Assert.IsEmpty(run.Used, "and sets up no .NET");
     }
 
     [TestMethod]
@@ -156,7 +157,7 @@ public sealed class ActionRunTests
     }
 
     [TestMethod]
-    public void A_ref_without_dist_builds_the_cli_from_source_once_per_job_and_later_steps_reuse_it()
+    public void A_ref_without_dist_on_a_runner_without_dotnet_sets_it_up_and_builds_once_per_job()
     {
         using var checkout = new TempDirectory("pipelines-action-source-ref");
         foreach (var file in new[] { "action.yml", "global.json", "Directory.Build.props", "Directory.Packages.props" })
@@ -172,7 +173,14 @@ public sealed class ActionRunTests
         using var work = new TempDirectory();
         using var runnerTemp = new TempDirectory("runner-temp");
         work.Write("tests.txt", "Shop.Tests.A.One\nShop.Tests.B.Two\n");
-        var job = new Dictionary<string, string> { ["GITHUB_EVENT_NAME"] = "push", ["RUNNER_TEMP"] = runnerTemp.Path };
+        using var bare = RunnerWithoutDotnet();
+        var job = new Dictionary<string, string>
+        {
+            ["GITHUB_EVENT_NAME"] = "push",
+            ["RUNNER_TEMP"] = runnerTemp.Path,
+            ["GITHUB_PATH"] = Path.Combine(runnerTemp.Path, "github_path"),
+            ["PATH"] = bare.Path,
+        };
         var with = new Dictionary<string, string> { ["tests"] = "tests.txt", ["shards"] = "2", ["seed"] = "1" };
 
         var first = CompositeActionRunner.Run(Path.Combine(checkout.Path, "actions/plan-tests"), work.Path, with, job);
@@ -180,10 +188,31 @@ public sealed class ActionRunTests
 
         Assert.AreEqual(0, first.ExitCode, first.Log);
         Assert.AreEqual(0, second.ExitCode, second.Log);
+        CollectionAssert.AreEqual(new[] { "actions/setup-dotnet@d4c94342e560b34958eacfc5d055d21461ed1c5d" }, first.Used.ToArray());
         StringAssert.Contains(first.Log, "Building pipelines from source");
+        Assert.IsEmpty(second.Used, "the job has .NET now");
         Assert.DoesNotContain("Building pipelines from source", second.Log, "the job's build is reused");
         Assert.AreEqual(first.Outputs["matrix"], second.Outputs["matrix"]);
         Assert.AreEqual("2", first.Outputs["shards"]);
+    }
+
+    /// <summary>A PATH with every program of this machine's but dotnet, as on a runner that has not set .NET up.</summary>
+    private static TempDirectory RunnerWithoutDotnet()
+    {
+        var bin = new TempDirectory("runner-bin");
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Where(Directory.Exists))
+        {
+            foreach (var program in Directory.EnumerateFiles(folder))
+            {
+                var link = Path.Combine(bin.Path, Path.GetFileName(program));
+                if (Path.GetFileName(program) != "dotnet" && !File.Exists(link) && !Directory.Exists(link))
+                {
+                    File.CreateSymbolicLink(link, program);
+                }
+            }
+        }
+
+        return bin;
     }
 
     /// <summary>A source checkout as a runner fetches it: no build output of this machine's.</summary>

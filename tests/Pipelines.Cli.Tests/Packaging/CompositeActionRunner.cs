@@ -5,15 +5,17 @@ using YamlDotNet.RepresentationModel;
 
 namespace Pipelines.Cli.Tests.Packaging;
 
-/// <summary>What a composite action's run left behind, as the runner would read it.</summary>
-internal sealed record ActionRun(int ExitCode, string Log, IReadOnlyDictionary<string, string> Outputs, string Summary);
+/// <summary>What a composite action's run left behind, as the runner would read it; <paramref name="Used"/>: the actions its steps ran.</summary>
+internal sealed record ActionRun(int ExitCode, string Log, IReadOnlyDictionary<string, string> Outputs, string Summary, IReadOnlyList<string> Used);
 
 /// <summary>
 /// Runs a composite action.yml the way the GitHub runner does: inputs from <c>with:</c> over their defaults, each step's
 /// <c>env:</c> with <c>${{ inputs.* }}</c> put in, its script through <c>bash --noprofile --norc -eo pipefail</c> with
-/// <c>GITHUB_ACTION_PATH</c>, a fresh <c>GITHUB_OUTPUT</c> per step and one <c>GITHUB_STEP_SUMMARY</c>, then the
-/// action's outputs from <c>${{ steps.&lt;id&gt;.outputs.&lt;name&gt; }}</c>. Expressions beyond those are refused, so
-/// an action that starts to need more shows up here first.
+/// <c>GITHUB_ACTION_PATH</c>, a fresh <c>GITHUB_OUTPUT</c> per step, one <c>GITHUB_STEP_SUMMARY</c>, and the job's
+/// <c>GITHUB_PATH</c> additions in front of PATH; <c>if: steps.&lt;id&gt;.outputs.&lt;name&gt; == '…'</c> conditions;
+/// then the action's outputs from <c>${{ steps.&lt;id&gt;.outputs.&lt;name&gt; }}</c>. A <c>uses:</c> step runs a
+/// stand-in that does what that action does to the job (setup-dotnet: .NET on the PATH). Expressions beyond those are
+/// refused, so an action that starts to need more shows up here first.
 /// </summary>
 internal static partial class CompositeActionRunner
 {
@@ -22,6 +24,15 @@ internal static partial class CompositeActionRunner
 
     [GeneratedRegex(@"^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}$")]
     private static partial Regex StepOutputExpression();
+
+    [GeneratedRegex(@"^steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+) == '([^']*)'$")]
+    private static partial Regex StepOutputCondition();
+
+    /// <summary>What the actions our steps use do to the job, by name: setup-dotnet puts .NET on the job's PATH.</summary>
+    private static readonly Dictionary<string, Action<string>> StandIns = new(StringComparer.Ordinal)
+    {
+        ["actions/setup-dotnet"] = githubPath => File.AppendAllText(githubPath, DotnetFolder() + "\n"),
+    };
 
     /// <summary>Runs <paramref name="actionFolder"/>/action.yml in <paramref name="workspace"/>.</summary>
     /// <param name="runnerEnvironment">What the runner sets for every step of the job (GITHUB_EVENT_PATH, GITHUB_SHA, RUNNER_TEMP, …); PATH and HOME come from this process.</param>
@@ -46,11 +57,32 @@ internal static partial class CompositeActionRunner
             var stepOutputs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
             var exit = 0;
             var index = 0;
+            var used = new List<string>();
+            var githubPath = runnerEnvironment.TryGetValue("GITHUB_PATH", out var jobPath) ? jobPath : Path.Combine(temp, "path");
             foreach (var step in ((YamlSequenceNode)runs.Children[new YamlScalarNode("steps")]).Cast<YamlMappingNode>())
             {
                 index++;
-                Assert.IsNull(Scalar(step, "if"), "conditions are not emulated; keep the action's steps unconditional");
-                var script = Scalar(step, "run") ?? throw new AssertFailedException($"step {index} has no run: (uses: steps are not emulated)");
+                if (Scalar(step, "if") is { } condition)
+                {
+                    var test = StepOutputCondition().Match(condition.Trim());
+                    Assert.IsTrue(test.Success, $"step {index}: only steps.<id>.outputs.<name> == '<value>' conditions are emulated (got '{condition}')");
+                    var actual = stepOutputs.TryGetValue(test.Groups[1].Value, out var written) && written.TryGetValue(test.Groups[2].Value, out var value) ? value : "";
+                    if (actual != test.Groups[3].Value)
+                    {
+                        continue;
+                    }
+                }
+
+                if (Scalar(step, "uses") is { } uses)
+                {
+                    var name = uses.Split('@')[0];
+                    Assert.IsTrue(StandIns.TryGetValue(name, out var standIn), $"step {index}: no stand-in for {uses}");
+                    standIn(githubPath);
+                    used.Add(uses);
+                    continue;
+                }
+
+                var script = Scalar(step, "run") ?? throw new AssertFailedException($"step {index} has neither run: nor uses:");
                 Assert.AreEqual("bash", Scalar(step, "shell"), $"step {index} shell");
                 Assert.DoesNotContain("${{", script, $"step {index}: an expression inside run: is script injection");
 
@@ -71,6 +103,9 @@ internal static partial class CompositeActionRunner
                     environment[name] = value;
                 }
 
+                environment["PATH"] = string.Join(Path.PathSeparator, (File.Exists(githubPath) ? File.ReadAllLines(githubPath) : []).Reverse()
+                    .Append(runnerEnvironment.TryGetValue("PATH", out var basePath) ? basePath : Environment.GetEnvironmentVariable("PATH") ?? ""));
+                environment["GITHUB_PATH"] = githubPath;
                 environment["GITHUB_ACTION_PATH"] = actionFolder;
                 environment["GITHUB_OUTPUT"] = output;
                 environment["GITHUB_STEP_SUMMARY"] = summary;
@@ -111,12 +146,28 @@ internal static partial class CompositeActionRunner
                 }
             }
 
-            return new ActionRun(exit, log.ToString(), outputs, File.ReadAllText(summary));
+            return new ActionRun(exit, log.ToString(), outputs, File.ReadAllText(summary), used);
         }
         finally
         {
             Directory.Delete(temp, recursive: true);
         }
+    }
+
+    /// <summary>The folder of the dotnet this machine runs, as setup-dotnet would put it on the PATH.</summary>
+    public static string DotnetFolder()
+    {
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(folder, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+            if (File.Exists(candidate))
+            {
+                var target = File.ResolveLinkTarget(candidate, returnFinalTarget: true);
+                return Path.GetDirectoryName(target?.FullName ?? candidate)!;
+            }
+        }
+
+        throw new AssertFailedException("no dotnet on PATH");
     }
 
     private static string Evaluate(string value, Dictionary<string, string> inputs)

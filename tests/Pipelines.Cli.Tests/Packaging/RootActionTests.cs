@@ -73,7 +73,9 @@ public sealed class RootActionTests
             yaml.Append("    value: ${{ steps.run.outputs.").Append(name).Append(" }}\n");
         }
 
-        yaml.Append("runs:\n  using: composite\n  steps:\n    - id: run\n      shell: bash\n      env:\n");
+        yaml.Append("runs:\n  using: composite\n  steps:\n");
+        yaml.Append(SetupSteps.Replace("{path}", "actions/", StringComparison.Ordinal));
+        yaml.Append("    - id: run\n      shell: bash\n      env:\n");
         foreach (var name in new[] { "command" }.Concat(inputs.Select(i => i.Name)))
         {
             yaml.Append("        ").Append(NameMapping.ToEnvironment(name)[0]).Append(": ${{ inputs.").Append(name).Append(" }}\n");
@@ -97,6 +99,19 @@ public sealed class RootActionTests
         yaml.Append("        \"$GITHUB_ACTION_PATH/actions/run-pipelines.sh\" \"$INPUT_COMMAND\"\n");
         return yaml.ToString();
     }
+
+    /// <summary>The steps every action starts with (checked equal in each actions/*/action.yml by the packaging tests).</summary>
+    public const string SetupSteps = """
+            # .NET is installed only when this ref has no binary for the runner's platform and the runner has no .NET 10.
+            - id: setup
+              shell: bash
+              run: '"$GITHUB_ACTION_PATH/{path}run-pipelines.sh" --setup'
+            - if: steps.setup.outputs.need-dotnet == 'true'
+              uses: actions/setup-dotnet@d4c94342e560b34958eacfc5d055d21461ed1c5d # v5.0.0
+              with:
+                dotnet-version: 10.0.x
+
+        """;
 
     private static void Collect(List<(string Name, List<string> Commands, string Description)> into, YamlMappingNode section, string command)
     {
