@@ -17,7 +17,29 @@ public sealed record GateSpec(
     IReadOnlyDictionary<string, string> Baseline,
     IReadOnlyList<GateMetric> Metrics,
     GatePolicy Policy,
-    string? Endpoint = null);
+    string? Endpoint = null)
+{
+    /// <summary>
+    /// The gate with <c>{version}</c> and <c>{previous}</c> filled into both sides' selectors: the versions tell canary
+    /// from baseline (e.g. <c>canary: { application_Version: "{version}" }</c>), where a slot's name goes stale after a swap.
+    /// </summary>
+    public GateSpec ForVersions(string? version, string? previous)
+    {
+        Dictionary<string, string> Fill(IReadOnlyDictionary<string, string> side, string label) => side.ToDictionary(p => p.Key, p =>
+        {
+            var value = p.Value;
+            value = Fill1(value, "{version}", version, $"gate.{label}.{p.Key}", "--version (the version under test)");
+            return Fill1(value, "{previous}", previous, $"gate.{label}.{p.Key}", "--previous (the version it is compared with)");
+        }, StringComparer.Ordinal);
+
+        return this with { Canary = Fill(Canary, "canary"), Baseline = Fill(Baseline, "baseline") };
+    }
+
+    private static string Fill1(string value, string placeholder, string? with, string key, string option) =>
+        !value.Contains(placeholder, StringComparison.Ordinal) ? value
+            : !string.IsNullOrEmpty(with) ? value.Replace(placeholder, with, StringComparison.Ordinal)
+            : throw new Core.Errors.InputException($"{key}: '{placeholder}' needs {option}");
+}
 
 /// <summary>Reads the <c>gate</c> section.</summary>
 public static class GateSection

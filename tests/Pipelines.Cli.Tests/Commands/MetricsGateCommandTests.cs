@@ -239,6 +239,47 @@ public sealed class MetricsGateCommandTests
     }
 
     [TestMethod]
+    public void Version_and_previous_tell_the_sides_apart_in_the_selectors_and_a_placeholder_without_its_option_is_bad_input()
+    {
+        using var prometheus = new FaultServer(request =>
+        {
+            var query = Uri.UnescapeDataString(request.Body.Replace('+', ' '));
+            var value = (query.Contains("a1b2c3", StringComparison.Ordinal), query.Contains("5..", StringComparison.Ordinal)) switch
+            {
+                (true, true) => 1000,
+                (false, true) => 100,
+                _ => 10000,
+            };
+            return new FaultResponse(200, $$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"{{{value}}}"]}]}}""");
+        });
+        using var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", $$$"""
+            gate:
+              provider: prometheus
+              endpoint: {{{prometheus.BaseAddress}}}
+              canary: { version: "{version}" }
+              baseline: { version: "{previous}" }
+              metrics:
+                - name: server-errors
+                  kind: ratio
+                  query: http_requests_total{code=~"5..", {selector}} / http_requests_total{{selector}}
+                  critical: true
+            """);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--version", "a1b2c3", "--previous", "9f8e7d", "--json");
+        var asked = prometheus.Requests.Count;
+        var missing = CliRunner.Run(dir.Path, "metrics-gate", "--version", "a1b2c3");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var queries = prometheus.Requests.Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
+        Assert.IsTrue(queries.Any(q => q.Contains("version=\"a1b2c3\"", StringComparison.Ordinal)), string.Join("\n", queries));
+        Assert.IsTrue(queries.Any(q => q.Contains("version=\"9f8e7d\"", StringComparison.Ordinal)), string.Join("\n", queries));
+        Assert.AreEqual(2, missing.ExitCode);
+        StringAssert.Contains(missing.StandardError, "gate.baseline.version: '{previous}' needs --previous");
+        Assert.AreEqual(asked, prometheus.Requests.Count, "nothing is asked with a placeholder left in");
+    }
+
+    [TestMethod]
     public void The_prometheus_provider_without_an_endpoint_is_bad_input_naming_the_key()
     {
         using var dir = new TempDirectory();

@@ -21,23 +21,14 @@ public sealed class SourceGate(GateSpec? gate, string version, string previous, 
             return (GateVerdict.Pass, "no gate configured: the self-test is the only check");
         }
 
-        var spec = ForVersions(gate, version, previous) with { Window = bake > TimeSpan.Zero ? bake : gate.Window };
+        var spec = gate.ForVersions(version, previous) with { Window = bake > TimeSpan.Zero ? bake : gate.Window };
         var source = Source(spec, context);
         var observations = await source.FetchAsync([.. spec.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))], cancellation).ConfigureAwait(false);
         var result = Judge.Evaluate([.. spec.Metrics.Select(m => m.Spec)], observations, spec.Policy);
         return (result.Verdict, $"score {result.Score:0.#}: {result.Reason}");
     }
 
-    /// <summary>The gate with <c>{version}</c> and <c>{previous}</c> filled into both sides' selectors.</summary>
-    public static GateSpec ForVersions(GateSpec gate, string version, string previous)
-    {
-        ArgumentNullException.ThrowIfNull(gate);
-        Dictionary<string, string> Fill(IReadOnlyDictionary<string, string> side) => side.ToDictionary(
-            p => p.Key, p => p.Value.Replace("{version}", version, StringComparison.Ordinal).Replace("{previous}", previous, StringComparison.Ordinal), StringComparer.Ordinal);
-        return gate with { Canary = Fill(gate.Canary), Baseline = Fill(gate.Baseline) };
-    }
-
     /// <summary>The gate's own provider, as metrics-gate would build it (no status, no data file).</summary>
     public static IMetricsSource Source(GateSpec gate, CliContext context) =>
-        MetricsGateHandler.Source(gate, context, new MetricsGateInputs(null, null, "gate-report.md", false, "off", "pipelines/metrics-gate", null, ".", null));
+        MetricsGateHandler.Source(gate, context, new MetricsGateInputs(null, null, "gate-report.md", false, "off", "pipelines/metrics-gate", null, ".", null, null, null));
 }

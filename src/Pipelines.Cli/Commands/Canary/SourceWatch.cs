@@ -20,7 +20,7 @@ public sealed class SourceWatch : IRolloutWatch
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(context);
-        _gate = SourceGate.ForVersions(gate, version, previous) with { Window = gate.Interval };
+        _gate = gate.ForVersions(version, previous) with { Window = gate.Interval };
         _source = SourceGate.Source(_gate, context);
         _watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy);
         _context = context;

@@ -24,12 +24,17 @@ public static class MetricsGateCommand
         {
             Description = "After a full rollout: watch the release (canary) against the reference (baseline) for this long (e.g. 30m), looking every interval, and fail at the first alarm; repeated looks do not raise the false-alarm rate.",
         };
+        var version = new Option<string?>("--version")
+        {
+            Description = "The version under test: put into the gate's selectors for {version} (e.g. canary: { application_Version: \"{version}\" }).",
+        };
+        var previous = new Option<string?>("--previous") { Description = "The version it is compared with: put into the gate's selectors for {previous}." };
         var repo = CommonOptions.Repo();
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
         var command = new Command(Name, "Judge the canary against the baseline on technical and business metrics: pass, marginal, fail or inconclusive.")
         {
-            gate, data, report, allowMarginal, status, statusContext, watch, repo, config, json,
+            gate, data, report, allowMarginal, status, statusContext, watch, version, previous, repo, config, json,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
             MetricsGateHandler.Run(session, new MetricsGateInputs(
@@ -41,10 +46,13 @@ public static class MetricsGateCommand
                 StatusContext: parse.GetValue(statusContext)!,
                 Watch: parse.GetValue(watch),
                 Repo: parse.GetValue(repo)!,
-                Config: parse.GetValue(config)), cancellation))));
+                Config: parse.GetValue(config),
+                Version: parse.GetValue(version),
+                Previous: parse.GetValue(previous)), cancellation))));
         return command;
     }
 }
 
 /// <summary>The inputs of one <c>metrics-gate</c> run, as given.</summary>
-public sealed record MetricsGateInputs(string? Gate, string? Data, string Report, bool AllowMarginal, string Status, string StatusContext, string? Watch, string Repo, string? Config);
+public sealed record MetricsGateInputs(
+    string? Gate, string? Data, string Report, bool AllowMarginal, string Status, string StatusContext, string? Watch, string Repo, string? Config, string? Version, string? Previous);

@@ -20,7 +20,7 @@ public static class MetricsGateHandler
         var config = inputs.Gate is { } gateFile
             ? ConfigFile.Load(context.ResolvePath(gateFile), gateFile, mustExist: true)
             : ConfigLoader.Load(context, context.ResolvePath(inputs.Repo), inputs.Config);
-        var gate = GateSection.Read(config);
+        var gate = GateSection.Read(config).ForVersions(inputs.Version, inputs.Previous);
         if (inputs.Watch is { } watchText)
         {
             var duration = GateSection.ParseDuration(watchText) ?? throw new InputException($"--watch: expected a duration such as 30m or 2h, got '{watchText}'");
