@@ -4,16 +4,21 @@
 # Safe to re-run: the release commit is deterministic (same tree, parent, message and dates), and a tag that already
 # points at a commit with this dist/ is left as it is.
 # Usage: build/publish-release.sh --tag v1.2.3 --dist <folder built by build/release.sh> [--remote origin] [--trunk main]
+#        [--platforms "linux-x64 win-x64 any"]
+# Only --platforms go into the tag: every job that uses the action downloads the whole tag, so the tag carries the
+# common runners' binaries (~20 MB compressed each) and any/, which serves every other platform through dotnet. The
+# GitHub release carries them all.
 # Run inside the repository's clone. Exit 2 on bad input (tag format, version mismatch, a tag not on trunk).
 set -euo pipefail
 
-tag="" dist="" remote="origin" trunk="main"
+tag="" dist="" remote="origin" trunk="main" platforms="linux-x64 win-x64 any"
 while [ $# -gt 0 ]; do
   case "$1" in
     --tag) tag="${2:-}"; shift 2 ;;
     --dist) dist="${2:-}"; shift 2 ;;
     --remote) remote="${2:-}"; shift 2 ;;
     --trunk) trunk="${2:-}"; shift 2 ;;
+    --platforms) platforms="${2:-}"; shift 2 ;;
     *) echo "publish-release: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -45,8 +50,16 @@ if [ -z "$release" ]; then
   # repeated run produce the same commit.
   stage="$(mktemp -d)"
   trap 'rm -rf "$stage" "$stage.index"' EXIT
-  cp -r "$dist" "$stage/dist"
-  rm -f "$stage"/dist/*.vsix # the extension goes to the marketplace and the GitHub release, not into the tag
+  mkdir -p "$stage/dist"
+  cp "$dist/VERSION" "$stage/dist/"
+  kept=""
+  for platform in $platforms; do
+    [ -d "$dist/$platform" ] || fail "$dist has no $platform (--platforms says it belongs in the tag)"
+    cp -r "$dist/$platform" "$stage/dist/$platform"
+    kept="$kept|$platform"
+  done
+  # The checksums of what the tag holds; the extension goes to the marketplace and the GitHub release.
+  grep -E "  (VERSION|(${kept#|})/.*)\$" "$dist/SHA256SUMS" > "$stage/dist/SHA256SUMS"
   GIT_INDEX_FILE="$stage.index" git read-tree "$source"
   GIT_INDEX_FILE="$stage.index" git --work-tree="$stage" add --force dist
   tree="$(GIT_INDEX_FILE="$stage.index" git write-tree)"

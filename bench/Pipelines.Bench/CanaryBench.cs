@@ -15,7 +15,7 @@ internal static class CanaryBench
 
     public static IReadOnlyList<BenchRow> Run()
     {
-        var cli = PublishedCli.Native; // published before the clock starts
+        var cli = PublishedCli.Release; // published before the clock starts
         var rows = new List<BenchRow>();
         using (var good = new BenchFleet())
         {

@@ -4,15 +4,30 @@ using Pipelines.Testing;
 namespace Pipelines.Bench;
 
 /// <summary>
-/// The CLI as it ships (Native AOT, what dist/ holds), as self-contained composite ReadyToRun (where no native
-/// toolchain is at hand) and as a framework-dependent JIT build, published once per benchmark run.
+/// The CLI as it ships (<c>build/release.sh</c>: the self-contained single-file ReadyToRun binary dist/ holds), as
+/// Native AOT (possible, not shipped: it needs a build machine per OS), as self-contained composite ReadyToRun in a
+/// folder, and as a framework-dependent JIT build; each published once per benchmark run.
 /// </summary>
 internal static class PublishedCli
 {
     private static readonly string Folder = Path.Combine(Path.GetTempPath(), "pipelines-bench-publish");
     private static readonly Lazy<(string ReadyToRun, string JitDll, string Native)> Builds = new(Publish);
 
-    /// <summary>The Native AOT executable: the release binary.</summary>
+    private static readonly Lazy<string> LazyDist = new(() =>
+    {
+        var dist = Path.Combine(Folder, "dist");
+        Console.WriteLine("Building dist/ with build/release.sh (about a minute)...");
+        Measure.Run("bash", [SourceTree.PathOf("build/release.sh"), "--rids", RuntimeInformation.RuntimeIdentifier, "--out", dist, "--version", "1.0.0"]);
+        return dist;
+    });
+
+    /// <summary>The dist/ a release makes for this platform (and any/).</summary>
+    public static string Dist => LazyDist.Value;
+
+    /// <summary>The release binary: dist/&lt;rid&gt;/pipelines, as the actions run it from a release tag.</summary>
+    public static string Release => Path.Combine(Dist, RuntimeInformation.RuntimeIdentifier, OperatingSystem.IsWindows() ? "pipelines.exe" : "pipelines");
+
+    /// <summary>The Native AOT executable, for comparison.</summary>
     public static string Native => Builds.Value.Native;
 
     /// <summary>The ReadyToRun executable.</summary>

@@ -16,7 +16,7 @@ internal static class RunTestsBench
         Environment.SetEnvironmentVariable("DOTNET_NOLOGO", "1");
         var assembly = SampleProjects.Build("MsTestSample");
         using var dir = new TempDirectory("pipelines-bench-run");
-        var cli = PublishedCli.Native; // the release binary, as the actions run it
+        var cli = PublishedCli.Release; // the release binary, as the actions run it
         var ids = Pipelines.Adapters.DotNet.TestAssemblyReader.Read(assembly, "MsTestSample.dll").Select(t => t.Id);
         File.WriteAllLines(Path.Combine(dir.Path, "tests.txt"), ids);
         Measure.Run(cli, ["plan-tests", "--tests", Path.Combine(dir.Path, "tests.txt"), "--shards", "1", "--out", Path.Combine(dir.Path, "plan.json")]);

@@ -82,6 +82,11 @@ public sealed class ReleaseTests
         {
             _dist.Write("VERSION", version + "\n");
             _dist.Write("linux-x64/pipelines", binary);
+            _dist.Write("linux-arm64/pipelines", binary);
+            _dist.Write("win-x64/pipelines.exe", binary);
+            _dist.Write("any/pipelines.dll", binary);
+            File.Delete(Path.Combine(_dist.Path, "SHA256SUMS"));
+            _dist.Write("SHA256SUMS", Programs.RunOrThrow("bash", ["-c", "find . -type f | sed 's|^./||' | LC_ALL=C sort | xargs sha256sum"], _dist.Path));
             _dist.Write($"pipelines-{version}.vsix", "zip");
             return _dist.Path;
         }
@@ -125,7 +130,12 @@ public sealed class ReleaseTests
         var release = origin.At("v1.2.0");
         Assert.AreEqual(origin.Newer, origin.At("v1.2.0^"), "the release commit's parent is the tagged source");
         Assert.AreEqual(release, origin.At("v1"));
-        CollectionAssert.AreEquivalent(new[] { "dist/VERSION", "dist/linux-x64/pipelines", "src/a.txt" }, origin.Files("v1.2.0"), "no vsix in the tag");
+        CollectionAssert.AreEquivalent(
+            new[] { "dist/VERSION", "dist/SHA256SUMS", "dist/linux-x64/pipelines", "dist/win-x64/pipelines.exe", "dist/any/pipelines.dll", "src/a.txt" },
+            origin.Files("v1.2.0"), "the common runners' binaries and any/; no other platform, no vsix");
+        var sums = origin.Show("v1.2.0:dist/SHA256SUMS");
+        Assert.HasCount(4, sums.Split('\n', StringSplitOptions.RemoveEmptyEntries), sums);
+        Assert.DoesNotContain("linux-arm64", sums);
         Assert.AreEqual(origin.Newer, origin.At("main"), "main is untouched");
         CollectionAssert.AreEqual(new[] { "src/a.txt" }, origin.Files("main"));
     }
