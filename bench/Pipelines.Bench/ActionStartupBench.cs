@@ -27,7 +27,7 @@ internal static class ActionStartupBench
         var release = Path.Combine(work.Path, "release");
         CopyRef(release, withSource: false);
         var releaseBuild = Measure.Once(() => _ = PublishedCli.Dist);
-        CopyTree(PublishedCli.Dist, Path.Combine(release, "dist"));
+        FileTree.Copy(PublishedCli.Dist, Path.Combine(release, "dist"));
         var binary = Path.Combine(release, "dist", rid, OperatingSystem.IsWindows() ? "pipelines.exe" : "pipelines");
         if (!File.Exists(binary))
         {
@@ -37,7 +37,7 @@ internal static class ActionStartupBench
         // The same ref with dist/any only: what a runner whose platform has no binary in dist/ runs.
         var anyOnly = Path.Combine(work.Path, "release-any");
         CopyRef(anyOnly, withSource: false);
-        CopyTree(Path.Combine(release, "dist", "any"), Path.Combine(anyOnly, "dist", "any"));
+        FileTree.Copy(Path.Combine(release, "dist", "any"), Path.Combine(anyOnly, "dist", "any"));
         var binaryMb = new FileInfo(binary).Length / 1e6;
         var anyFiles = Directory.GetFiles(Path.Combine(release, "dist", "any"), "*", SearchOption.AllDirectories);
         var anyMb = anyFiles.Sum(f => new FileInfo(f).Length) / 1e6;
@@ -133,35 +133,15 @@ internal static class ActionStartupBench
     private static void CopyRef(string destination, bool withSource)
     {
         Directory.CreateDirectory(destination);
-        CopyTree(SourceTree.PathOf("actions"), Path.Combine(destination, "actions"));
+        FileTree.Copy(SourceTree.PathOf("actions"), Path.Combine(destination, "actions"));
         File.Copy(SourceTree.PathOf("action.yml"), Path.Combine(destination, "action.yml"));
         if (withSource)
         {
-            CopyTree(SourceTree.PathOf("src"), Path.Combine(destination, "src"));
+            FileTree.Copy(SourceTree.PathOf("src"), Path.Combine(destination, "src"));
             foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig" })
             {
                 File.Copy(SourceTree.PathOf(file), Path.Combine(destination, file));
             }
-        }
-    }
-
-    /// <summary>Copies a folder (File.Copy keeps the execute bit), leaving out build output.</summary>
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-        {
-            var target = Path.Combine(to, Path.GetFileName(file));
-            File.Copy(file, target);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(target, File.GetUnixFileMode(file)); // the binary stays executable
-            }
-        }
-
-        foreach (var folder in Directory.GetDirectories(from).Where(d => Path.GetFileName(d) is not ("bin" or "obj")))
-        {
-            CopyTree(folder, Path.Combine(to, Path.GetFileName(folder)));
         }
     }
 

@@ -42,6 +42,46 @@ public static class Programs
         return new ProgramRun(process.ExitCode, stdout.Result, stderr);
     }
 
+    /// <summary>
+    /// Runs a program in an environment that holds only <paramref name="environment"/> and what any machine's programs
+    /// need (PATH, HOME, TMPDIR, where .NET and NuGet live): nothing of this test process's CI or INPUT_* variables
+    /// leaks in, as on a fresh runner or agent. <paramref name="environment"/> may replace PATH.
+    /// </summary>
+    public static ProgramRun RunIsolated(string file, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Clear();
+        foreach (var name in new[] { "PATH", "HOME", "TMPDIR", "DOTNET_ROOT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "NUGET_PACKAGES" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return new ProgramRun(process.ExitCode, stdout.Result, stderr);
+    }
+
     /// <summary>Runs a program that must succeed; its output is in the exception when it does not.</summary>
     public static string RunOrThrow(
         string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, string? input = null)

@@ -200,21 +200,23 @@ public sealed class MetricsGateCommandTests
         Assert.AreEqual(9.0, json.GetProperty("metrics")[0].GetProperty("effect").GetDouble(), 1e-9); // 10% against 1%: +900%
     }
 
+    /// <summary>Stands in for Prometheus' HTTP API: the error counter's increase is 10% of requests where the query names the canary's label, 1% elsewhere.</summary>
+    private static FaultServer Prometheus(string canaryLabel) => new(request =>
+    {
+        var query = Uri.UnescapeDataString(request.Body.Replace('+', ' '));
+        var value = (query.Contains(canaryLabel, StringComparison.Ordinal), query.Contains("5..", StringComparison.Ordinal)) switch
+        {
+            (true, true) => 1000,
+            (false, true) => 100,
+            _ => 10000,
+        };
+        return new FaultResponse(200, $$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"{{{value}}}"]}]}}""");
+    });
+
     [TestMethod]
     public void The_prometheus_provider_queries_the_gates_endpoint_with_each_sides_selector()
     {
-        // Stands in for Prometheus' HTTP API: the error counter's increase is 10% of requests for v2, 1% for v1.
-        using var prometheus = new FaultServer(request =>
-        {
-            var query = Uri.UnescapeDataString(request.Body.Replace('+', ' '));
-            var value = (query.Contains("v2", StringComparison.Ordinal), query.Contains("5..", StringComparison.Ordinal)) switch
-            {
-                (true, true) => 1000,
-                (false, true) => 100,
-                _ => 10000,
-            };
-            return new FaultResponse(200, $$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"{{{value}}}"]}]}}""");
-        });
+        using var prometheus = Prometheus(canaryLabel: "v2");
         using var dir = new TempDirectory();
         dir.Write(".pipelines/pipelines.yml", $$$"""
             gate:
@@ -241,17 +243,7 @@ public sealed class MetricsGateCommandTests
     [TestMethod]
     public void Version_and_previous_tell_the_sides_apart_in_the_selectors_and_a_placeholder_without_its_option_is_bad_input()
     {
-        using var prometheus = new FaultServer(request =>
-        {
-            var query = Uri.UnescapeDataString(request.Body.Replace('+', ' '));
-            var value = (query.Contains("a1b2c3", StringComparison.Ordinal), query.Contains("5..", StringComparison.Ordinal)) switch
-            {
-                (true, true) => 1000,
-                (false, true) => 100,
-                _ => 10000,
-            };
-            return new FaultResponse(200, $$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"{{{value}}}"]}]}}""");
-        });
+        using var prometheus = Prometheus(canaryLabel: "a1b2c3");
         using var dir = new TempDirectory();
         dir.Write(".pipelines/pipelines.yml", $$$"""
             gate:

@@ -160,14 +160,14 @@ public sealed class ActionRunTests
     public void A_ref_without_dist_on_a_runner_without_dotnet_sets_it_up_and_builds_once_per_job()
     {
         using var checkout = new TempDirectory("pipelines-action-source-ref");
-        foreach (var file in new[] { "action.yml", "global.json", "Directory.Build.props", "Directory.Packages.props" })
+        foreach (var file in new[] { "action.yml", "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig" })
         {
             File.Copy(SourceTree.PathOf(file), Path.Combine(checkout.Path, file));
         }
 
         foreach (var folder in new[] { "actions", "src" })
         {
-            CopySources(SourceTree.PathOf(folder), Path.Combine(checkout.Path, folder));
+            FileTree.Copy(SourceTree.PathOf(folder), Path.Combine(checkout.Path, folder));
         }
 
         using var work = new TempDirectory();
@@ -213,26 +213,5 @@ public sealed class ActionRunTests
         }
 
         return bin;
-    }
-
-    /// <summary>A source checkout as a runner fetches it: no build output of this machine's.</summary>
-    private static void CopySources(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(to, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(target, File.GetUnixFileMode(file));
-            }
-        }
     }
 }

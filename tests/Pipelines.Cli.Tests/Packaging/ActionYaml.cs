@@ -6,10 +6,12 @@ namespace Pipelines.Cli.Tests.Packaging;
 /// <summary>Reads the repository's action.yml files for the packaging tests.</summary>
 internal static class ActionYaml
 {
-    public static YamlMappingNode Load(string relative)
+    public static YamlMappingNode Load(string relative) => LoadFile(SourceTree.PathOf(relative));
+
+    public static YamlMappingNode LoadFile(string path)
     {
         var stream = new YamlStream();
-        using var reader = new StreamReader(SourceTree.PathOf(relative));
+        using var reader = new StreamReader(path);
         stream.Load(reader);
         return (YamlMappingNode)stream.Documents[0].RootNode;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pipelines.Testing;
@@ -28,49 +27,31 @@ internal static partial class AzureTaskRunner
         var target = task.RootElement.GetProperty("execution").GetProperty("Node24").GetProperty("target").GetString()!;
 
         using var agentTemp = new TempDirectory("agent-temp");
-        var start = new ProcessStartInfo("node")
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = sourcesDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["TF_BUILD"] = "True",
+            ["AGENT_OS"] = "Linux",
+            ["AGENT_TEMPDIRECTORY"] = agentTemp.Path,
+            ["BUILD_SOURCESDIRECTORY"] = sourcesDirectory,
+            ["SYSTEM_DEFAULTWORKINGDIRECTORY"] = sourcesDirectory,
+            ["SYSTEM_TEAMFOUNDATIONCOLLECTIONURI"] = "https://dev.azure.com/contoso/",
+            ["SYSTEM_TEAMPROJECT"] = "Shop",
+            ["BUILD_BUILDID"] = "42",
         };
-        start.ArgumentList.Add(Path.Combine(taskFolder, target));
-        start.Environment.Clear();
-        foreach (var name in new[] { "PATH", "HOME", "DOTNET_ROOT", "NUGET_PACKAGES", "TMPDIR" })
-        {
-            if (Environment.GetEnvironmentVariable(name) is { } value)
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        start.Environment["TF_BUILD"] = "True";
-        start.Environment["AGENT_OS"] = "Linux";
-        start.Environment["AGENT_TEMPDIRECTORY"] = agentTemp.Path;
-        start.Environment["BUILD_SOURCESDIRECTORY"] = sourcesDirectory;
-        start.Environment["SYSTEM_DEFAULTWORKINGDIRECTORY"] = sourcesDirectory;
-        start.Environment["SYSTEM_TEAMFOUNDATIONCOLLECTIONURI"] = "https://dev.azure.com/contoso/";
-        start.Environment["SYSTEM_TEAMPROJECT"] = "Shop";
-        start.Environment["BUILD_BUILDID"] = "42";
         foreach (var (name, value) in variables ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
 
         foreach (var (name, input) in declared)
         {
             var value = inputs.TryGetValue(name, out var given) ? given
                 : input.TryGetProperty("defaultValue", out var fallback) ? fallback.GetString() ?? "" : "";
-            start.Environment["INPUT_" + name.ToUpperInvariant()] = Macro().Replace(value, m =>
-                start.Environment.TryGetValue(m.Groups[1].Value.Replace('.', '_').ToUpperInvariant(), out var variable) && variable is not null ? variable : m.Value);
+            environment["INPUT_" + name.ToUpperInvariant()] = Macro().Replace(value, m =>
+                environment.TryGetValue(m.Groups[1].Value.Replace('.', '_').ToUpperInvariant(), out var variable) ? variable : m.Value);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var log = stdout.Result + stderr;
-        return new TaskRun(process.ExitCode, log, AzureLog.OutputVariables(stdout.Result));
+        var run = Programs.RunIsolated("node", [Path.Combine(taskFolder, target)], sourcesDirectory, environment);
+        return new TaskRun(run.ExitCode, run.StandardOutput + run.StandardError, AzureLog.OutputVariables(run.StandardOutput));
     }
 }

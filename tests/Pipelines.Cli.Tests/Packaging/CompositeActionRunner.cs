@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Pipelines.Testing;
 using YamlDotNet.RepresentationModel;
@@ -38,7 +37,7 @@ internal static partial class CompositeActionRunner
     /// <param name="runnerEnvironment">What the runner sets for every step of the job (GITHUB_EVENT_PATH, GITHUB_SHA, RUNNER_TEMP, …); PATH and HOME come from this process.</param>
     public static ActionRun Run(string actionFolder, string workspace, IReadOnlyDictionary<string, string> with, IReadOnlyDictionary<string, string> runnerEnvironment)
     {
-        var action = Load(Path.Combine(actionFolder, "action.yml"));
+        var action = ActionYaml.LoadFile(Path.Combine(actionFolder, "action.yml"));
         var declared = Mapping(action, "inputs");
         var unknown = with.Keys.Where(k => !declared.Children.ContainsKey(new YamlScalarNode(k))).ToList();
         Assert.IsEmpty(unknown, $"inputs the action does not declare: {string.Join(", ", unknown)}");
@@ -117,7 +116,7 @@ internal static partial class CompositeActionRunner
                     }
                 }
 
-                var run = RunBash(scriptFile, workspace, environment);
+                var run = Programs.RunIsolated("bash", ["--noprofile", "--norc", "-eo", "pipefail", scriptFile], workspace, environment);
                 log.Append(run.StandardOutput).Append(run.StandardError);
                 if (Scalar(step, "id") is { } id)
                 {
@@ -184,52 +183,7 @@ internal static partial class CompositeActionRunner
             : throw new AssertFailedException($"env: uses inputs.{match.Groups[1].Value}, which the action does not declare");
     }
 
-    /// <summary>A clean environment, as on a runner: nothing of this test process's INPUT_* or CI variables leaks in.</summary>
-    private static ProgramRun RunBash(string script, string workingDirectory, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "--noprofile", "--norc", "-eo", "pipefail", script })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Clear();
-        foreach (var name in new[] { "PATH", "HOME", "DOTNET_ROOT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "NUGET_PACKAGES", "TMPDIR" })
-        {
-            if (Environment.GetEnvironmentVariable(name) is { } value)
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return new ProgramRun(process.ExitCode, stdout.Result, stderr);
-    }
-
-    private static YamlMappingNode Load(string path)
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(path);
-        stream.Load(reader);
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
-
     private static YamlMappingNode Mapping(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
 
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
+    private static string? Scalar(YamlMappingNode node, string key) => WorkflowYaml.Scalar(node, key);
 }

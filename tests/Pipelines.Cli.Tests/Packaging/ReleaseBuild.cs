@@ -34,7 +34,7 @@ internal static class ReleaseBuild
     {
         var checkout = new TempDirectory("pipelines-action-ref");
         File.Copy(SourceTree.PathOf("action.yml"), Path.Combine(checkout.Path, "action.yml"));
-        CopyFolder(SourceTree.PathOf("actions"), Path.Combine(checkout.Path, "actions"));
+        FileTree.Copy(SourceTree.PathOf("actions"), Path.Combine(checkout.Path, "actions"));
         Directory.CreateSymbolicLink(Path.Combine(checkout.Path, "dist"), Dist);
         return checkout;
     }
@@ -53,20 +53,6 @@ internal static class ReleaseBuild
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(folder);
         ZipFile.ExtractToDirectory(Path.Combine(Dist, $"pipelines-{Version}.vsix"), folder);
         return folder;
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(target, File.GetUnixFileMode(file));
-            }
-        }
     }
 
     private static void TryDelete(string folder)

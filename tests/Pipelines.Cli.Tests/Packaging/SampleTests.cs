@@ -23,14 +23,6 @@ public sealed partial class SampleTests
             ? Directory.GetFiles(SourceTree.PathOf(folder), pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             : [];
 
-    private static YamlMappingNode Load(string path)
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(path);
-        stream.Load(reader);
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
-
     private static HashSet<string> Keys(YamlMappingNode action, string section) =>
         action.Children.TryGetValue(new YamlScalarNode(section), out var node)
             ? [.. ((YamlMappingNode)node).Children.Keys.Select(k => ((YamlScalarNode)k).Value!)]
@@ -55,8 +47,7 @@ public sealed partial class SampleTests
         }
     }
 
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
+    private static string? Scalar(YamlMappingNode node, string key) => WorkflowYaml.Scalar(node, key);
 
     /// <summary>Problems in one workflow: unknown inputs to our actions, and outputs read from them that they never write.</summary>
     private static List<string> GitHubProblems(string file)
@@ -64,7 +55,7 @@ public sealed partial class SampleTests
         var problems = new List<string>();
         var name = Path.GetRelativePath(SourceTree.Root, file);
         var text = File.ReadAllText(file);
-        foreach (var job in Mappings(Load(file)).Where(m => m.Children.ContainsKey(new YamlScalarNode("steps"))))
+        foreach (var job in Mappings(ActionYaml.LoadFile(file)).Where(m => m.Children.ContainsKey(new YamlScalarNode("steps"))))
         {
             var ours = new Dictionary<string, YamlMappingNode>(StringComparer.Ordinal);
             foreach (var step in ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).OfType<YamlMappingNode>())
@@ -75,7 +66,7 @@ public sealed partial class SampleTests
                     continue;
                 }
 
-                var action = Load(SourceTree.PathOf($"actions/{match.Groups[1].Value}/action.yml"));
+                var action = ActionYaml.LoadFile(SourceTree.PathOf($"actions/{match.Groups[1].Value}/action.yml"));
                 var inputs = Keys(action, "inputs");
                 if (step.Children.TryGetValue(new YamlScalarNode("with"), out var with))
                 {
@@ -106,7 +97,7 @@ public sealed partial class SampleTests
     {
         var problems = new List<string>();
         var name = Path.GetRelativePath(SourceTree.Root, file);
-        foreach (var step in Mappings(Load(file)))
+        foreach (var step in Mappings(ActionYaml.LoadFile(file)))
         {
             var task = Scalar(step, "task");
             if (task is null || !task.StartsWith("Pipelines", StringComparison.Ordinal))
