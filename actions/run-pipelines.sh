@@ -17,7 +17,8 @@ esac
 
 has_native() { [ -x "$root/dist/$rid/pipelines" ] || [ -x "$root/dist/$rid/pipelines.exe" ]; }
 has_dotnet() { # <--list-sdks|--list-runtimes> <pattern>: a .NET 10 SDK or runtime on PATH
-  command -v dotnet > /dev/null 2>&1 && dotnet "$1" 2> /dev/null | grep -q "$2"
+  # grep reads to the end (no -q): under pipefail an early exit would fail the pipe with dotnet's SIGPIPE.
+  command -v dotnet > /dev/null 2>&1 && dotnet "$1" 2> /dev/null | grep "$2" > /dev/null
 }
 
 # --setup: the action's first step. It says on GITHUB_OUTPUT whether the next step must install .NET: only when this
