@@ -12,7 +12,7 @@ namespace Pipelines.Cli.Tests.Packaging;
 [TestClass]
 public sealed partial class SampleTests
 {
-    [GeneratedRegex(@"^(?:your-org/pipelines/actions/|\./actions/)([a-z-]+)(?:@|$)")]
+    [GeneratedRegex(@"^(?:your-org/pipelines|\.)(?:/actions/([a-z-]+))?/?(?:@|$)")]
     private static partial Regex OurAction();
 
     [GeneratedRegex(@"steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)")]
@@ -66,12 +66,14 @@ public sealed partial class SampleTests
                     continue;
                 }
 
-                var action = ActionYaml.LoadFile(SourceTree.PathOf($"actions/{match.Groups[1].Value}/action.yml"));
+                // ./actions/<name> and your-org/pipelines/actions/<name>@…, or the root action (./, your-org/pipelines@…).
+                var label = match.Groups[1].Success ? match.Groups[1].Value : "the root action";
+                var action = ActionYaml.LoadFile(SourceTree.PathOf(match.Groups[1].Success ? $"actions/{label}/action.yml" : "action.yml"));
                 var inputs = Keys(action, "inputs");
                 if (step.Children.TryGetValue(new YamlScalarNode("with"), out var with))
                 {
                     problems.AddRange(((YamlMappingNode)with).Children.Keys.Select(k => ((YamlScalarNode)k).Value!)
-                        .Where(k => !inputs.Contains(k)).Select(k => $"{name}: {match.Groups[1].Value} has no input '{k}'"));
+                        .Where(k => !inputs.Contains(k)).Select(k => $"{name}: {label} has no input '{k}'"));
                 }
 
                 if (Scalar(step, "id") is { } id)
@@ -165,15 +167,23 @@ public sealed partial class SampleTests
                     uses: your-org/pipelines/actions/select-tests@v1
                     with:
                       filtersyntax: xunit
+                  - id: root
+                    uses: ./
+                    with:
+                      command: plan-tests
+                      shard-count: "2"
                   - env:
                       F: ${{ steps.select.outputs.filters }}
-                    run: echo "$F"
+                      S: ${{ steps.root.outputs.shards }}
+                    run: echo "$F $S"
             """);
 
         var problems = GitHubProblems(file);
 
-        CollectionAssert.AreEquivalent(new[] { $"{Path.GetRelativePath(SourceTree.Root, file)}: select-tests has no input 'filtersyntax'",
-            $"{Path.GetRelativePath(SourceTree.Root, file)}: step 'select' has no output 'filters'" }, problems);
+        var name = Path.GetRelativePath(SourceTree.Root, file);
+        CollectionAssert.AreEquivalent(
+            new[] { $"{name}: select-tests has no input 'filtersyntax'", $"{name}: step 'select' has no output 'filters'", $"{name}: the root action has no input 'shard-count'" },
+            problems);
     }
 
     [TestMethod]
