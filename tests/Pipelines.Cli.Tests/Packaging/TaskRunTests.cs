@@ -112,4 +112,19 @@ public sealed class TaskRunTests
         Assert.AreEqual(2, hostile.ExitCode, hostile.Log);
         CollectionAssert.AreEqual(new[] { "v2", "v2" }, fleet.Versions.ToArray(), "nothing was rolled back");
     }
+
+    [TestMethod]
+    public void On_an_agent_without_dotnet_the_task_fails_and_says_to_add_UseDotNet()
+    {
+        using var work = new TempDirectory();
+        using var bin = new TempDirectory("agent-bin");
+        var node = Programs.RunOrThrow("bash", ["-c", "command -v node"]).Trim();
+        File.CreateSymbolicLink(Path.Combine(bin.Path, "node"), node);
+
+        var run = AzureTaskRunner.Run(Task("PlanTests"), work.Path, new Dictionary<string, string> { ["tests"] = "tests.txt" }, new Dictionary<string, string> { ["PATH"] = bin.Path });
+
+        Assert.AreEqual(3, run.ExitCode, run.Log);
+        StringAssert.Contains(run.Log, "##vso[task.complete result=Failed;]pipelines could not start");
+        StringAssert.Contains(run.Log, "add UseDotNet@2 (packageType: runtime, version: 10.x) before this task");
+    }
 }
