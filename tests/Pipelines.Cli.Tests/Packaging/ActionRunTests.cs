@@ -13,10 +13,7 @@ namespace Pipelines.Cli.Tests.Packaging;
 [TestClass]
 public sealed class ActionRunTests
 {
-    private static string EventFile(TempDirectory dir, JsonObject payload)
-    {
-        return dir.Write("event.json", payload.ToJsonString());
-    }
+    private static string EventFile(TempDirectory dir, JsonObject payload) => dir.Write("event.json", payload.ToJsonString());
 
     [TestMethod]
     public void Select_tests_on_a_pull_request_event_selects_from_the_target_branch_and_declares_the_filter()

@@ -47,114 +47,108 @@ internal static partial class CompositeActionRunner
 
         var runs = Mapping(action, "runs");
         Assert.AreEqual("composite", Scalar(runs, "using"));
-        var temp = Directory.CreateTempSubdirectory("runner-").FullName;
-        try
+        using var runnerTemp = new TempDirectory("runner");
+        var temp = runnerTemp.Path;
+        var summary = Path.Combine(temp, "step_summary");
+        File.WriteAllText(summary, "");
+        var log = new System.Text.StringBuilder();
+        var stepOutputs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        var exit = 0;
+        var index = 0;
+        var used = new List<string>();
+        var githubPath = runnerEnvironment.TryGetValue("GITHUB_PATH", out var jobPath) ? jobPath : Path.Combine(temp, "path");
+        foreach (var step in ((YamlSequenceNode)runs.Children[new YamlScalarNode("steps")]).Cast<YamlMappingNode>())
         {
-            var summary = Path.Combine(temp, "step_summary");
-            File.WriteAllText(summary, "");
-            var log = new System.Text.StringBuilder();
-            var stepOutputs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-            var exit = 0;
-            var index = 0;
-            var used = new List<string>();
-            var githubPath = runnerEnvironment.TryGetValue("GITHUB_PATH", out var jobPath) ? jobPath : Path.Combine(temp, "path");
-            foreach (var step in ((YamlSequenceNode)runs.Children[new YamlScalarNode("steps")]).Cast<YamlMappingNode>())
+            index++;
+            if (Scalar(step, "if") is { } condition)
             {
-                index++;
-                if (Scalar(step, "if") is { } condition)
+                var test = StepOutputCondition().Match(condition.Trim());
+                Assert.IsTrue(test.Success, $"step {index}: only steps.<id>.outputs.<name> == '<value>' conditions are emulated (got '{condition}')");
+                var actual = stepOutputs.TryGetValue(test.Groups[1].Value, out var written) && written.TryGetValue(test.Groups[2].Value, out var value) ? value : "";
+                if (actual != test.Groups[3].Value)
                 {
-                    var test = StepOutputCondition().Match(condition.Trim());
-                    Assert.IsTrue(test.Success, $"step {index}: only steps.<id>.outputs.<name> == '<value>' conditions are emulated (got '{condition}')");
-                    var actual = stepOutputs.TryGetValue(test.Groups[1].Value, out var written) && written.TryGetValue(test.Groups[2].Value, out var value) ? value : "";
-                    if (actual != test.Groups[3].Value)
-                    {
-                        continue;
-                    }
-                }
-
-                if (Scalar(step, "uses") is { } uses)
-                {
-                    var name = uses.Split('@')[0];
-                    Assert.IsTrue(StandIns.TryGetValue(name, out var standIn), $"step {index}: no stand-in for {uses}");
-                    standIn(githubPath);
-                    used.Add(uses);
                     continue;
                 }
-
-                var script = Scalar(step, "run") ?? throw new AssertFailedException($"step {index} has neither run: nor uses:");
-                Assert.AreEqual("bash", Scalar(step, "shell"), $"step {index} shell");
-                Assert.DoesNotContain("${{", script, $"step {index}: an expression inside run: is script injection");
-
-                var output = Path.Combine(temp, $"output_{index}");
-                File.WriteAllText(output, "");
-                var scriptFile = Path.Combine(temp, $"step_{index}.sh");
-                File.WriteAllText(scriptFile, script);
-                var environment = new Dictionary<string, string>
-                {
-                    ["GITHUB_ACTIONS"] = "true",
-                    ["CI"] = "true",
-                    ["GITHUB_WORKSPACE"] = workspace,
-                    ["RUNNER_TEMP"] = temp,
-                    ["RUNNER_OS"] = "Linux",
-                };
-                foreach (var (name, value) in runnerEnvironment)
-                {
-                    environment[name] = value;
-                }
-
-                environment["PATH"] = string.Join(Path.PathSeparator, (File.Exists(githubPath) ? File.ReadAllLines(githubPath) : []).Reverse()
-                    .Append(runnerEnvironment.TryGetValue("PATH", out var basePath) ? basePath : Environment.GetEnvironmentVariable("PATH") ?? ""));
-                environment["GITHUB_PATH"] = githubPath;
-                environment["GITHUB_ACTION_PATH"] = actionFolder;
-                environment["GITHUB_OUTPUT"] = output;
-                environment["GITHUB_STEP_SUMMARY"] = summary;
-                if (step.Children.TryGetValue(new YamlScalarNode("env"), out var env))
-                {
-                    foreach (var (name, value) in ((YamlMappingNode)env).Children)
-                    {
-                        environment[((YamlScalarNode)name).Value!] = Evaluate(((YamlScalarNode)value).Value ?? "", inputs);
-                    }
-                }
-
-                var run = Programs.RunIsolated("bash", ["--noprofile", "--norc", "-eo", "pipefail", scriptFile], workspace, environment);
-                log.Append(run.StandardOutput).Append(run.StandardError);
-                if (Scalar(step, "id") is { } id)
-                {
-                    stepOutputs[id] = GitHubOutputFile.Parse(File.ReadAllText(output));
-                }
-
-                if (run.ExitCode != 0)
-                {
-                    exit = run.ExitCode;
-                    break;
-                }
             }
 
-            var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (runs.Children.ContainsKey(new YamlScalarNode("steps")) && action.Children.TryGetValue(new YamlScalarNode("outputs"), out var declaredOutputs))
+            if (Scalar(step, "uses") is { } uses)
             {
-                foreach (var (name, node) in ((YamlMappingNode)declaredOutputs).Children)
+                var name = uses.Split('@')[0];
+                Assert.IsTrue(StandIns.TryGetValue(name, out var standIn), $"step {index}: no stand-in for {uses}");
+                standIn(githubPath);
+                used.Add(uses);
+                continue;
+            }
+
+            var script = Scalar(step, "run") ?? throw new AssertFailedException($"step {index} has neither run: nor uses:");
+            Assert.AreEqual("bash", Scalar(step, "shell"), $"step {index} shell");
+            Assert.DoesNotContain("${{", script, $"step {index}: an expression inside run: is script injection");
+
+            var output = Path.Combine(temp, $"output_{index}");
+            File.WriteAllText(output, "");
+            var scriptFile = Path.Combine(temp, $"step_{index}.sh");
+            File.WriteAllText(scriptFile, script);
+            var environment = new Dictionary<string, string>
+            {
+                ["GITHUB_ACTIONS"] = "true",
+                ["CI"] = "true",
+                ["GITHUB_WORKSPACE"] = workspace,
+                ["RUNNER_TEMP"] = temp,
+                ["RUNNER_OS"] = "Linux",
+            };
+            foreach (var (name, value) in runnerEnvironment)
+            {
+                environment[name] = value;
+            }
+
+            environment["PATH"] = string.Join(Path.PathSeparator, (File.Exists(githubPath) ? File.ReadAllLines(githubPath) : []).Reverse()
+                .Append(runnerEnvironment.TryGetValue("PATH", out var basePath) ? basePath : Environment.GetEnvironmentVariable("PATH") ?? ""));
+            environment["GITHUB_PATH"] = githubPath;
+            environment["GITHUB_ACTION_PATH"] = actionFolder;
+            environment["GITHUB_OUTPUT"] = output;
+            environment["GITHUB_STEP_SUMMARY"] = summary;
+            if (step.Children.TryGetValue(new YamlScalarNode("env"), out var env))
+            {
+                foreach (var (name, value) in ((YamlMappingNode)env).Children)
                 {
-                    var value = Scalar((YamlMappingNode)node, "value") ?? "";
-                    var match = StepOutputExpression().Match(value);
-                    Assert.IsTrue(match.Success, $"output {name}: only ${{{{ steps.<id>.outputs.<name> }}}} is emulated (got '{value}')");
-                    if (stepOutputs.TryGetValue(match.Groups[1].Value, out var written) && written.TryGetValue(match.Groups[2].Value, out var text))
-                    {
-                        outputs[((YamlScalarNode)name).Value!] = text;
-                    }
+                    environment[((YamlScalarNode)name).Value!] = Evaluate(((YamlScalarNode)value).Value ?? "", inputs);
                 }
             }
 
-            return new ActionRun(exit, log.ToString(), outputs, File.ReadAllText(summary), used);
+            var run = Programs.RunIsolated("bash", ["--noprofile", "--norc", "-eo", "pipefail", scriptFile], workspace, environment);
+            log.Append(run.StandardOutput).Append(run.StandardError);
+            if (Scalar(step, "id") is { } id)
+            {
+                stepOutputs[id] = GitHubOutputFile.Parse(File.ReadAllText(output));
+            }
+
+            if (run.ExitCode != 0)
+            {
+                exit = run.ExitCode;
+                break;
+            }
         }
-        finally
+
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (action.Children.TryGetValue(new YamlScalarNode("outputs"), out var declaredOutputs))
         {
-            Directory.Delete(temp, recursive: true);
+            foreach (var (name, node) in ((YamlMappingNode)declaredOutputs).Children)
+            {
+                var value = Scalar((YamlMappingNode)node, "value") ?? "";
+                var match = StepOutputExpression().Match(value);
+                Assert.IsTrue(match.Success, $"output {name}: only ${{{{ steps.<id>.outputs.<name> }}}} is emulated (got '{value}')");
+                if (stepOutputs.TryGetValue(match.Groups[1].Value, out var written) && written.TryGetValue(match.Groups[2].Value, out var text))
+                {
+                    outputs[((YamlScalarNode)name).Value!] = text;
+                }
+            }
         }
+
+        return new ActionRun(exit, log.ToString(), outputs, File.ReadAllText(summary), used);
     }
 
     /// <summary>The folder of the dotnet this machine runs, as setup-dotnet would put it on the PATH.</summary>
-    public static string DotnetFolder()
+    private static string DotnetFolder()
     {
         foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
         {
