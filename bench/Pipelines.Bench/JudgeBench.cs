@@ -1,193 +1,240 @@
-using System.Diagnostics;
 using Pipelines.Core.Judging;
 using Pipelines.Core.Statistics;
 
 namespace Pipelines.Bench;
 
 /// <summary>
-/// The metrics gate's error rates by simulation, beside a Kayenta-style rule (every metric a Mann-Whitney at 98%, the
-/// canary fails if any metric's interval leaves zero): A/A (identical canary) false fails, A/B detection of twice the
-/// error rate and of a 20% slower p95, and the time to judge 20 metrics of 60 samples.
+/// The metrics gate in realistic regimes, by simulation: a baseline serving 200 requests a minute, a canary at a
+/// quarter, half or the same traffic, ten metrics (four error ratios, the first critical; six p95 latencies computed
+/// per minute from that minute's requests, as a monitoring system does), family-alpha 1%, bakes of 10 to 120 minutes.
+/// The one-shot gate (metrics-gate), the sequential bake (canary, a look a minute) and the watch after rollout; beside
+/// them, the Kayenta-style rule ("pass unless significantly worse") that passed what it had no evidence about.
 /// </summary>
 internal static class JudgeBench
 {
-    private const int Runs = 1000;
-    private const int Samples = 30;
-    private const int Metrics = 10;
+    private const int Trials = 200;
+    private const int BaselineRpm = 200;
+
+    private static readonly List<MetricSpec> Specs =
+    [
+        .. Enumerable.Range(0, 4).Select(i => new MetricSpec($"errors-{i}", MetricKind.Ratio, BadDirection.Increase, Tolerances.For(MetricKind.Ratio), i == 0, 1)),
+        .. Enumerable.Range(0, 6).Select(i => new MetricSpec($"latency-{i}", MetricKind.Continuous, BadDirection.Increase, Tolerances.For(MetricKind.Continuous), false, 1)),
+    ];
+
+    private static readonly GatePolicy Policy = GatePolicy.Default with { MinSamples = 10 };
 
     public static IReadOnlyList<BenchRow> Run()
     {
+        var rows = new List<BenchRow>();
         var random = new Random(20111030);
-        var specs = new List<MetricSpec> { new("errors", MetricKind.Ratio, BadDirection.Increase, 0.10, true, 1) };
-        specs.AddRange(Enumerable.Range(1, Metrics - 1).Select(i => new MetricSpec($"latency-{i}", MetricKind.Continuous, BadDirection.Increase, 0.10, false, 1)));
 
-        double Rate(Func<Random, List<(MetricObservation Ours, (double[] Canary, double[] Baseline) Series)>> world, bool ours)
+        // The one-shot gate over a whole bake.
+        double Share(double canaryShare, double errorRate, double errorFactor, double latencyFactor, int minutes, Func<GateResult, bool> counted, bool kayenta = false)
         {
-            var blocked = 0;
-            for (var run = 0; run < Runs; run++)
+            var hits = 0;
+            for (var t = 0; t < Trials; t++)
             {
-                var data = world(random);
-                blocked += ours
-                    ? Judge.Evaluate(specs, [.. data.Select(d => d.Ours)], GatePolicy.Default).Verdict != GateVerdict.Pass ? 1 : 0
-                    : data.Any(d => KayentaFails(d.Series)) ? 1 : 0;
+                var world = new World(random, (int)(BaselineRpm * canaryShare), errorRate, errorFactor, latencyFactor);
+                var data = Whole(Enumerable.Range(0, minutes).Select(_ => world.Minute()).ToList());
+                hits += kayenta ? (KayentaPasses(data) ? 1 : 0) : counted(Judge.Evaluate(Specs, data, Policy)) ? 1 : 0;
             }
 
-            return 100.0 * blocked / Runs;
+            return 100.0 * hits / Trials;
         }
 
-        // Each world: per interval, requests and errors (the ratio metric) and a p95 latency per metric.
-        List<(MetricObservation, (double[], double[]))> World(Random r, double errorFactor, double latencyFactor)
+        static bool Passed(GateResult r) => r.Verdict == GateVerdict.Pass;
+        static bool Failed(GateResult r) => r.Verdict == GateVerdict.Fail;
+        const string Regime = "baseline 200 rpm, canary 50 rpm, 1% errors, 30 min";
+        rows.Add(new BenchRow($"gate: x2 errors passed ({Regime})", Share(0.25, 0.01, 2, 1, 30, Passed), 2, "%",
+            $"Kayenta-style rule passed it {Share(0.25, 0.01, 2, 1, 30, Passed, kayenta: true):0.0}%; {Trials} trials"));
+        rows.Add(new BenchRow($"gate: +20% p95 passed ({Regime})", Share(0.25, 0.01, 1, 1.2, 30, Passed), 2, "%",
+            $"Kayenta-style {Share(0.25, 0.01, 1, 1.2, 30, Passed, kayenta: true):0.0}%"));
+        rows.Add(new BenchRow($"gate: A/A failed ({Regime})", Share(0.25, 0.01, 1, 1, 30, Failed), 1, "%"));
+        rows.Add(new BenchRow("gate: x2 errors passed (canary 50 rpm, 0.5% errors, 30 min)", Share(0.25, 0.005, 2, 1, 30, Passed), 2, "%"));
+        foreach (var (share, minutes) in new[] { (0.25, 10), (0.25, 30), (0.25, 60), (0.25, 120), (0.5, 30), (0.5, 120), (1.0, 30), (1.0, 60) })
         {
-            var list = new List<(MetricObservation, (double[], double[]))>();
-            var (canaryErrors, baselineErrors) = (Binomial(r, Samples * 1000, 0.01 * errorFactor), Binomial(r, Samples * 1000, 0.01));
-            var canaryRates = Split(r, canaryErrors, Samples, 1000);
-            var baselineRates = Split(r, baselineErrors, Samples, 1000);
-            list.Add((MetricObservation.Events("errors", canaryErrors, Samples * 1000, baselineErrors, Samples * 1000), (canaryRates, baselineRates)));
-            for (var i = 1; i < Metrics; i++)
+            rows.Add(BenchRow.Info($"gate: A/A passed (canary {BaselineRpm * share:0} rpm, 1% errors, {minutes} min): the cost of honesty", Share(share, 0.01, 1, 1, minutes, Passed), "%"));
+        }
+
+        rows.Add(new BenchRow("gate: A/A not passed (canary 200 rpm = baseline, 1% errors, 120 min)", 100 - Share(1, 0.01, 1, 1, 120, Passed), 10, "%",
+            $"at 0.5% errors: {100 - Share(1, 0.005, 1, 1, 120, Passed):0.0}%"));
+
+        // The sequential bake: a look a minute for up to 100 minutes.
+        (double Failed, double Passed, double MedianLooks) Bake(double canaryShare, double errorFactor, double latencyFactor, MetricAnswer awaited)
+        {
+            var (fails, passes, looks) = (0, 0, new List<int>());
+            for (var t = 0; t < Trials; t++)
             {
-                var canary = P95s(r, i == 1 ? latencyFactor : 1);
-                var baseline = P95s(r, 1);
-                list.Add((MetricObservation.Samples($"latency-{i}", canary, baseline), (canary, baseline)));
+                var world = new World(random, (int)(BaselineRpm * canaryShare), 0.01, errorFactor, latencyFactor);
+                var gate = new SequentialGate(Specs, Policy);
+                GateVerdict verdict = GateVerdict.Inconclusive;
+                int look;
+                for (look = 1; look <= 100; look++)
+                {
+                    gate.Look(world.Minute());
+                    verdict = gate.Result.Verdict;
+                    if (verdict is GateVerdict.Fail or GateVerdict.Pass)
+                    {
+                        break;
+                    }
+                }
+
+                fails += verdict == GateVerdict.Fail ? 1 : 0;
+                passes += verdict == GateVerdict.Pass ? 1 : 0;
+                looks.Add((awaited == MetricAnswer.Fail ? verdict == GateVerdict.Fail : verdict == GateVerdict.Pass) ? look : int.MaxValue);
             }
 
-            return list;
+            looks.Sort();
+            return (100.0 * fails / Trials, 100.0 * passes / Trials, looks[Trials / 2] == int.MaxValue ? double.NaN : looks[Trials / 2]);
         }
 
-        var rows = new List<BenchRow>
-        {
-            new("gate A/A: identical canary blocked (false fails), 10 metrics x 30 samples, 1,000 runs", Rate(r => World(r, 1, 1), ours: true), 1, "%",
-                $"Kayenta-style any-metric rule: {Rate(r => World(r, 1, 1), ours: false):0.0}%"),
-        };
-        var errorsCaught = Rate(r => World(r, 2, 1), ours: true);
-        rows.Add(new BenchRow("gate A/B: twice the error rate missed (100 − detection)", 100 - errorsCaught, 5, "%",
-            $"detected {errorsCaught:0.0}%; Kayenta-style {Rate(r => World(r, 2, 1), ours: false):0.0}%"));
-        var latencyCaught = Rate(r => World(r, 1, 1.2), ours: true);
-        rows.Add(new BenchRow("gate A/B: 20% slower p95 latency missed (100 − detection)", 100 - latencyCaught, 10, "%",
-            $"detected {latencyCaught:0.0}%; Kayenta-style {Rate(r => World(r, 1, 1.2), ours: false):0.0}%"));
+        var aa = Bake(0.25, 1, 1, MetricAnswer.Pass);
+        rows.Add(new BenchRow("bake (a look a minute, up to 100): A/A failed (canary 50 rpm)", aa.Failed, 1, "%",
+            $"passed {aa.Passed:0.0}%, median looks to the pass {aa.MedianLooks:0}"));
+        var errors = Bake(0.25, 2, 1, MetricAnswer.Fail);
+        rows.Add(new BenchRow("bake: x2 errors passed (canary 50 rpm)", errors.Passed, 2, "%", $"decided fail in {errors.Failed:0.0}%"));
+        rows.Add(BenchRow.Info("bake: x2 errors, median looks to the decided fail (canary 50 rpm)", errors.MedianLooks, "looks"));
+        var latency = Bake(0.25, 1, 1.2, MetricAnswer.Fail);
+        rows.Add(new BenchRow("bake: +20% p95 passed (canary 50 rpm)", latency.Passed, 2, "%", $"decided fail in {latency.Failed:0.0}%, median looks {latency.MedianLooks:0}"));
+        var aaEqual = Bake(1, 1, 1, MetricAnswer.Pass);
+        rows.Add(new BenchRow("bake: A/A failed (canary 200 rpm = baseline)", aaEqual.Failed, 1, "%", $"passed {aaEqual.Passed:0.0}%, median looks to the pass {aaEqual.MedianLooks:0}"));
 
-        // Watch mode: 100 looks at a release with the reference's error rate; false alarms against repeated fixed tests.
-        var (sequentialAlarms, naiveAlarms) = (0, 0);
-        for (var run = 0; run < Runs; run++)
-        {
-            var monitor = new SequentialRateMonitor(0.01, BadDirection.Increase);
-            var (releaseErrors, referenceErrors, naive) = (0L, 0L, false);
-            for (var look = 1; look <= 100; look++)
-            {
-                var (release, reference) = (Binomial(random, 1000, 0.01), Binomial(random, 1000, 0.01));
-                monitor.Add(release, 1000, reference, 1000);
-                (releaseErrors, referenceErrors) = (releaseErrors + release, referenceErrors + reference);
-                naive |= RateTests.Proportions(releaseErrors, look * 1000L, referenceErrors, look * 1000L, 0.98).ConfidenceLow > 0;
-            }
-
-            sequentialAlarms += monitor.Alarm ? 1 : 0;
-            naiveAlarms += naive ? 1 : 0;
-        }
-
-        rows.Add(new BenchRow("watch A/A: false alarms over 100 looks (alpha 1%), 1,000 runs", 100.0 * sequentialAlarms / Runs, 1, "%",
-            $"a fixed 98% test repeated at every look: {100.0 * naiveAlarms / Runs:0.0}%"));
-
-        // Watch mode on latency: per-interval p95s of 300 requests; the sequential sign test against a Mann-Whitney
-        // test at 98% repeated at every look over the samples so far.
-        var (shiftAlarms, naiveShiftAlarms) = (0, 0);
-        const int LatencyRuns = 300;
-        for (var run = 0; run < LatencyRuns; run++)
-        {
-            var monitor = new SequentialShiftMonitor(0.01, increaseIsBad: true, tolerance: 0);
-            var (release, reference, naive) = (new List<double>(), new List<double>(), false);
-            for (var look = 1; look <= 100; look++)
-            {
-                var (r, f) = (P95s(random, 1, 1)[0], P95s(random, 1, 1)[0]);
-                monitor.Add(r, f);
-                release.Add(r);
-                reference.Add(f);
-                naive |= look >= 5 && MannWhitney.Test([.. release], [.. reference], 0.98).ConfidenceLow > 0;
-            }
-
-            shiftAlarms += monitor.Alarm ? 1 : 0;
-            naiveShiftAlarms += naive ? 1 : 0;
-        }
-
-        rows.Add(new BenchRow($"watch A/A latency: false alarms over 100 looks (alpha 1%), {LatencyRuns} runs", 100.0 * shiftAlarms / LatencyRuns, 1, "%",
-            $"Mann-Whitney at 98% repeated at every look: {100.0 * naiveShiftAlarms / LatencyRuns:0.0}%"));
-        var looksToAlarm = new List<int>();
-        for (var run = 0; run < LatencyRuns; run++)
-        {
-            var monitor = new SequentialShiftMonitor(0.01, increaseIsBad: true, tolerance: 0.05);
-            while (!monitor.Alarm && monitor.Looks < 100)
-            {
-                monitor.Add(P95s(random, 1.2, 1)[0], P95s(random, 1, 1)[0]);
-            }
-
-            looksToAlarm.Add(monitor.Alarm ? monitor.Looks : int.MaxValue);
-        }
-
-        looksToAlarm.Sort();
-        var caught = looksToAlarm.Count(l => l != int.MaxValue);
-        rows.Add(new BenchRow("watch A/B latency: 20% slower p95, median looks to the alarm", looksToAlarm[LatencyRuns / 2], 30, "looks",
-            $"caught within 100 looks in {100.0 * caught / LatencyRuns:0.0}% of runs"));
+        rows.AddRange(WatchRows(random));
 
         // Speed: 20 continuous metrics, 60 samples a side.
         var big = Enumerable.Range(0, 20).Select(i => new MetricSpec($"m{i}", MetricKind.Continuous, BadDirection.Both, 0.1, false, 1)).ToList();
-        var bigData = big.Select(s => MetricObservation.Samples(s.Name, P95s(random, 1, 60), P95s(random, 1.05, 60))).ToList();
+        var world20 = new World(random, 200, 0.01, 1, 1.05);
+        var bigData = big.Select(s => MetricObservation.Samples(s.Name, [.. Enumerable.Range(0, 60).Select(_ => world20.P95(200, 1))], [.. Enumerable.Range(0, 60).Select(_ => world20.P95(200, 1.05))])).ToList();
         Judge.Evaluate(big, bigData, GatePolicy.Default); // warm-up
         var elapsed = Measure.Median(21, () => Judge.Evaluate(big, bigData, GatePolicy.Default));
         rows.Add(BenchRow.Time("judge 20 metrics x 60 samples", elapsed, TimeSpan.FromMilliseconds(50)));
         return rows;
     }
 
-    private static bool KayentaFails((double[] Canary, double[] Baseline) series)
+    /// <summary>The watch after a full rollout: 100 looks, the release against a reference; false alarms and a late step.</summary>
+    private static IEnumerable<BenchRow> WatchRows(Random random)
     {
-        if (series.Canary.Distinct().Count() == 1 && series.Baseline.Distinct().Count() == 1)
+        const int Looks = 100;
+        (double Alarms, double Caught, double MedianDelay) Run(int releaseRpm, int referenceRpm, double errorRate, int stepAt, double factor, bool restarts = true)
         {
-            return series.Canary[0] != series.Baseline[0];
-        }
-
-        var test = MannWhitney.Test(series.Canary, series.Baseline, 0.98);
-        return test.ConfidenceLow > 0 || test.ConfidenceHigh < 0;
-    }
-
-    /// <summary>
-    /// p95 latency per one-minute interval, computed as a monitoring system does: from that minute's 300 requests,
-    /// whose latencies are log-normal (median 100 ms, σ 0.5) — so the p95's own noise is the sampling noise of a
-    /// percentile, not a number chosen here.
-    /// </summary>
-    private static double[] P95s(Random random, double factor, int count = Samples)
-    {
-        const int Requests = 300;
-        var p95s = new double[count];
-        var latencies = new double[Requests];
-        for (var i = 0; i < count; i++)
-        {
-            for (var j = 0; j < Requests; j++)
+            var (alarms, caught, delays) = (0, 0, new List<int>());
+            for (var t = 0; t < Trials; t++)
             {
-                latencies[j] = 100 * factor * Math.Exp(0.5 * Gaussian(random));
+                var release = new World(random, releaseRpm, errorRate, 1, 1, baselineRpm: referenceRpm);
+                var watch = new Watch(Specs, Policy, restarts ? Looks : 0, (double)referenceRpm / releaseRpm);
+                var alarmAt = 0;
+                for (var look = 1; look <= Looks; look++)
+                {
+                    release.ErrorFactor = look >= stepAt ? factor : 1;
+                    watch.Look(release.Minute());
+                    if (watch.Verdict == WatchVerdict.Fail)
+                    {
+                        alarmAt = look;
+                        break;
+                    }
+                }
+
+                alarms += alarmAt > 0 && alarmAt < stepAt ? 1 : 0;
+                caught += alarmAt >= stepAt ? 1 : 0;
+                delays.Add(alarmAt >= stepAt ? alarmAt - stepAt + 1 : int.MaxValue);
             }
 
-            Array.Sort(latencies);
-            p95s[i] = latencies[(int)Math.Ceiling(0.95 * Requests) - 1];
+            delays.Sort();
+            return (100.0 * alarms / Trials, 100.0 * caught / Trials, delays[Trials / 2] == int.MaxValue ? double.NaN : delays[Trials / 2]);
         }
 
-        return p95s;
-    }
-
-    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    private static long Binomial(Random random, int trials, double p)
-    {
-        // Normal approximation: thousands of trials per side.
-        var mean = trials * p;
-        return Math.Max(0, (long)Math.Round(mean + (Math.Sqrt(mean * (1 - p)) * Gaussian(random))));
-    }
-
-    /// <summary>Spreads a total of errors over intervals of equal traffic, as per-interval rates.</summary>
-    private static double[] Split(Random random, long errors, int intervals, int requestsPerInterval)
-    {
-        var counts = new int[intervals];
-        for (var e = 0; e < errors; e++)
+        yield return new BenchRow("watch A/A: false alarms over 100 looks (release 200 rpm vs previous version 200 rpm)", Run(200, 200, 0.01, int.MaxValue, 1).Alarms, 1, "%");
+        yield return new BenchRow("watch A/A: false alarms over 100 looks (5% holdout: 190 vs 10 rpm)", Run(190, 10, 0.01, int.MaxValue, 1).Alarms, 1, "%",
+            "latency p95s are not compared against the holdout: biased low");
+        foreach (var (rpm, rate) in new[] { (1000, 0.01), (200, 0.01) })
         {
-            counts[random.Next(intervals)]++;
+            var late = Run(rpm, rpm, rate, 51, 2);
+            var early = Run(rpm, rpm, rate, 1, 2);
+            var old = Run(rpm, rpm, rate, 51, 2, restarts: false);
+            var row = $"watch: x2 errors from look 51 caught by look 100 ({rpm} vs {rpm} rpm, {rate:0.#%} errors)";
+            yield return rpm == 1000
+                ? new BenchRow(row, 100 - late.Caught, 5, "% missed", $"caught {late.Caught:0.0}%, median delay {late.MedianDelay:0} looks (a step at look 1: {early.MedianDelay:0}); without restarts caught {old.Caught:0.0}%")
+                : BenchRow.Info(row, late.Caught, "% caught", $"median delay {late.MedianDelay:0} looks (a step at look 1: {early.MedianDelay:0}); without restarts {old.Caught:0.0}%");
+        }
+    }
+
+    /// <summary>Minutes of one world summed into one observation per metric, as metrics-gate gets them over its window.</summary>
+    private static List<MetricObservation> Whole(List<List<MetricObservation>> minutes) =>
+        [.. Specs.Select(s =>
+        {
+            var parts = minutes.Select(m => m.First(o => o.Name == s.Name)).ToList();
+            return new MetricObservation(s.Name, [.. parts.SelectMany(p => p.Canary)], [.. parts.SelectMany(p => p.Baseline)],
+                parts.Sum(p => p.CanaryEvents), parts.Sum(p => p.CanaryTrials), parts.Sum(p => p.BaselineEvents), parts.Sum(p => p.BaselineTrials));
+        })];
+
+    /// <summary>Kayenta's rule: a metric fails only when significantly worse beyond its tolerance (98% intervals), else it passes.</summary>
+    private static bool KayentaPasses(List<MetricObservation> data) => Specs.Zip(data).All(p =>
+    {
+        var (spec, o) = p;
+        if (spec.Kind == MetricKind.Continuous)
+        {
+            var test = MannWhitney.Test(o.Canary, o.Baseline, 0.98);
+            var scale = Descriptive.Median(o.Baseline);
+            return !(test.ConfidenceLow > 0 && test.Estimate / scale > spec.Tolerance);
         }
 
-        return [.. counts.Select(c => (double)c / requestsPerInterval)];
+        if (o.CanaryEvents + o.BaselineEvents == 0)
+        {
+            return true;
+        }
+
+        var rates = RateTests.Proportions(o.CanaryEvents, (long)o.CanaryTrials, o.BaselineEvents, (long)o.BaselineTrials, 0.98);
+        var baseRate = Math.Max(o.BaselineEvents / o.BaselineTrials, 1e-9);
+        return !(rates.ConfidenceLow > 0 && rates.Estimate / baseRate > spec.Tolerance);
+    });
+
+    /// <summary>One minute of traffic on both sides: errors per error metric, one p95 per latency metric.</summary>
+    private sealed class World(Random random, int canaryRpm, double errorRate, double errorFactor, double latencyFactor, int baselineRpm = BaselineRpm)
+    {
+        public double ErrorFactor { get; set; } = errorFactor;
+
+        public List<MetricObservation> Minute()
+        {
+            var list = new List<MetricObservation>(Specs.Count);
+            for (var i = 0; i < 4; i++)
+            {
+                var factor = i == 0 ? ErrorFactor : 1;
+                list.Add(MetricObservation.Events($"errors-{i}", Binomial(canaryRpm, errorRate * factor), canaryRpm, Binomial(baselineRpm, errorRate), baselineRpm));
+            }
+
+            for (var i = 0; i < 6; i++)
+            {
+                list.Add(MetricObservation.Samples($"latency-{i}", [P95(canaryRpm, i == 0 ? latencyFactor : 1)], [P95(baselineRpm, 1)]));
+            }
+
+            return list;
+        }
+
+        private readonly double[] _latencies = new double[Math.Max(canaryRpm, baselineRpm)];
+
+        /// <summary>The p95 of one minute's requests, log-normal latencies (median 100 ms, σ 0.5).</summary>
+        public double P95(int requests, double factor)
+        {
+            for (var j = 0; j < requests; j++)
+            {
+                _latencies[j] = 100 * factor * Math.Exp(0.5 * Gaussian());
+            }
+
+            Array.Sort(_latencies, 0, requests);
+            return _latencies[(int)Math.Ceiling(0.95 * requests) - 1];
+        }
+
+        private double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+        private long Binomial(int trials, double p)
+        {
+            var hits = 0L;
+            for (var i = 0; i < trials; i++)
+            {
+                hits += random.NextDouble() < p ? 1 : 0;
+            }
+
+            return hits;
+        }
     }
 }

@@ -18,6 +18,8 @@ public sealed class ScrapeMetricsSource(
 
     public string Name => "scrape";
 
+    public bool MeasuresWhileAsked => true;
+
     public async Task<IReadOnlyList<MetricObservation>> FetchAsync(IReadOnlyList<MetricQuery> metrics, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(metrics);
@@ -102,7 +104,8 @@ public sealed class ScrapeMetricsSource(
         {
             if (denominator is null)
             {
-                var values = scrapes[round].Where(s => s is not null).Select(s => Sum(s, numerator)).ToList();
+                // A NaN or infinite gauge (a percentile of no requests) is a missed sample: left out, never judged.
+                var values = scrapes[round].Where(s => s is not null).Select(s => Sum(s, numerator)).Where(double.IsFinite).ToList();
                 if (values.Count > 0)
                 {
                     samples.Add(values.Average());

@@ -1,4 +1,5 @@
 using Pipelines.Adapters.Fleet;
+using Pipelines.Core.Judging;
 using Pipelines.Core.Rollout;
 using Pipelines.Core.Text;
 
@@ -16,9 +17,11 @@ public sealed record CanarySettings(
     string SelfTestUrl,
     IReadOnlyList<SelfTestCheck> Checks,
     TimeSpan SelfTestDeadline,
-    InconclusivePolicy Inconclusive,
     AppServiceSettings? AppService = null,
-    double Holdout = 5);
+    double Holdout = 5,
+    TimeSpan? MinBake = null,
+    TimeSpan? MaxBake = null,
+    UndecidedPolicy Undecided = UndecidedPolicy.Hold);
 
 /// <summary>canary.appservice: the site, its canary slot, and how to find a version's package and production's version.</summary>
 public sealed record AppServiceSettings(string? Subscription, string ResourceGroup, string Site, string Slot, string? Location, string Package, string VersionUrl, string VersionPath, string? BaselineSlot = null);
@@ -26,13 +29,17 @@ public sealed record AppServiceSettings(string? Subscription, string ResourceGro
 /// <summary>Reads the <c>canary</c> section.</summary>
 public static class CanarySection
 {
-    public static readonly IReadOnlyList<string> Keys = ["target", "hosts", "deploy-command", "rollback-command", "steps", "bake", "metrics-url", "inconclusive", "self-test", "appservice", "holdout"];
+    public static readonly IReadOnlyList<string> Keys = ["target", "hosts", "deploy-command", "rollback-command", "steps", "bake", "min-bake", "max-bake", "undecided", "metrics-url", "self-test", "appservice", "holdout"];
 
-    private static readonly IReadOnlyDictionary<string, InconclusivePolicy> Inconclusive = new Dictionary<string, InconclusivePolicy>(StringComparer.Ordinal)
+    private static readonly Dictionary<string, UndecidedPolicy> Undecided = new(StringComparer.Ordinal)
     {
-        ["hold"] = InconclusivePolicy.Hold,
-        ["rollback"] = InconclusivePolicy.Rollback,
+        ["hold"] = UndecidedPolicy.Hold,
+        ["pass"] = UndecidedPolicy.Pass,
     };
+
+    /// <summary>"hold" or "pass", from an option.</summary>
+    public static UndecidedPolicy ParseUndecided(string text, string option) =>
+        Undecided.TryGetValue(text, out var policy) ? policy : throw new Core.Errors.InputException($"{option}: expected hold or pass, got '{text}'");
 
     public static CanarySettings Read(ConfigFile config)
     {
@@ -40,7 +47,13 @@ public static class CanarySection
         var section = config.Section("canary");
         if (section is null)
         {
-            return new CanarySettings(null, null, null, null, null, "http://{host}/metrics", "http://{host}", [], TimeSpan.FromSeconds(60), InconclusivePolicy.Hold);
+            return new CanarySettings(null, null, null, null, null, "http://{host}/metrics", "http://{host}", [], TimeSpan.FromSeconds(60));
+        }
+
+        if (section.Node("inconclusive") is { } old)
+        {
+            throw section.ErrorAt(old, "canary.inconclusive",
+                "replaced by canary.undecided (hold or pass) with canary.min-bake and canary.max-bake: a wave now bakes until its evidence decides, up to max-bake");
         }
 
         section.ExpectOnly(Keys);
@@ -98,9 +111,11 @@ public static class CanarySection
             selfTest?.Scalar("url") ?? "http://{host}",
             checks,
             (selfTest is null ? null : Duration(selfTest, "deadline")) ?? TimeSpan.FromSeconds(60),
-            section.Choice("inconclusive", Inconclusive) ?? InconclusivePolicy.Hold,
             appService,
-            section.Number("holdout", 0.1, 50) ?? 5);
+            section.Number("holdout", 0.1, 50) ?? 5,
+            Duration(section, "min-bake"),
+            Duration(section, "max-bake"),
+            section.Choice("undecided", Undecided) ?? UndecidedPolicy.Hold);
     }
 
     /// <summary>A command as one string split like a command line (no shell), e.g. "./deploy.sh {host} {version}".</summary>

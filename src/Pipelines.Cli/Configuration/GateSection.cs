@@ -44,9 +44,9 @@ public sealed record GateSpec(
 /// <summary>Reads the <c>gate</c> section.</summary>
 public static class GateSection
 {
-    public static readonly IReadOnlyList<string> Keys = ["provider", "endpoint", "interval", "window", "canary", "baseline", "metrics", "score", "min-samples", "no-data", "family-alpha"];
+    public static readonly IReadOnlyList<string> Keys = ["provider", "endpoint", "interval", "window", "canary", "baseline", "metrics", "score", "min-samples", "no-data", "family-alpha", "pass-alpha"];
 
-    public static readonly IReadOnlyList<string> MetricKeys = ["name", "query", "kind", "bad", "tolerance", "critical", "weight"];
+    public static readonly IReadOnlyList<string> MetricKeys = ["name", "query", "kind", "bad", "tolerance", "critical", "weight", "floor"];
 
     public static readonly IReadOnlyDictionary<string, string> Providers = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -74,7 +74,6 @@ public static class GateSection
     {
         ["inconclusive"] = NoDataPolicy.Inconclusive,
         ["fail"] = NoDataPolicy.Fail,
-        ["pass"] = NoDataPolicy.Pass,
     };
 
     /// <summary>The gate of <paramref name="config"/>; exit 2 naming the file and line when it is missing or wrong.</summary>
@@ -101,14 +100,27 @@ public static class GateSection
                 throw metric.ErrorAt(metric.Node("name")!, metric.KeyPath + ".name", $"'{name}' appears twice");
             }
 
+            var kind = metric.Choice("kind", Kinds) ?? throw metric.ErrorAt(metricsNode.Children[i], metric.KeyPath, "every metric needs a kind: continuous, ratio or count");
+            var bad = metric.Choice("bad", Directions) ?? BadDirection.Increase;
+            var floor = Percent(metric, "floor") ?? 0;
+            if (floor > 0 && (kind != MetricKind.Ratio || bad != BadDirection.Increase))
+            {
+                throw metric.ErrorAt(metric.Node("floor")!, metric.KeyPath + ".floor", "a floor applies to ratio metrics whose bad direction is increase (an error rate)");
+            }
+
+            if (floor >= 1)
+            {
+                throw metric.ErrorAt(metric.Node("floor")!, metric.KeyPath + ".floor", $"expected a rate below 100%, such as 0.5%, got '{metric.Scalar("floor")}'");
+            }
+
+            var tolerance = Percent(metric, "tolerance") ?? Tolerances.For(kind);
+            if (bad != BadDirection.Increase && tolerance >= 1)
+            {
+                throw metric.ErrorAt(metric.Node("tolerance")!, metric.KeyPath + ".tolerance", "a tolerance of 100% or more can never be crossed downwards; expected less than 100%");
+            }
+
             metrics.Add(new GateMetric(
-                new MetricSpec(
-                    name,
-                    metric.Choice("kind", Kinds) ?? throw metric.ErrorAt(metricsNode.Children[i], metric.KeyPath, "every metric needs a kind: continuous, ratio or count"),
-                    metric.Choice("bad", Directions) ?? BadDirection.Increase,
-                    Percent(metric, "tolerance") ?? 0.1,
-                    Bool(metric, "critical") ?? false,
-                    metric.Number("weight", 0, 1000) ?? 1),
+                new MetricSpec(name, kind, bad, tolerance, Bool(metric, "critical") ?? false, metric.Number("weight", 0, 1000) ?? 1, floor),
                 metric.Scalar("query")));
         }
 
@@ -117,20 +129,46 @@ public static class GateSection
             throw section.ErrorAt(metricsNode, "gate.metrics", "expected at least one metric");
         }
 
+        if (section.Scalar("no-data") == "pass")
+        {
+            throw section.ErrorAt(section.Node("no-data")!, "gate.no-data", "'pass' is no longer allowed: a metric without data is never shown within tolerance; expected inconclusive (undecided) or fail");
+        }
+
+        var familyAlpha = section.Number("family-alpha", 1e-6, 0.5) ?? defaults.FamilyAlpha;
+        var policy = new GatePolicy(
+            score?.Number("pass", 0, 100) ?? defaults.PassScore,
+            score?.Number("marginal", 0, 100) ?? defaults.MarginalScore,
+            (int?)section.Number("min-samples", 1, 100_000) ?? defaults.MinSamples,
+            section.Choice("no-data", NoData) ?? defaults.NoData,
+            familyAlpha,
+            section.Number("pass-alpha", 1e-6, 0.5) ?? defaults.PassAlpha);
+        try
+        {
+            GateChecks.ValidatePolicy([.. metrics.Select(m => m.Spec)], policy);
+        }
+        catch (Core.Errors.InputException ex)
+        {
+            var key = ex.Message.StartsWith("gate.pass-alpha", StringComparison.Ordinal) ? "pass-alpha" : "min-samples";
+            throw section.ErrorAt(section.Node(key) ?? section.Node("metrics")!, "gate." + key, ex.Message[(ex.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]);
+        }
+
+        var interval = Duration(section, "interval") ?? TimeSpan.FromMinutes(1);
+        var window = Duration(section, "window") ?? TimeSpan.FromMinutes(30);
+        if (section.Scalar("provider") is { } live && live != "file" && metrics.Any(m => m.Spec.Kind == MetricKind.Continuous) && window / interval < policy.MinSamples)
+        {
+            throw section.ErrorAt(section.Node("window") ?? section.Node("min-samples") ?? section.Node("metrics")!, "gate.window",
+                $"a window of {window.TotalMinutes:0.##} min at one sample per {interval.TotalSeconds:0.#} s gives {Math.Floor(window / interval):0} samples a side, fewer than min-samples {policy.MinSamples}: a continuous metric could never be judged; lengthen the window or shorten the interval");
+        }
+
         return new GateSpec(
             section.Scalar("provider") is { } provider ? Providers.GetValueOrDefault(provider)
                 ?? throw section.ErrorAt(section.Node("provider")!, "gate.provider", $"expected one of {string.Join(", ", Providers.Keys)}, got '{provider}'") : "file",
-            Duration(section, "interval") ?? TimeSpan.FromMinutes(1),
-            Duration(section, "window") ?? TimeSpan.FromMinutes(10),
+            interval,
+            window,
             Selectors(section, "canary"),
             Selectors(section, "baseline"),
             metrics,
-            new GatePolicy(
-                score?.Number("pass", 0, 100) ?? defaults.PassScore,
-                score?.Number("marginal", 0, 100) ?? defaults.MarginalScore,
-                (int?)section.Number("min-samples", 1, 100_000) ?? defaults.MinSamples,
-                section.Choice("no-data", NoData) ?? defaults.NoData,
-                section.Number("family-alpha", 1e-6, 0.5) ?? defaults.FamilyAlpha),
+            policy,
             section.Scalar("endpoint"));
     }
 

@@ -11,5 +11,8 @@ public interface IMetricsSource
 {
     string Name { get; }
 
+    /// <summary>True when a fetch measures the window as it passes (scraping live instances) rather than querying history.</summary>
+    bool MeasuresWhileAsked => false;
+
     Task<IReadOnlyList<MetricObservation>> FetchAsync(IReadOnlyList<MetricQuery> metrics, CancellationToken cancellation);
 }

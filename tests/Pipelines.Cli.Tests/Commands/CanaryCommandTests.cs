@@ -27,7 +27,7 @@ public sealed class CanaryCommandTests
         StringAssert.Contains(report, "Canary: promoted");
         StringAssert.Contains(report, "### The last wave judged: canary against baseline");
         StringAssert.Contains(report, "| `server-errors` |");
-        StringAssert.Contains(error, "s of bake left: server-errors", "progress while baking");
+        StringAssert.Contains(error, "of bake (min 1 s, max 3 s)", "progress while baking");
     }
 
     [TestMethod]
@@ -53,7 +53,7 @@ public sealed class CanaryCommandTests
 
         Assert.AreEqual(1, exit, error);
         var timeline = string.Join("\n", json.GetProperty("timeline").EnumerateArray().Select(e => e.GetString()));
-        var stopped = System.Text.RegularExpressions.Regex.Match(timeline, @"stopped early after (\d+) interval");
+        var stopped = System.Text.RegularExpressions.Regex.Match(timeline, @"(\d+) interval\(s\) looked at; decided fail");
         Assert.IsTrue(stopped.Success, timeline);
         Assert.IsLessThan(50, int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), "of the 600 intervals a 60 s bake at 0.1 s has");
         Assert.IsTrue(fleet.Versions.All(v => v == "v1"));

@@ -57,6 +57,7 @@ internal sealed class Fleet : IDisposable
                 - name: server-errors
                   kind: ratio
                   query: requests_total{code="500"} / requests_total
+                  floor: 2%
                   critical: true
             """);
     }
@@ -87,5 +88,5 @@ internal sealed class Fleet : IDisposable
     }
 
     private static string Metrics(int n, int errorsPerScrape) =>
-        $"requests_total{{code=\"200\"}} {n * (100 - errorsPerScrape)}\nrequests_total{{code=\"500\"}} {n * errorsPerScrape}\n";
+        $"requests_total{{code=\"200\"}} {n * 10 * (100 - errorsPerScrape)}\nrequests_total{{code=\"500\"}} {n * 10 * errorsPerScrape}\n";
 }

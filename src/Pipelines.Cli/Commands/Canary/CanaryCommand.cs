@@ -33,6 +33,9 @@ public static class CanaryCommand
         var rollback = new Option<string?>("--rollback-command") { Description = "Run per host to roll back, e.g. \"ssh {host} deploy {previous}\" (default canary.rollback-command)." };
         var steps = new Option<string?>("--steps") { Description = "Wave sizes (1,2,4) or cumulative shares (5%,25%); the rest is deployed by promote (default canary.steps, else 1,2,4)." };
         var bake = new Option<string?>("--bake") { Description = "How long each wave runs and is measured before it is judged, e.g. 1m (default canary.bake, else 1m)." };
+        var minBake = new Option<string?>("--min-bake") { Description = "The shortest bake: a wave whose metrics are all shown within tolerance may stop after it (default canary.min-bake, else the bake)." };
+        var maxBake = new Option<string?>("--max-bake") { Description = "The longest bake: a wave still undecided then is settled by --undecided (default canary.max-bake, else 3x the bake)." };
+        var undecided = new Option<string?>("--undecided") { Description = "At max-bake, a wave the evidence has not decided is: hold (inconclusive, exit 1, traffic back; the default) or pass (promoted without evidence, said loudly)." };
         var watch = new Option<string?>("--watch") { Description = "appservice, run and promote: after the swap, watch the release against a holdout of the previous version (canary.holdout, 5%) for this long, e.g. 30m; an alarm swaps back." };
         var state = new Option<string>("--state") { Description = "The state file: written before every change, read to resume or roll back.", DefaultValueFactory = _ => "canary-state.json" };
         var report = new Option<string>("--report") { Description = "Where to write the markdown timeline.", DefaultValueFactory = _ => "canary-report.md" };
@@ -49,7 +52,7 @@ public static class CanaryCommand
             "self-test" => "Run the self-test checks (canary.self-test) against the hosts now, e.g. after a manual deploy.",
             _ => "Put every host the rollout touched back on the previous version (from the state file).",
         };
-        var command = new Command(phase, description) { hosts, version, previous, deploy, rollback, steps, bake, watch, state, report, repo, config, json };
+        var command = new Command(phase, description) { hosts, version, previous, deploy, rollback, steps, bake, minBake, maxBake, undecided, watch, state, report, repo, config, json };
         command.SetAction((parse, cancellation) => Task.FromResult(PipelinesCli.Execute(context, $"{Name} {phase}", parse.GetValue(json), session =>
             CanaryHandler.Run(session, new CanaryInputs(
                 phase,
@@ -64,7 +67,10 @@ public static class CanaryCommand
                 parse.GetValue(state)!,
                 parse.GetValue(report)!,
                 parse.GetValue(repo)!,
-                parse.GetValue(config)), cancellation))));
+                parse.GetValue(config),
+                parse.GetValue(minBake),
+                parse.GetValue(maxBake),
+                parse.GetValue(undecided)), cancellation))));
         return command;
     }
 }
@@ -83,4 +89,7 @@ public sealed record CanaryInputs(
     string State,
     string Report,
     string Repo,
-    string? Config);
+    string? Config,
+    string? MinBake = null,
+    string? MaxBake = null,
+    string? Undecided = null);

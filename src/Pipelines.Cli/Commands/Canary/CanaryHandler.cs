@@ -3,6 +3,7 @@ using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
+using Pipelines.Core.Judging;
 using Pipelines.Core.Rollout;
 using Pipelines.Core.Text;
 
@@ -44,15 +45,19 @@ public static class CanaryHandler
 
         // A rollback never deploys the new version: its deploy command is never run.
         var fleet = new CommandFleet(deploy ?? rollback, rollback, context.WorkingDirectory, context.Environment);
-        var fleetGate = new FleetGate(Http, gate, settings.MetricsUrl, bake, context.Time, line => session.Log.WriteLine(line));
+        var bakePolicy = BakePolicy.From(bake,
+            inputs.MinBake is { } min ? Duration(min, "--min-bake") : settings.MinBake,
+            inputs.MaxBake is { } max ? Duration(max, "--max-bake") : settings.MaxBake,
+            inputs.Undecided is { } undecided ? CanarySection.ParseUndecided(undecided, "--undecided") : settings.Undecided);
+        var fleetGate = FleetGate.Create(Http, gate, settings.MetricsUrl, bakePolicy, context.Time, line => session.Log.WriteLine(line));
         var runner = new RolloutRunner(fleet,
             new HttpSelfTest(Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, context.Time),
             fleetGate,
-            store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line));
+            store, Options, context.Time, line => session.Log.WriteLine(line));
 
         if (settings.AppService is { } appService)
         {
-            return await SlotAsync(session, inputs, settings, appService, gate, bake, cancellation).ConfigureAwait(false);
+            return await SlotAsync(session, inputs, settings, appService, gate, bakePolicy, cancellation).ConfigureAwait(false);
         }
 
         if (inputs.Watch is not null || inputs.Phase == "watch")
@@ -86,7 +91,7 @@ public static class CanaryHandler
                 break;
         }
 
-        var markdown = CanaryReport.Markdown(final) + CanaryReport.GateCharts(fleetGate.LastObservations);
+        var markdown = CanaryReport.Markdown(final) + CanaryReport.GateCharts((fleetGate as BakeGate)?.LastObservations ?? []);
         var reportPath = context.ResolvePath(inputs.Report);
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
@@ -118,7 +123,7 @@ public static class CanaryHandler
 
     /// <summary>The appservice target: a slot beside production, traffic steps, the swap.</summary>
     private static async Task<CommandResult> SlotAsync(CommandSession session, CanaryInputs inputs, CanarySettings settings, AppServiceSettings app,
-        GateSpec? gate, TimeSpan bake, CancellationToken cancellation)
+        GateSpec? gate, BakePolicy bake, CancellationToken cancellation)
     {
         var context = session.Context;
         var subscription = app.Subscription ?? context.Get("AZURE_SUBSCRIPTION_ID")
@@ -150,9 +155,9 @@ public static class CanaryHandler
         var previous = existing?.Previous ?? Require(inputs.Previous, "--previous", "the version production runs now");
         var runner = new SlotRolloutRunner(target,
             new HttpSelfTest(Http, settings.SelfTestUrl.Replace("{host}", slot.DefaultHostName, StringComparison.Ordinal), settings.Checks, settings.SelfTestDeadline, context.Time),
-            new SourceGate(gate, version, previous, context, bake),
-            store, new RolloutOptions(TimeSpan.Zero, settings.Inconclusive), context.Time, line => session.Log.WriteLine(line),
-            WatchFor(inputs, gate, version, previous, context), inputs.Watch is null ? null : new WatchOptions(Duration(inputs.Watch, "--watch"), settings.Holdout));
+            SourceGate.Create(gate, version, previous, context, bake, line => session.Log.WriteLine(line)),
+            store, Options, context.Time, line => session.Log.WriteLine(line),
+            WatchFor(inputs, settings, gate, version, previous, context), inputs.Watch is null ? null : new WatchOptions(Duration(inputs.Watch, "--watch"), settings.Holdout));
         SlotRolloutState final;
         switch (inputs.Phase)
         {
@@ -195,9 +200,15 @@ public static class CanaryHandler
         return CanaryReport.BuildSlot(final, inputs.State, inputs.Report, markdown);
     }
 
-    private static SourceWatch? WatchFor(CanaryInputs inputs, GateSpec? gate, string version, string previous, CliContext context) => inputs.Watch is null
+    /// <summary>
+    /// The gate bakes each wave until its evidence decides, up to max-bake, so the runner never judges a wave twice:
+    /// what is still undecided at max-bake is the undecided policy's to settle.
+    /// </summary>
+    private static RolloutOptions Options => new(TimeSpan.Zero, InconclusivePolicy.Rollback, MaxHolds: 0);
+
+    private static SourceWatch? WatchFor(CanaryInputs inputs, CanarySettings settings, GateSpec? gate, string version, string previous, CliContext context) => inputs.Watch is null
         ? null
-        : new SourceWatch(gate ?? throw new InputException("--watch: watching needs the metrics in a gate section"), version, previous, context);
+        : new SourceWatch(gate ?? throw new InputException("--watch: watching needs the metrics in a gate section"), version, previous, context, Duration(inputs.Watch, "--watch"), settings.Holdout);
 
     private static TimeSpan Duration(string text, string option) =>
         GateSection.ParseDuration(text) ?? throw new InputException($"{option}: expected a duration such as 30m or 2h, got '{text}'");

@@ -6,59 +6,34 @@ using Pipelines.Core.Rollout;
 namespace Pipelines.Cli.Commands.Canary;
 
 /// <summary>
-/// The metrics gate, in-process, for a fleet: the hosts on the new version against the hosts still on the previous
-/// one, scraped from each host's /metrics interval by interval for the bake. Every interval feeds the sequential
-/// tests of the watch mode, so a bad build is stopped as soon as the evidence is in, not at the end of the bake; at
-/// the end the whole bake is judged as the gate judges. Without a gate configured, every wave passes on its self-test.
+/// The gate of a fleet wave: the core's <see cref="BakeGate"/> over each host's own /metrics, scraped interval by
+/// interval — the hosts on the new version against the hosts still on the previous one. Without a gate configured,
+/// every wave passes on its self-test after the bake.
 /// </summary>
-public sealed class FleetGate(HttpClient http, GateSpec? gate, string metricsUrl, TimeSpan bake, TimeProvider time, Action<string>? progress = null) : IRolloutGate
+public static class FleetGate
 {
-    /// <summary>What the last judgement saw, metric by metric, for the report's charts.</summary>
-    public IReadOnlyList<MetricObservation> LastObservations { get; private set; } = [];
-
-    public async Task<(GateVerdict Verdict, string Reason)> JudgeAsync(IReadOnlyList<string> canary, IReadOnlyList<string> baseline, CancellationToken cancellation)
+    public static IRolloutGate Create(HttpClient http, GateSpec? gate, string metricsUrl, BakePolicy bake, TimeProvider time, Action<string>? progress = null)
     {
         if (gate is null)
         {
-            await Task.Delay(bake, time, cancellation).ConfigureAwait(false);
-            return (GateVerdict.Pass, "no gate configured: the self-test is the only check");
+            return new SelfTestOnlyGate(bake.MinBake, time);
         }
 
         List<Uri> Urls(IReadOnlyList<string> hosts) => [.. hosts.Select(h => new Uri(metricsUrl.Replace("{host}", h, StringComparison.Ordinal)))];
-        var specs = gate.Metrics.Select(m => m.Spec).ToList();
-        var queries = gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query)).ToList();
-        var perInterval = new ScrapeMetricsSource(http, Urls(canary), Urls(baseline), gate.Interval, gate.Interval, time);
-        var watch = new Watch(specs, gate.Policy);
-        var looks = new List<IReadOnlyList<MetricObservation>>();
-        var end = time.GetUtcNow() + bake;
-        do
-        {
-            var look = await perInterval.FetchAsync(queries, cancellation).ConfigureAwait(false);
-            looks.Add(look);
-            watch.Look(look);
-            LastObservations = [.. specs.Select(s => Combine(s.Name, looks))];
-            var worst = watch.Standings.MaxBy(s => s.EValue);
-            var left = end - time.GetUtcNow();
-            progress?.Invoke($"  look {looks.Count}, {(left > TimeSpan.Zero ? left.TotalSeconds : 0):0} s of bake left: {worst?.Name} {worst?.Summary}");
-            if (watch.Verdict == WatchVerdict.Fail)
-            {
-                var alarm = watch.Standings.First(s => s.Alarm);
-                return (GateVerdict.Fail, $"stopped early after {looks.Count} interval(s): {alarm.Name} {alarm.Summary}");
-            }
-        }
-        while (time.GetUtcNow() < end);
-
-        var result = Judge.Evaluate(specs, LastObservations, gate.Policy);
-        return (result.Verdict, $"score {result.Score:0.#}: {result.Reason}");
+        return new BakeGate(
+            (canary, baseline) => new ScrapeMetricsSource(http, Urls(canary), Urls(baseline), gate.Interval, gate.Interval, time),
+            [.. gate.Metrics.Select(m => m.Spec)],
+            [.. gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))],
+            gate.Policy, bake, gate.Interval, time, progress);
     }
+}
 
-    /// <summary>The whole bake from its intervals: samples side by side, events and trials summed; incomplete if any interval was.</summary>
-    private static MetricObservation Combine(string name, List<IReadOnlyList<MetricObservation>> looks)
+/// <summary>No gate configured: the bake runs, and the self-test is the only check.</summary>
+public sealed class SelfTestOnlyGate(TimeSpan bake, TimeProvider time) : IRolloutGate
+{
+    public async Task<(GateVerdict Verdict, string Reason)> JudgeAsync(IReadOnlyList<string> canary, IReadOnlyList<string> baseline, CancellationToken cancellation)
     {
-        var parts = looks.Select(l => l.First(o => o.Name == name)).ToList();
-        return new MetricObservation(name,
-            [.. parts.SelectMany(p => p.Canary)], [.. parts.SelectMany(p => p.Baseline)],
-            parts.Sum(p => p.CanaryEvents), parts.Sum(p => p.CanaryTrials), parts.Sum(p => p.BaselineEvents), parts.Sum(p => p.BaselineTrials),
-            parts.All(p => p.Complete));
+        await Task.Delay(bake, time, cancellation).ConfigureAwait(false);
+        return (GateVerdict.Pass, "no gate configured: the self-test is the only check");
     }
 }

@@ -7,25 +7,27 @@ using Pipelines.Core.Rollout;
 namespace Pipelines.Cli.Commands.Canary;
 
 /// <summary>
-/// The metrics gate for a slot: after each bake, the gate's own provider (azure-monitor, prometheus, …) compares the
-/// new version with the previous one, told apart by the gate's selectors with <c>{version}</c> and <c>{previous}</c>
-/// filled in (e.g. <c>canary: {{ application_Version: "{version}" }}</c> — not by slot name, which goes stale after a swap).
+/// The gate of a slot's traffic step: the core's <see cref="BakeGate"/> over the gate's own provider (azure-monitor,
+/// prometheus, …), asked for the last interval after each interval, the new version told from the previous one by the
+/// gate's selectors with <c>{version}</c> and <c>{previous}</c> filled in (e.g. <c>canary: {{ application_Version:
+/// "{version}" }}</c> — not by slot name, which goes stale after a swap).
 /// </summary>
-public sealed class SourceGate(GateSpec? gate, string version, string previous, CliContext context, TimeSpan bake) : IRolloutGate
+public static class SourceGate
 {
-    public async Task<(GateVerdict Verdict, string Reason)> JudgeAsync(IReadOnlyList<string> canary, IReadOnlyList<string> baseline, CancellationToken cancellation)
+    public static IRolloutGate Create(GateSpec? gate, string version, string previous, CliContext context, BakePolicy bake, Action<string>? progress = null)
     {
-        await Task.Delay(bake, context.Time, cancellation).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(context);
         if (gate is null)
         {
-            return (GateVerdict.Pass, "no gate configured: the self-test is the only check");
+            return new SelfTestOnlyGate(bake.MinBake, context.Time);
         }
 
-        var spec = gate.ForVersions(version, previous) with { Window = bake > TimeSpan.Zero ? bake : gate.Window };
-        var source = Source(spec, context);
-        var observations = await source.FetchAsync([.. spec.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))], cancellation).ConfigureAwait(false);
-        var result = Judge.Evaluate([.. spec.Metrics.Select(m => m.Spec)], observations, spec.Policy);
-        return (result.Verdict, $"score {result.Score:0.#}: {result.Reason}");
+        var perInterval = gate.ForVersions(version, previous) with { Window = gate.Interval };
+        return new BakeGate(
+            (_, _) => Source(perInterval, context),
+            [.. gate.Metrics.Select(m => m.Spec)],
+            [.. gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))],
+            gate.Policy, bake, gate.Interval, context.Time, progress);
     }
 
     /// <summary>The gate's own provider, as metrics-gate would build it (no status, no data file).</summary>

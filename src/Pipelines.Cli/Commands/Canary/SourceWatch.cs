@@ -16,13 +16,15 @@ public sealed class SourceWatch : IRolloutWatch
     private readonly Watch _watch;
     private readonly CliContext _context;
 
-    public SourceWatch(GateSpec gate, string version, string previous, CliContext context)
+    /// <param name="holdoutPercent">The previous version's share of traffic meanwhile: the release has the rest.</param>
+    public SourceWatch(GateSpec gate, string version, string previous, CliContext context, TimeSpan duration, double holdoutPercent)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(context);
         _gate = gate.ForVersions(version, previous) with { Window = gate.Interval };
         _source = SourceGate.Source(_gate, context);
-        _watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy);
+        _watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy,
+            horizon: Math.Max(1, (int)(duration / gate.Interval)), referenceShare: holdoutPercent / Math.Max(1e-9, 100 - holdoutPercent));
         _context = context;
     }
 

@@ -38,7 +38,7 @@ public static class MetricsGateHandler
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         File.WriteAllText(reportPath, markdown);
         File.WriteAllText(chartPath, GateChart.Svg(observations));
-        var command = MetricsGateReport.Build(result, inputs.Report, markdown, inputs.AllowMarginal);
+        var command = MetricsGateReport.Build(result, gate.Policy, inputs.Report, markdown, inputs.AllowMarginal);
         if (inputs.Status == "auto")
         {
             PostStatusAsync(session, result, command.ExitCode == ExitCodes.Success, inputs.StatusContext, cancellation).GetAwaiter().GetResult();
@@ -56,9 +56,9 @@ public static class MetricsGateHandler
         var context = session.Context;
         var perLook = gate with { Window = gate.Interval };
         var source = Source(perLook, context, inputs);
-        var watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy);
         var queries = gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query)).ToList();
         var looks = Math.Max(1, (int)Math.Floor(duration / gate.Interval));
+        var watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy, horizon: looks);
         for (var look = 1; look <= looks; look++)
         {
             var started = context.Time.GetUtcNow();

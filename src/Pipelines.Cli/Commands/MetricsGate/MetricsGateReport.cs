@@ -9,10 +9,13 @@ using Pipelines.Core.Statistics;
 namespace Pipelines.Cli.Commands.MetricsGate;
 
 /// <summary>One metric in the <c>--json</c> document.</summary>
-public sealed record MetricJson(string Name, string Class, bool Failed, double? Effect, double? IntervalLow, double? IntervalHigh, double? PValue, string Test, string Reason);
+/// <param name="Answer">pass (shown within tolerance), fail (shown beyond it) or undecided.</param>
+/// <param name="DetectableEffect">The smallest relative change in the bad direction the data could have shown beyond the tolerance.</param>
+/// <param name="MoreData">When undecided: about how many times the data so far would decide it.</param>
+public sealed record MetricJson(string Name, string Answer, bool Failed, double? Effect, double? IntervalLow, double? IntervalHigh, double? DetectableEffect, double? MoreData, string Test, string Reason);
 
 /// <summary>The <c>--json</c> document of <c>metrics-gate</c>.</summary>
-public sealed record MetricsGateJson(string Verdict, double Score, string Reason, double ConfidenceLevel, string Report, IReadOnlyList<MetricJson> Metrics);
+public sealed record MetricsGateJson(string Verdict, double Score, string Reason, double FamilyAlpha, double PassAlpha, string Report, IReadOnlyList<MetricJson> Metrics);
 
 /// <summary>One metric's standing in the <c>--json</c> document of a watch.</summary>
 public sealed record WatchMetricJson(string Name, bool Alarm, double EValue, int Looks, int Informative, string Summary);
@@ -25,24 +28,27 @@ public static class MetricsGateReport
 {
     public static string VerdictName(GateVerdict verdict) => verdict.ToString().ToLowerInvariant();
 
-    public static CommandResult Build(GateResult result, string reportPath, string markdown, bool allowMarginal)
+    public static string AnswerName(MetricAnswer answer) => answer.ToString().ToLowerInvariant();
+
+    public static CommandResult Build(GateResult result, GatePolicy policy, string reportPath, string markdown, bool allowMarginal)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(policy);
         var passed = result.Verdict == GateVerdict.Pass || (allowMarginal && result.Verdict == GateVerdict.Marginal);
         var command = new CommandResult(passed ? ExitCodes.Success : ExitCodes.NegativeVerdict)
             .Output("verdict", VerdictName(result.Verdict))
             .Output("score", result.Score.ToString("0.#", CultureInfo.InvariantCulture))
             .Output("report", reportPath);
-        foreach (var metric in result.Metrics.Where(m => m.Failed || m.Class == MetricClass.NoData))
+        foreach (var metric in result.Metrics.Where(m => m.Answer != MetricAnswer.Pass))
         {
             command.Annotations.Add(new Annotation(metric.Failed ? AnnotationLevel.Error : AnnotationLevel.Warning, $"{metric.Name}: {metric.Reason}", Title: "metrics-gate"));
         }
 
-        command.WithJson(new MetricsGateJson(VerdictName(result.Verdict), Math.Round(result.Score, 2), result.Reason, result.ConfidenceLevel, reportPath,
-            [.. result.Metrics.Select(m => new MetricJson(m.Name, m.Class.ToString().ToLowerInvariant(), m.Failed, Finite(m.Effect), Finite(m.IntervalLow),
-                Finite(m.IntervalHigh), Finite(m.PValue), m.Test, m.Reason))]), c => c.MetricsGateJson);
+        command.WithJson(new MetricsGateJson(VerdictName(result.Verdict), Math.Round(result.Score, 2), result.Reason, policy.FamilyAlpha, policy.PassAlpha, reportPath,
+            [.. result.Metrics.Select(m => new MetricJson(m.Name, AnswerName(m.Answer), m.Failed, Finite(m.Effect), Finite(m.IntervalLow),
+                Finite(m.IntervalHigh), Finite(m.DetectableEffect), m.MoreData is { } more ? Math.Round(more, 2) : null, m.Test, m.Reason))]), c => c.MetricsGateJson);
         command.Report = $"metrics-gate: {VerdictName(result.Verdict)}, score {result.Score:0.#} — {UntrustedText.ForLine(result.Reason)}\n"
-            + string.Concat(result.Metrics.Select(m => $"  {m.Name,-24} {m.Class.ToString().ToLowerInvariant(),-8} {UntrustedText.ForLine(m.Reason)}\n"))
+            + string.Concat(result.Metrics.Select(m => $"  {m.Name,-24} {AnswerName(m.Answer),-9} {UntrustedText.ForLine(m.Reason)}\n"))
             + $"  report: {reportPath}\n";
         command.Summary = markdown;
         return command;
@@ -96,20 +102,22 @@ public static class MetricsGateReport
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"## {icon} Metrics gate: {VerdictName(result.Verdict)}, score {result.Score:0.#}").AppendLine().AppendLine();
         md.AppendLine(Outputs.Markdown.Cell(result.Reason)).AppendLine();
-        Outputs.Markdown.Table(md, ["metric", "canary", "baseline", "test", "effect (canary vs baseline)", "interval", "class", "weight", ""], result.Metrics.Zip(gate.Metrics).Select(p => (IReadOnlyList<string>)
+        Outputs.Markdown.Table(md, ["metric", "canary", "baseline", "test", "effect (canary vs baseline)", "interval", "answer", "could have caught", "weight", ""], result.Metrics.Zip(gate.Metrics).Select(p => (IReadOnlyList<string>)
         [
             Outputs.Markdown.Code(p.First.Name),
             Side(measured.GetValueOrDefault(p.First.Name), canary: true),
             Side(measured.GetValueOrDefault(p.First.Name), canary: false),
             p.First.Test,
             double.IsNaN(p.First.Effect) ? "—" : p.First.Effect.ToString("+0.0%;-0.0%;0%", CultureInfo.InvariantCulture),
-            double.IsNaN(p.First.IntervalLow) ? "—" : string.Create(CultureInfo.InvariantCulture, $"{p.First.IntervalLow:+0.0%;-0.0%;0%} … {p.First.IntervalHigh:+0.0%;-0.0%;0%}"),
-            p.First.Class.ToString().ToLowerInvariant() + (p.Second.Spec.Critical ? " (critical)" : string.Empty),
+            double.IsNaN(p.First.IntervalLow) ? "—" : $"{Judge.Percent(p.First.IntervalLow)} … {Judge.Percent(p.First.IntervalHigh)}",
+            AnswerName(p.First.Answer) + (p.Second.Spec.Critical ? " (critical)" : string.Empty)
+                + (p.First.MoreData is { } more ? string.Create(CultureInfo.InvariantCulture, $": about {more:0.#}× the data would decide it") : string.Empty),
+            double.IsFinite(p.First.DetectableEffect) ? "≥ " + Judge.Percent(p.First.DetectableEffect) : "nothing",
             p.Second.Spec.Weight.ToString("0.##", CultureInfo.InvariantCulture),
-            p.First.Failed ? "❌" : p.First.Class == MetricClass.NoData ? "❔" : "✅",
+            p.First.Failed ? "❌" : p.First.Answer == MetricAnswer.Undecided ? "❔" : "✅",
         ]));
         md.AppendLine().Append(CultureInfo.InvariantCulture,
-            $"Source: {source}. Intervals at {result.ConfidenceLevel:0.####} for metrics bad both ways, one-sided equivalents otherwise, so that all metrics together wrongly fail an unchanged canary at most {gate.Policy.FamilyAlpha:0.##%} of the time. Pass ≥ {gate.Policy.PassScore:0.#}, marginal ≥ {gate.Policy.MarginalScore:0.#}.")
+            $"Source: {source}. A metric passes only when its interval shows it within tolerance, fails only when the interval shows it beyond, and is otherwise undecided; the score counts only metrics shown to pass. The interval's end in the bad direction is at the pass level (a canary at the harm boundary passes at most {gate.Policy.PassAlpha:0.##%} of the time), the other at the fail level (all metrics together wrongly fail a canary within tolerance at most {gate.Policy.FamilyAlpha:0.##%} of the time). \"Could have caught\": the smallest change in the bad direction this data could have shown beyond the tolerance. Pass ≥ {gate.Policy.PassScore:0.#}, marginal ≥ {gate.Policy.MarginalScore:0.#}.")
             .AppendLine();
         if (chartFile is not null)
         {
