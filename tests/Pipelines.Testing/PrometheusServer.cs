@@ -7,8 +7,8 @@ using System.Text;
 namespace Pipelines.Testing;
 
 /// <summary>
-/// A real Prometheus server (Debian package <c>prometheus</c>; .ci/run installs it) on 127.0.0.1, scraping the given
-/// targets every second, each with its own labels, into a throwaway data folder.
+/// A real Prometheus server (Debian package <c>prometheus</c>; <c>./build.sh test</c> installs it) on 127.0.0.1,
+/// scraping the given targets every second, each with its own labels, into a throwaway data folder.
 /// </summary>
 public sealed class PrometheusServer : IDisposable
 {
@@ -19,7 +19,7 @@ public sealed class PrometheusServer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(targets);
         var binary = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("prometheus is not installed: apt-get install prometheus (.ci/run does this)");
+            ?? throw new InvalidOperationException("prometheus is not installed: apt-get install prometheus (./build.sh test does this)");
         var config = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n");
         var job = 0;
         foreach (var (target, labels) in targets)

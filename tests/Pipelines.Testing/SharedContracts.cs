@@ -2,26 +2,30 @@ using System.Text.Json.Nodes;
 
 namespace Pipelines.Testing;
 
-/// <summary>One of Microsoft's published REST examples in ../shared/contracts: the request it shows and its answers.</summary>
+/// <summary>One of Microsoft's published REST examples in tests/data/contracts: the request it shows and its answers.</summary>
 public sealed record ContractExample(string Method, Uri Url, JsonNode? Body, IReadOnlyDictionary<int, JsonNode?> Responses)
 {
     public (int Status, JsonNode? Body) FirstResponse => Responses.OrderBy(r => r.Key).Select(r => (r.Key, r.Value)).First();
 }
 
 /// <summary>
-/// Microsoft's REST examples beside the clone (../shared/contracts). A fresh clone has none: callers skip with
-/// Assert.Inconclusive, saying so, rather than pass without checking.
+/// Microsoft's REST examples, copied into the repository (tests/data/contracts, sources in tests/data/README.md) so
+/// that every clone checks against them: a missing example fails the test, it never skips it.
 /// </summary>
 public static class SharedContracts
 {
-    public static string Root => Path.GetFullPath(Path.Combine(SourceTree.Root, "..", "shared", "contracts"));
-
-    public static bool Available => Directory.Exists(Root);
+    public static string Root => SourceTree.PathOf(Path.Combine("tests", "data", "contracts"));
 
     /// <summary>Reads an example; Azure DevOps' carry the request URL, ARM's only parameters (<paramref name="url"/> then names it).</summary>
     public static ContractExample Load(string relative, string? method = null, string? url = null)
     {
-        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, relative)))!.AsObject();
+        var path = Path.Combine(Root, relative);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is missing: copy Microsoft's example into tests/data/contracts and name its source in tests/data/README.md", path);
+        }
+
+        var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var parameters = root["parameters"]?.AsObject();
         var body = parameters?.FirstOrDefault(p => p.Key is "body" or "siteEnvelope" or "slotSwapEntity" or "siteConfig" or "batchRequest").Value;
         var responses = root["responses"]!.AsObject().ToDictionary(

@@ -32,9 +32,7 @@ public sealed class AppServiceSlotTargetTests
 
         public AppService(int kuduStatus = 4)
         {
-            _config = SharedContracts.Available
-                ? SharedContracts.Load("azure/appservice/GetSiteConfig.json").Responses[200]!.DeepClone().AsObject()
-                : new JsonObject { ["properties"] = new JsonObject() };
+            _config = SharedContracts.Load("azure/appservice/GetSiteConfig.json").Responses[200]!.DeepClone().AsObject();
             Server = new FaultServer(request =>
             {
                 lock (_gate)

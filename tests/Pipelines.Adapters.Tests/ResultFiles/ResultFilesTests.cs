@@ -188,14 +188,9 @@ public sealed class ResultFilesTests
     }
 
     [TestMethod]
-    public void The_real_result_files_in_shared_data_parse_with_the_counts_their_tools_reported()
+    public void The_real_result_files_in_tests_data_parse_with_the_counts_their_tools_reported()
     {
-        var data = Path.GetFullPath(Path.Combine(SourceTree.Root, "..", "shared", "data", "test-results"));
-        if (!Directory.Exists(data))
-        {
-            Assert.Inconclusive("../shared/data/test-results is not beside this clone");
-        }
-
+        var data = SourceTree.PathOf(Path.Combine("tests", "data", "test-results"));
         Assert.HasCount(79, ResultFileReader.Read(Path.Combine(data, "SilentNotes.trx")).Results);
         Assert.HasCount(808, ResultFileReader.Read(Path.Combine(data, "pulsar-test-report.xml")).Results);
         Assert.HasCount(9, ResultFileReader.Read(Path.Combine(data, "dotnet-nunit.xml")).Results);
