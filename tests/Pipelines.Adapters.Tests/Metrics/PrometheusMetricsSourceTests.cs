@@ -121,7 +121,7 @@ public sealed class PrometheusMetricsSourceTests
         Assert.IsFalse(fromFailing.Complete);
         Assert.IsTrue(failing.Requests.Count > 1, "retried before giving up");
         var spec = new MetricSpec("latency", MetricKind.Continuous, BadDirection.Increase, 0.1, false, 1);
-        Assert.AreNotEqual(GateVerdict.Pass, Judge.Evaluate([spec], [fromPartial], GatePolicy.Default with { MinSamples = 1 }).Verdict);
+        Assert.AreNotEqual(GateVerdict.Pass, Judge.Evaluate([spec], [fromPartial], GatePolicy.Default with { MinSamples = 5 }).Verdict);
     }
 
     [TestMethod]
