@@ -197,4 +197,29 @@ public sealed class CiEnvironmentTests
         StringAssert.StartsWith(error.Message, "GITHUB_API_URL:");
         Assert.DoesNotContain("ghs_secret", error.Message);
     }
+
+    [TestMethod]
+    public void A_TF_BUILD_that_is_not_true_is_local_for_every_command_no_status_posted_and_no_logging_commands()
+    {
+        // Before #15, metrics-gate took any TF_BUILD for Azure Pipelines while the outputs took only "true".
+        using var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", "gate:\n  provider: file\n  metrics:\n    - name: errors\n      kind: ratio\n");
+        dir.Write("data.json", """{"metrics": {"errors": {"canary": {"events": 900, "trials": 1000}, "baseline": {"events": 10, "trials": 1000}}}}""");
+        using var collection = new FaultServer();
+        var environment = new Dictionary<string, string?>
+        {
+            ["TF_BUILD"] = "1",
+            ["SYSTEM_ACCESSTOKEN"] = "ado-token",
+            ["SYSTEM_COLLECTIONURI"] = collection.BaseAddress.ToString(),
+            ["SYSTEM_TEAMPROJECT"] = "Shop",
+            ["BUILD_REPOSITORY_NAME"] = "shop",
+            ["BUILD_SOURCEVERSION"] = AzureSha,
+        };
+
+        var run = CliRunner.Run(dir.Path, environment, "metrics-gate", "--data", "data.json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        Assert.IsEmpty(collection.Requests, "no Azure DevOps status from a run that is not on Azure Pipelines");
+        Assert.DoesNotContain("##vso[", run.StandardOutput);
+    }
 }

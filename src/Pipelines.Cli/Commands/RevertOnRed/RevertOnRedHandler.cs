@@ -102,7 +102,7 @@ public static class RevertOnRedHandler
             var outcome = search.Outcome!;
             var probes = search.Probes.ToList();
             var culprit = outcome.Culprit is { } sha ? commits.Single(c => c.Sha == sha) : null;
-            var buildLink = BuildLink(context, inputs.BuildLink);
+            var buildLink = inputs.BuildLink ?? context.Ci.BuildLink;
             var (verdict, reason, attempt) = culprit is null
                 ? (outcome.Verdict, outcome.Reason, null)
                 : await DecideAsync(target, culprit, outcome.Reason, policy, context.Time.GetUtcNow(), mode, inputs.DryRun, failing, buildLink,
@@ -228,22 +228,5 @@ public static class RevertOnRedHandler
     {
         var current = repository.CurrentBranch();
         return current ?? throw new InputException("--branch: HEAD is detached; name the branch that went red");
-    }
-
-    private static string? BuildLink(Hosting.CliContext context, string? given)
-    {
-        if (given is not null)
-        {
-            return given;
-        }
-
-        if (context.Get("GITHUB_SERVER_URL") is { } server && context.Get("GITHUB_REPOSITORY") is { } repo && context.Get("GITHUB_RUN_ID") is { } run)
-        {
-            return $"{server}/{repo}/actions/runs/{run}";
-        }
-
-        return context.Get("SYSTEM_COLLECTIONURI") is { } collection && context.Get("SYSTEM_TEAMPROJECT") is { } project && context.Get("BUILD_BUILDID") is { } build
-            ? $"{collection.TrimEnd('/')}/{Uri.EscapeDataString(project)}/_build/results?buildId={build}"
-            : null;
     }
 }
