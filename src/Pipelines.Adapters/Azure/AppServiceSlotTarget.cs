@@ -147,7 +147,7 @@ public sealed class AppServiceSlotTarget(
     {
         try
         {
-            await kudu.SendAsync(message, cancellation).ConfigureAwait(false);
+            await kudu.SendWithinBudgetAsync(message, AppServiceClient.SystemName, what, cancellation).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {
