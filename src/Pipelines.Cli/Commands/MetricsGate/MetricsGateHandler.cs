@@ -1,4 +1,5 @@
 using Pipelines.Adapters.Metrics;
+using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Outputs;
@@ -10,9 +11,6 @@ namespace Pipelines.Cli.Commands.MetricsGate;
 /// <summary>Reads the gate, fetches the measurements from its provider, judges, writes the report.</summary>
 public static class MetricsGateHandler
 {
-    // One client for the process: scrapes reuse its connections.
-    private static readonly HttpClient Http = new();
-
     public static CommandResult Run(CommandSession session, MetricsGateInputs inputs, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -96,7 +94,7 @@ public static class MetricsGateHandler
         }
 
         session.AddSecret(token);
-        var client = new Adapters.AzureDevOps.AzureReposClient(Http, new Uri(collection.TrimEnd('/') + "/"), project, repository, token);
+        var client = new Adapters.AzureDevOps.AzureReposClient(Connections.Http, new Uri(collection.TrimEnd('/') + "/"), project, repository, token);
         var link = ci.BuildLink;
         var slash = statusContext.LastIndexOf('/');
         var status = new Adapters.AzureDevOps.AzureStatus(passed ? "succeeded" : "failed", $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}", link,
@@ -129,7 +127,7 @@ public static class MetricsGateHandler
         session.AddSecret(token);
         var slash = repository.IndexOf('/', StringComparison.Ordinal);
         var description = $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}";
-        var client = new Adapters.GitHub.GitHubClient(Http, ci.GitHub.ApiRoot, token);
+        var client = new Adapters.GitHub.GitHubClient(Connections.Http, ci.GitHub.ApiRoot, token);
         await client.CreateStatusAsync(repository[..slash], repository[(slash + 1)..], sha,
             new Adapters.GitHub.NewStatus(passed ? "success" : "failure", ci.BuildLink, description, statusContext), cancellation).ConfigureAwait(false);
     }
@@ -145,8 +143,8 @@ public static class MetricsGateHandler
             "file" => new FileMetricsSource(
                 context.ResolvePath(inputs.Data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 inputs.Data),
-            "scrape" => new ScrapeMetricsSource(Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
-            "prometheus" => new PrometheusMetricsSource(Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
+            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
+            "prometheus" => new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
         };
@@ -158,10 +156,9 @@ public static class MetricsGateHandler
     /// </summary>
     private static Adapters.Azure.AzureMonitorClient AzureMonitor()
     {
-        var credential = new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
         return new Adapters.Azure.AzureMonitorClient(
-            Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.LogsScope),
-            Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.ManagementScope));
+            Connections.Azure(Adapters.Azure.AzureMonitorClient.LogsScope),
+            Connections.Azure(Adapters.Azure.AzureMonitorClient.ManagementScope));
     }
 
     /// <summary>gate.endpoint: the server's base URL.</summary>

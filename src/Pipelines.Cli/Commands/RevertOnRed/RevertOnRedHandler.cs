@@ -1,6 +1,7 @@
 using Pipelines.Adapters.Git;
 using Pipelines.Cli.Hosting;
 using Pipelines.Adapters.ResultFiles;
+using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
@@ -29,9 +30,6 @@ public static class RevertOnRedHandler
 {
     public const int DefaultFlakeRetries = 2;
 
-    // One client for the process, as HttpClient is meant to be used.
-    private static readonly HttpClient Http = new();
-
     public static CommandResult Run(CommandSession session, RevertOnRedInputs inputs, CancellationToken cancellation) =>
         RunAsync(session, inputs, cancellation).GetAwaiter().GetResult();
 
@@ -58,7 +56,7 @@ public static class RevertOnRedHandler
         var work = Directory.CreateTempSubdirectory("pipelines-revert-").FullName;
         try
         {
-            var (target, greenFromHistory) = RevertTargets.Create(session, where, repository, branch, work, settings, Http);
+            var (target, greenFromHistory) = RevertTargets.Create(session, where, repository, branch, work, settings, Connections.Http);
             var head = await target.BranchHeadAsync(cancellation).ConfigureAwait(false);
             var red = repository.ResolveCommit(where.Red ?? head, "--red");
             var greenText = inputs.Green ?? (greenFromHistory is null ? null : await greenFromHistory(red, cancellation).ConfigureAwait(false))
