@@ -242,7 +242,7 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
     {
         try
         {
-            await management.SendAsync(message, cancellation).ConfigureAwait(false);
+            await management.SendWithinBudgetAsync(message, SystemName, what, cancellation).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {

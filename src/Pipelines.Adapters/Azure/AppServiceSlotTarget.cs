@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Pipelines.Adapters.Http;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Rollout;
 
@@ -20,11 +21,15 @@ public sealed record AppServiceSlot(string Site, string Slot, string SlotHostNam
 /// <summary>
 /// The App Service side of a slot rollout: Kudu OneDeploy of the version's zip to the slot (asynchronous, polled
 /// until status 4, success, or 3, failure), traffic through the site's ramp-up rules, the swap, and production's
-/// version read from the app itself so a swap is never repeated.
+/// version read from the app itself so a swap is never repeated. That read goes through the retry policy
+/// (<see cref="HttpRetryOptions.Default"/> unless given): a production that answers 503 for a moment is asked again.
 /// </summary>
-public sealed class AppServiceSlotTarget(AppServiceClient client, HttpPipeline kudu, HttpClient http, AppServiceSlot slot, Uri? scmEndpoint = null, TimeProvider? time = null) : ISlotTarget
+public sealed class AppServiceSlotTarget(
+    AppServiceClient client, HttpPipeline kudu, HttpClient http, AppServiceSlot slot, Uri? scmEndpoint = null, TimeProvider? time = null, HttpRetryOptions? retry = null)
+    : ISlotTarget
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly RetryingHttpClient _http = new(http, AppServiceClient.SystemName, retry, time);
 
     public TimeSpan DeployDeadline { get; init; } = TimeSpan.FromMinutes(20);
 
@@ -97,21 +102,42 @@ public sealed class AppServiceSlotTarget(AppServiceClient client, HttpPipeline k
 
     public async Task<string?> ProductionVersionAsync(CancellationToken cancellation)
     {
+        // Unknown is not "the old version": a swap waits until production can say what it runs.
+        OutsideSystemException Unreadable(string why, Exception? inner = null) =>
+            new(AppServiceClient.SystemName, string.Create(CultureInfo.InvariantCulture, $"could not read production's version from {slot.VersionUrl}: {why}"), inner);
+        HttpResponseMessage response;
         try
         {
-            var body = await http.GetStringAsync(slot.VersionUrl, cancellation).ConfigureAwait(false);
-            var node = JsonNode.Parse(body);
+            response = await _http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, slot.VersionUrl), cancellation).ConfigureAwait(false);
+        }
+        catch (OutsideSystemException ex)
+        {
+            throw Unreadable(ex.Detail, ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw Unreadable(string.Create(CultureInfo.InvariantCulture, $"{(int)response.StatusCode} {response.ReasonPhrase}"));
+            }
+
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
+            }
+            catch (JsonException ex)
+            {
+                throw Unreadable("the answer is not JSON", ex);
+            }
+
             foreach (var part in slot.VersionPath.Split('.'))
             {
-                node = node?[part];
+                node = node is JsonObject map ? map[part] : null;
             }
 
             return node?.GetValueKind() == JsonValueKind.String ? (string?)node : node?.ToJsonString();
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException)
-        {
-            // Unknown is not "the old version": a swap waits until production can say what it runs.
-            throw new OutsideSystemException(AppServiceClient.SystemName, string.Create(CultureInfo.InvariantCulture, $"could not read production's version from {slot.VersionUrl}: {ex.Message}"), ex);
         }
     }
 
@@ -121,7 +147,7 @@ public sealed class AppServiceSlotTarget(AppServiceClient client, HttpPipeline k
     {
         try
         {
-            await kudu.SendAsync(message, cancellation).ConfigureAwait(false);
+            await kudu.SendWithinBudgetAsync(message, AppServiceClient.SystemName, what, cancellation).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {

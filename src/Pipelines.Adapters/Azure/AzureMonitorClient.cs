@@ -113,7 +113,7 @@ public sealed class AzureMonitorClient(HttpPipeline logs, HttpPipeline managemen
     {
         try
         {
-            await pipeline.SendAsync(message, cancellation).ConfigureAwait(false);
+            await pipeline.SendWithinBudgetAsync(message, SystemName, what, cancellation).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {

@@ -1,20 +1,39 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Pipelines.Adapters.Http;
 using Pipelines.Core.Errors;
 
 namespace Pipelines.Adapters.Azure;
 
-/// <summary>Options of the Azure clients: Azure.Core's retries (429 with Retry-After, 5xx, timeouts) and transport.</summary>
+/// <summary>
+/// Options of the Azure clients. Azure.Core keeps its own retry policy — it already retries 408, 429, 500, 502, 503,
+/// 504 and dropped connections with jittered exponential backoff and honours Retry-After — set to the numbers every
+/// other outside call uses (<see cref="HttpRetryOptions"/>); the total time, which Azure.Core does not bound, is
+/// bounded where the clients send (<see cref="AzurePipelineFactory.SendWithinBudgetAsync"/>). The transport is the
+/// process's shared HttpClient when the composition root gives one.
+/// </summary>
 public sealed class AzureClientOptions : ClientOptions
 {
     public AzureClientOptions()
+        : this(HttpRetryOptions.Default)
     {
-        Retry.MaxRetries = 4;
-        Retry.Mode = RetryMode.Exponential;
-        Retry.Delay = TimeSpan.FromSeconds(1);
-        Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
     }
+
+    public AzureClientOptions(HttpRetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        Retry.MaxRetries = retry.MaxRetries;
+        Retry.Mode = RetryMode.Exponential;
+        Retry.Delay = retry.BaseDelay;
+        Retry.MaxDelay = retry.MaxDelay;
+        Retry.NetworkTimeout = retry.AttemptTimeout;
+        TotalTimeout = retry.TotalTimeout;
+    }
+
+    /// <summary>How long one call may take with all its retries and waits.</summary>
+    public TimeSpan TotalTimeout { get; set; }
 }
 
 /// <summary>
@@ -23,8 +42,35 @@ public sealed class AzureClientOptions : ClientOptions
 /// </summary>
 public static class AzurePipelineFactory
 {
-    public static HttpPipeline Build(TokenCredential credential, string scope, AzureClientOptions? options = null) =>
-        HttpPipelineBuilder.Build(options ?? new AzureClientOptions(), new BearerTokenPolicy(credential, scope));
+    // Each pipeline's total budget, so the clients, which are handed only the pipeline, send within it.
+    private static readonly ConditionalWeakTable<HttpPipeline, StrongBox<TimeSpan>> Budgets = [];
+
+    public static HttpPipeline Build(TokenCredential credential, string scope, AzureClientOptions? options = null)
+    {
+        options ??= new AzureClientOptions();
+        var pipeline = HttpPipelineBuilder.Build(options, new BearerTokenPolicy(credential, scope));
+        Budgets.Add(pipeline, new StrongBox<TimeSpan>(options.TotalTimeout));
+        return pipeline;
+    }
+
+    /// <summary>
+    /// Sends through the pipeline, retries included, within its total budget; past it, the system failed (exit 3).
+    /// Azure.Core bounds each attempt and counts the retries, but waits whatever Retry-After a server asks for.
+    /// </summary>
+    internal static async Task SendWithinBudgetAsync(this HttpPipeline pipeline, HttpMessage message, string system, string what, CancellationToken cancellation)
+    {
+        var total = Budgets.TryGetValue(pipeline, out var budget) ? budget.Value : HttpRetryOptions.Default.TotalTimeout;
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        within.CancelAfter(total);
+        try
+        {
+            await pipeline.SendAsync(message, within.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellation.IsCancellationRequested)
+        {
+            throw new OutsideSystemException(system, string.Create(CultureInfo.InvariantCulture, $"could not {what}: no answer within {total.TotalSeconds:0.#} s, retries included"), ex);
+        }
+    }
 
     /// <summary>
     /// Adds the token, cached until five minutes before it expires. Unlike Azure.Core's own policy it lets a loopback

@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pipelines.Adapters.Http;
+using Pipelines.Core.Errors;
 using Pipelines.Core.Rollout;
 
 namespace Pipelines.Adapters.Fleet;
@@ -11,11 +12,17 @@ public sealed record SelfTestCheck(string Path, int Status = 200, string? Contai
 
 /// <summary>
 /// kaChing's self-test: freshly deployed hosts are asked over HTTP whether they work, each check retried until it
-/// passes or the deadline comes (a service takes a moment to start); any host still failing fails the test.
+/// passes or the deadline comes (a service takes a moment to start); any host still failing fails the test. Each probe
+/// goes through the retry policy on the probe budget (<see cref="HttpRetryOptions.Probe"/>), cut to what is left of the
+/// deadline, so a 503 with Retry-After is waited out but a host that keeps failing still fails in time.
 /// </summary>
-public sealed class HttpSelfTest(HttpClient http, string urlTemplate, IReadOnlyList<SelfTestCheck> checks, TimeSpan deadline, TimeProvider? time = null) : ISelfTest
+public sealed class HttpSelfTest(
+    HttpClient http, string urlTemplate, IReadOnlyList<SelfTestCheck> checks, TimeSpan deadline, TimeProvider? time = null, HttpRetryOptions? retry = null) : ISelfTest
 {
+    public const string SystemName = "self-test";
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly HttpRetryOptions _budget = retry ?? HttpRetryOptions.Probe;
 
     public async Task<(bool Ok, string Detail)> CheckAsync(IReadOnlyList<string> hosts, CancellationToken cancellation)
     {
@@ -40,7 +47,7 @@ public sealed class HttpSelfTest(HttpClient http, string urlTemplate, IReadOnlyL
             string? failure;
             while (true)
             {
-                failure = await CheckOnceAsync(host, check, cancellation).ConfigureAwait(false);
+                failure = await CheckOnceAsync(host, check, until - _time.GetUtcNow(), cancellation).ConfigureAwait(false);
                 if (failure is null || _time.GetUtcNow() >= until)
                 {
                     break;
@@ -58,17 +65,19 @@ public sealed class HttpSelfTest(HttpClient http, string urlTemplate, IReadOnlyL
         return (host, null);
     }
 
-    private async Task<string?> CheckOnceAsync(string host, SelfTestCheck check, CancellationToken cancellation)
+    private async Task<string?> CheckOnceAsync(string host, SelfTestCheck check, TimeSpan left, CancellationToken cancellation)
     {
         var url = new Uri(urlTemplate.Replace("{host}", host, StringComparison.Ordinal).TrimEnd('/') + "/" + check.Path.TrimStart('/'));
-        var watch = Stopwatch.StartNew();
+
+        // The probe's retries end with the deadline; the first attempt always gets its full time.
+        var total = left < _budget.AttemptTimeout ? _budget.AttemptTimeout : left < _budget.TotalTimeout ? left : _budget.TotalTimeout;
+        var probe = new RetryingHttpClient(http, SystemName, _budget with { TotalTimeout = total }, _time);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await http.GetAsync(url, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            var elapsed = watch.Elapsed;
+            var answer = await probe.ProbeAsync(() => new HttpRequestMessage(HttpMethod.Get, url), cancellation).ConfigureAwait(false);
+            using var response = answer.Response;
+            var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
+            var elapsed = answer.LastAttempt;
             if ((int)response.StatusCode != check.Status)
             {
                 return $"status {(int)response.StatusCode}, expected {check.Status}";
@@ -88,9 +97,9 @@ public sealed class HttpSelfTest(HttpClient http, string urlTemplate, IReadOnlyL
                 ? string.Create(CultureInfo.InvariantCulture, $"answered in {elapsed.TotalMilliseconds:0} ms, more than {max.TotalMilliseconds:0} ms")
                 : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellation.IsCancellationRequested)
+        catch (OutsideSystemException ex)
         {
-            return $"no answer ({ex.Message})";
+            return $"no answer ({ex.Detail})";
         }
     }
 

@@ -44,8 +44,19 @@ public sealed class RetryingHttpClient
     /// for any status the policy does not retry, so 404 or 422 remain the caller's to interpret.
     /// </summary>
     /// <param name="request">Builds the request afresh for each attempt (a sent request cannot be sent again).</param>
-    public Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellation) =>
-        RunAsync(request, alreadyDone: null, cancellation);
+    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellation) =>
+        (await RunAsync(request, alreadyDone: null, keepLastAnswer: false, cancellation).ConfigureAwait(false)).Response!;
+
+    /// <summary>
+    /// Sends a probe (a read) for the caller to judge: like <see cref="SendAsync"/>, but when the retries run out on an
+    /// answer the policy retries (a host that keeps answering 503), that last answer is returned rather than thrown, so
+    /// the caller can say what the host answered. Failing to get any answer in time still throws.
+    /// </summary>
+    public async Task<ProbeAnswer> ProbeAsync(Func<HttpRequestMessage> request, CancellationToken cancellation)
+    {
+        var (response, attempts, lastAttempt) = await RunAsync(request, alreadyDone: null, keepLastAnswer: true, cancellation).ConfigureAwait(false);
+        return new ProbeAnswer(response!, attempts, lastAttempt);
+    }
 
     /// <summary>
     /// Sends a write that must happen once. After an answer that leaves it unknown whether the server acted (timeout,
@@ -57,14 +68,19 @@ public sealed class RetryingHttpClient
         Func<HttpRequestMessage> request, Func<CancellationToken, Task<bool>> alreadyDone, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(alreadyDone);
-        return RunAsync(request, alreadyDone, cancellation)!;
+        return SendOnceCoreAsync(request, alreadyDone, cancellation);
     }
 
-    private async Task<HttpResponseMessage> RunAsync(
-        Func<HttpRequestMessage> request, Func<CancellationToken, Task<bool>>? alreadyDone, CancellationToken cancellation)
+    private async Task<HttpResponseMessage?> SendOnceCoreAsync(
+        Func<HttpRequestMessage> request, Func<CancellationToken, Task<bool>> alreadyDone, CancellationToken cancellation) =>
+        (await RunAsync(request, alreadyDone, keepLastAnswer: false, cancellation).ConfigureAwait(false)).Response;
+
+    private async Task<(HttpResponseMessage? Response, int Attempts, TimeSpan LastAttempt)> RunAsync(
+        Func<HttpRequestMessage> request, Func<CancellationToken, Task<bool>>? alreadyDone, bool keepLastAnswer, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(request);
         var attempts = 0;
+        var lastAttempt = TimeSpan.Zero;
         string? lastProblem = null;
         var turnedAway = false; // the server refused the last attempt, so it cannot have acted on it
         var done = false;
@@ -82,10 +98,12 @@ public sealed class RetryingHttpClient
                 }
 
                 attempts++;
+                var started = _time.GetTimestamp();
                 try
                 {
                     using var message = request();
                     var answer = await _client.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+                    lastAttempt = _time.GetElapsedTime(started);
                     turnedAway = answer.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable || RateLimited(answer);
                     lastProblem = Transient.Contains(answer.StatusCode) || RateLimited(answer)
                         ? $"{(turnedAway ? "turned away: " : string.Empty)}{(int)answer.StatusCode} {answer.ReasonPhrase}"
@@ -108,15 +126,15 @@ public sealed class RetryingHttpClient
 
             if (done)
             {
-                return null!;
+                return (null, attempts, lastAttempt);
             }
 
-            if (Transient.Contains(response.StatusCode) || RateLimited(response))
+            if (!keepLastAnswer && (Transient.Contains(response.StatusCode) || RateLimited(response)))
             {
                 throw Failure(attempts, lastProblem ?? $"{(int)response.StatusCode}", null);
             }
 
-            return response;
+            return (response, attempts, lastAttempt);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
@@ -179,3 +197,6 @@ public sealed class RetryingHttpClient
         && response.Headers.TryGetValues("x-ratelimit-remaining", out var remaining)
         && remaining.FirstOrDefault() == "0";
 }
+
+/// <summary>What a probe got: the last answer, after how many attempts, and how long that last attempt took.</summary>
+public sealed record ProbeAnswer(HttpResponseMessage Response, int Attempts, TimeSpan LastAttempt);

@@ -1,3 +1,4 @@
+using Pipelines.Adapters.Http;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Judging;
 
@@ -7,14 +8,18 @@ namespace Pipelines.Adapters.Metrics;
 /// Measures canary and baseline by reading the instances' own <c>/metrics</c> every interval for the window — the
 /// embedded default, with no Prometheus server. A query is a selector (<c>latency_p95_seconds</c>: a gauge, one
 /// sample per interval) or a quotient of two (<c>errors_total / requests_total</c>: counters, compared by their
-/// increase over each interval and over the window). Counter resets are handled per instance.
+/// increase over each interval and over the window). Counter resets are handled per instance. Each scrape goes
+/// through the retry policy on the scrape budget (<see cref="HttpRetryOptions.Scrape"/>), so an instance that turns a
+/// scrape away with 503 and Retry-After is asked again, and one that keeps failing is counted missing.
 /// </summary>
 public sealed class ScrapeMetricsSource(
-    HttpClient http, IReadOnlyList<Uri> canary, IReadOnlyList<Uri> baseline, TimeSpan interval, TimeSpan window, TimeProvider? time = null) : IMetricsSource
+    HttpClient http, IReadOnlyList<Uri> canary, IReadOnlyList<Uri> baseline, TimeSpan interval, TimeSpan window, TimeProvider? time = null,
+    HttpRetryOptions? retry = null) : IMetricsSource
 {
-    private static readonly TimeSpan ScrapeTimeout = TimeSpan.FromSeconds(5);
+    public const string SystemName = "metrics scrape";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly RetryingHttpClient _http = new(http, SystemName, Stretch(retry ?? HttpRetryOptions.Scrape, interval), time);
 
     public string Name => "scrape";
 
@@ -61,16 +66,23 @@ public sealed class ScrapeMetricsSource(
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-                timeout.CancelAfter(interval > ScrapeTimeout ? interval : ScrapeTimeout); // a slow scrape delays the next round, it is not lost
-                var text = await http.GetStringAsync(target, timeout.Token).ConfigureAwait(false);
-                return PrometheusText.Parse(text);
+                using var response = await _http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, target), cancellation).ConfigureAwait(false);
+                return response.IsSuccessStatusCode
+                    ? PrometheusText.Parse(await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false))
+                    : null;
             }
-            catch (Exception ex) when (ex is HttpRequestException or FormatException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
+            catch (Exception ex) when (ex is OutsideSystemException or HttpRequestException or FormatException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
             {
                 return (IReadOnlyList<PrometheusSample>?)null; // a missed scrape: counted, never filled in
             }
         })).ConfigureAwait(false);
+
+    /// <summary>A scrape may take up to an interval: a slow one delays the next round rather than being lost.</summary>
+    private static HttpRetryOptions Stretch(HttpRetryOptions budget, TimeSpan interval) => budget with
+    {
+        AttemptTimeout = interval > budget.AttemptTimeout ? interval : budget.AttemptTimeout,
+        TotalTimeout = interval > budget.TotalTimeout ? interval : budget.TotalTimeout,
+    };
 
     private MetricObservation Observe(
         MetricQuery metric, PrometheusSelector numerator, PrometheusSelector? denominator,

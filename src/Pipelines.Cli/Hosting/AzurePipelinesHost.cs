@@ -10,13 +10,13 @@ namespace Pipelines.Cli.Hosting;
 /// </summary>
 public sealed class AzurePipelinesHost : ICiHost
 {
-    private readonly CliContext _context;
+    private readonly AzurePipelines _environment;
     private readonly TextWriter _log;
     private readonly string _summaryName;
 
-    public AzurePipelinesHost(CliContext context, TextWriter log, string commandName)
+    public AzurePipelinesHost(AzurePipelines environment, TextWriter log, string commandName)
     {
-        _context = context;
+        _environment = environment;
         _log = log;
         _summaryName = commandName;
     }
@@ -35,7 +35,7 @@ public sealed class AzurePipelinesHost : ICiHost
     public void AppendSummary(string markdown)
     {
         ArgumentNullException.ThrowIfNull(markdown);
-        var folder = _context.Get("AGENT_TEMPDIRECTORY") ?? Path.GetTempPath();
+        var folder = _environment.TempDirectory ?? Path.GetTempPath();
         var path = Path.Combine(folder, $"pipelines-{_summaryName}-{Guid.NewGuid():N}.md");
         File.WriteAllText(path, markdown, new UTF8Encoding(false));
         _log.WriteLine("##vso[task.uploadsummary]" + EscapeData(path));

@@ -8,6 +8,8 @@ namespace Pipelines.Cli.Hosting;
 /// </summary>
 public sealed class CliContext
 {
+    private CiEnvironment? _ci;
+
     public CliContext(
         IReadOnlyDictionary<string, string?> environment,
         string workingDirectory,
@@ -31,6 +33,9 @@ public sealed class CliContext
     public TextWriter StandardError { get; }
 
     public TimeProvider Time { get; }
+
+    /// <summary>The CI system this runs under and what it says about the run, read from <see cref="Environment"/> once.</summary>
+    public CiEnvironment Ci => _ci ??= CiEnvironment.Detect(Get);
 
     /// <summary>The variable's value, or null when it is unset or empty (runners set unset inputs to "").</summary>
     public string? Get(string name) =>

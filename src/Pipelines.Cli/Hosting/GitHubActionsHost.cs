@@ -13,13 +13,13 @@ public sealed class GitHubActionsHost : ICiHost
     /// <summary>GitHub refuses a step summary over 1 MiB; we stop a little short and say so.</summary>
     public const int SummaryLimitBytes = 1024 * 1024;
 
-    private readonly CliContext _context;
+    private readonly GitHubActions _environment;
     private readonly TextWriter _log;
     private int _summaryBytes;
 
-    public GitHubActionsHost(CliContext context, TextWriter log)
+    public GitHubActionsHost(GitHubActions environment, TextWriter log)
     {
-        _context = context;
+        _environment = environment;
         _log = log;
     }
 
@@ -28,7 +28,7 @@ public sealed class GitHubActionsHost : ICiHost
     public void SetOutputs(IReadOnlyList<KeyValuePair<string, string>> outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        var path = _context.Get("GITHUB_OUTPUT");
+        var path = _environment.OutputFile;
         if (path is null)
         {
             return; // an old runner or a local run with GITHUB_ACTIONS set: the readable output still has them
@@ -60,7 +60,7 @@ public sealed class GitHubActionsHost : ICiHost
     public void AppendSummary(string markdown)
     {
         ArgumentNullException.ThrowIfNull(markdown);
-        var path = _context.Get("GITHUB_STEP_SUMMARY");
+        var path = _environment.SummaryFile;
         if (path is null)
         {
             return;

@@ -21,7 +21,7 @@ public sealed class CommandSession
         Redactor = redactor;
         Data = new RedactingWriter(context.StandardOutput, redactor);
         Log = json ? new RedactingWriter(context.StandardError, redactor) : Data;
-        Host = CiHosts.Detect(context, Log, commandName);
+        Host = context.Ci.CreateHost(Log, commandName);
     }
 
     public CliContext Context { get; }

@@ -7,8 +7,12 @@ public sealed class OutsideSystemException : Exception
         : base($"{system}: {message}", innerException)
     {
         System = system;
+        Detail = message;
     }
 
     /// <summary>Which system failed, e.g. "git" or "GitHub API".</summary>
     public string System { get; }
+
+    /// <summary>The message without the system's name, for a caller that says it in its own words.</summary>
+    public string Detail { get; }
 }

@@ -161,4 +161,35 @@ public sealed class RetryingHttpClientTests
         Assert.AreEqual(HttpStatusCode.OK, response!.StatusCode);
         Assert.AreEqual(2, server.Requests.Count(r => r.Method == "POST"));
     }
+
+    [TestMethod]
+    public async Task A_probe_of_a_server_that_keeps_failing_gets_its_last_answer_after_the_retries_to_judge()
+    {
+        using var server = new FaultServer(_ => new FaultResponse(503, "down"));
+        var (client, http) = Client(server);
+        using var _ = http;
+
+        var answer = await client.ProbeAsync(Get("/health"), CancellationToken.None);
+
+        using var response = answer.Response;
+        Assert.AreEqual(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.AreEqual("down", await response.Content.ReadAsStringAsync());
+        Assert.AreEqual(Fast.MaxRetries + 1, answer.Attempts);
+        Assert.HasCount(Fast.MaxRetries + 1, server.Requests);
+    }
+
+    [TestMethod]
+    public async Task A_probe_times_only_its_last_attempt_not_the_waits_before_it()
+    {
+        using var server = new FaultServer().Then(new FaultResponse(429, Headers: new Dictionary<string, string> { ["Retry-After"] = "1" }));
+        var (client, http) = Client(server);
+        using var _ = http;
+
+        var answer = await client.ProbeAsync(Get("/health"), CancellationToken.None);
+
+        answer.Response.Dispose();
+        Assert.AreEqual(2, answer.Attempts);
+        Assert.IsLessThan(TimeSpan.FromMilliseconds(900), answer.LastAttempt, "the second of Retry-After is not the host's latency");
+    }
 }
+

@@ -1,3 +1,4 @@
+using Pipelines.Adapters.Http;
 using Pipelines.Adapters.Metrics;
 using Pipelines.Core.Judging;
 using Pipelines.Testing;
@@ -79,4 +80,45 @@ public sealed class ScrapeMetricsSourceTests
 
         Assert.IsTrue(observations.All(o => !o.Complete));
     }
+
+    private static readonly Dictionary<string, string> RetryAfterOne = new() { ["Retry-After"] = "1" };
+
+    [TestMethod]
+    public async Task A_scrape_turned_away_with_503_is_asked_again_after_the_wait_the_instance_names()
+    {
+        using var canary = Instance(errorsPerScrape: 10, p95: 0.3).Then(new FaultResponse(503, Headers: RetryAfterOne));
+        using var baseline = Instance(errorsPerScrape: 1, p95: 0.2);
+        using var http = new HttpClient();
+        var source = new ScrapeMetricsSource(http, [new Uri(canary.BaseAddress, "metrics")], [new Uri(baseline.BaseAddress, "metrics")],
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var observations = await source.FetchAsync(Queries, CancellationToken.None);
+
+        Assert.IsTrue(observations.All(o => o.Complete), "the retried scrape is not missed");
+        Assert.HasCount(3, canary.Requests, "two rounds, the first asked twice");
+        Assert.HasCount(2, baseline.Requests);
+        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900), watch.Elapsed, "Retry-After was waited");
+        Assert.IsLessThan(HttpRetryOptions.Scrape.TotalTimeout * 2, watch.Elapsed);
+    }
+
+    [TestMethod]
+    public async Task An_instance_that_keeps_answering_503_is_given_up_within_the_scrape_budget_and_counted_missing()
+    {
+        using var canary = new FaultServer(_ => new FaultResponse(503, Headers: RetryAfterOne));
+        using var baseline = Instance(errorsPerScrape: 1, p95: 0.2);
+        using var http = new HttpClient();
+        var source = new ScrapeMetricsSource(http, [new Uri(canary.BaseAddress, "metrics")], [new Uri(baseline.BaseAddress, "metrics")],
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var observations = await source.FetchAsync(Queries, CancellationToken.None);
+
+        Assert.IsTrue(observations.All(o => !o.Complete));
+        var rounds = 2;
+        Assert.HasCount(rounds * (HttpRetryOptions.Scrape.MaxRetries + 1), canary.Requests, "every scrape tried as often as the budget allows, no more");
+        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromSeconds(rounds * HttpRetryOptions.Scrape.MaxRetries * 0.9), watch.Elapsed, "each Retry-After was waited");
+        Assert.IsLessThan(HttpRetryOptions.Scrape.TotalTimeout * rounds + TimeSpan.FromSeconds(1), watch.Elapsed, "each scrape ends within its budget");
+    }
 }
+

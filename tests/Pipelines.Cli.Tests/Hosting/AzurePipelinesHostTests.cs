@@ -11,7 +11,7 @@ public sealed class AzurePipelinesHostTests
         var dir = new TempDirectory();
         var log = new StringWriter();
         var context = new CliContext(new Dictionary<string, string?> { ["TF_BUILD"] = "True", ["AGENT_TEMPDIRECTORY"] = dir.Path }, dir.Path, log, log);
-        return (new AzurePipelinesHost(context, log, "select-tests"), log, dir);
+        return (new AzurePipelinesHost((AzurePipelines)context.Ci, log, "select-tests"), log, dir);
     }
 
     [TestMethod]

@@ -15,7 +15,7 @@ public sealed class GitHubActionsHostTests
         var context = new CliContext(
             new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_OUTPUT"] = output, ["GITHUB_STEP_SUMMARY"] = summary },
             dir.Path, log, log);
-        return (new GitHubActionsHost(context, log), log, dir, output, summary);
+        return (new GitHubActionsHost((GitHubActions)context.Ci, log), log, dir, output, summary);
     }
 
     [TestMethod]

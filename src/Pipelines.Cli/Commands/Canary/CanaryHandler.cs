@@ -1,4 +1,5 @@
 using Pipelines.Adapters.Fleet;
+using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Outputs;
@@ -12,8 +13,6 @@ namespace Pipelines.Cli.Commands.Canary;
 /// <summary>Reads the fleet and the gate, then runs the asked-for phase over the state file.</summary>
 public static class CanaryHandler
 {
-    private static readonly HttpClient Http = new();
-
     public static CommandResult Run(CommandSession session, CanaryInputs inputs, CancellationToken cancellation) =>
         RunAsync(session, inputs, cancellation).GetAwaiter().GetResult();
 
@@ -49,9 +48,9 @@ public static class CanaryHandler
             inputs.MinBake is { } min ? Duration(min, "--min-bake") : settings.MinBake,
             inputs.MaxBake is { } max ? Duration(max, "--max-bake") : settings.MaxBake,
             inputs.Undecided is { } undecided ? CanarySection.ParseUndecided(undecided, "--undecided") : settings.Undecided);
-        var fleetGate = FleetGate.Create(Http, gate, settings.MetricsUrl, bakePolicy, context.Time, line => session.Log.WriteLine(line));
+        var fleetGate = FleetGate.Create(Connections.Http, gate, settings.MetricsUrl, bakePolicy, context.Time, line => session.Log.WriteLine(line));
         var runner = new RolloutRunner(fleet,
-            new HttpSelfTest(Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, context.Time),
+            new HttpSelfTest(Connections.Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, context.Time),
             fleetGate,
             store, Options, context.Time, line => session.Log.WriteLine(line));
 
@@ -109,7 +108,7 @@ public static class CanaryHandler
             throw new InputException("canary.self-test.checks: no checks configured, so there is nothing to run");
         }
 
-        var (ok, detail) = await new HttpSelfTest(Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, session.Context.Time)
+        var (ok, detail) = await new HttpSelfTest(Connections.Http, settings.SelfTestUrl, settings.Checks, settings.SelfTestDeadline, session.Context.Time)
             .CheckAsync(hosts, cancellation).ConfigureAwait(false);
         var result = new CommandResult(ok ? ExitCodes.Success : ExitCodes.NegativeVerdict).Output("result", ok ? "passed" : "failed");
         result.Report = $"canary self-test: {(ok ? "passed" : "failed")} — {UntrustedText.ForLine(detail)}\n";
@@ -128,8 +127,7 @@ public static class CanaryHandler
         var context = session.Context;
         var subscription = app.Subscription ?? context.Get("AZURE_SUBSCRIPTION_ID")
             ?? throw new InputException("canary.appservice.subscription: required (or AZURE_SUBSCRIPTION_ID)");
-        var credential = new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
-        var pipeline = Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.ManagementScope);
+        var pipeline = Connections.Azure(Adapters.Azure.AzureMonitorClient.ManagementScope);
         var client = new Adapters.Azure.AppServiceClient(pipeline, subscription, app.ResourceGroup, time: context.Time);
         var store = new SlotStateFile(context.ResolvePath(inputs.State), inputs.State);
         var existing = store.Load();
@@ -148,13 +146,13 @@ public static class CanaryHandler
             baseline = (baselineName, baselineSlot.DefaultHostName, Scm(baselineSlot.DefaultHostName));
         }
 
-        var target = new Adapters.Azure.AppServiceSlotTarget(client, pipeline, Http,
+        var target = new Adapters.Azure.AppServiceSlotTarget(client, pipeline, Connections.Http,
             new Adapters.Azure.AppServiceSlot(app.Site, app.Slot, slot.DefaultHostName, Scm(slot.DefaultHostName), context.ResolvePath(app.Package), new Uri(app.VersionUrl), app.VersionPath, baseline),
             time: context.Time);
         var version = existing?.Version ?? Require(inputs.Version, "--version", "the version to roll out");
         var previous = existing?.Previous ?? Require(inputs.Previous, "--previous", "the version production runs now");
         var runner = new SlotRolloutRunner(target,
-            new HttpSelfTest(Http, settings.SelfTestUrl.Replace("{host}", slot.DefaultHostName, StringComparison.Ordinal), settings.Checks, settings.SelfTestDeadline, context.Time),
+            new HttpSelfTest(Connections.Http, settings.SelfTestUrl.Replace("{host}", slot.DefaultHostName, StringComparison.Ordinal), settings.Checks, settings.SelfTestDeadline, context.Time),
             SourceGate.Create(gate, version, previous, context, bake, line => session.Log.WriteLine(line)),
             store, Options, context.Time, line => session.Log.WriteLine(line),
             WatchFor(inputs, settings, gate, version, previous, context), inputs.Watch is null ? null : new WatchOptions(Duration(inputs.Watch, "--watch"), settings.Holdout));

@@ -1,5 +1,7 @@
 using Pipelines.Adapters.Metrics;
+using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Judging;
@@ -9,9 +11,6 @@ namespace Pipelines.Cli.Commands.MetricsGate;
 /// <summary>Reads the gate, fetches the measurements from its provider, judges, writes the report.</summary>
 public static class MetricsGateHandler
 {
-    // One client for the process: scrapes reuse its connections.
-    private static readonly HttpClient Http = new();
-
     public static CommandResult Run(CommandSession session, MetricsGateInputs inputs, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -87,26 +86,24 @@ public static class MetricsGateHandler
     /// On Azure Pipelines with System.AccessToken: the verdict as a pull request status when the run is for a pull
     /// request (a branch policy can require it), else as a commit status.
     /// </summary>
-    private static async Task PostAzureStatusAsync(CommandSession session, GateResult result, bool passed, string statusContext, CancellationToken cancellation)
+    private static async Task PostAzureStatusAsync(CommandSession session, AzurePipelines ci, GateResult result, bool passed, string statusContext, CancellationToken cancellation)
     {
-        var context = session.Context;
-        if (context.Get("SYSTEM_ACCESSTOKEN") is not { } token || context.Get("SYSTEM_COLLECTIONURI") is not { } collection
-            || context.Get("SYSTEM_TEAMPROJECT") is not { } project || context.Get("BUILD_REPOSITORY_NAME") is not { } repository)
+        if (ci.Token is not { } token || ci.AzureDevOps is not { Collection: { } collection, Project: { } project, Repository: { } repository })
         {
             return;
         }
 
         session.AddSecret(token);
-        var client = new Adapters.AzureDevOps.AzureReposClient(Http, new Uri(collection.TrimEnd('/') + "/"), project, repository, token);
-        var link = context.Get("BUILD_BUILDID") is { } build ? $"{collection.TrimEnd('/')}/{Uri.EscapeDataString(project)}/_build/results?buildId={build}" : null;
+        var client = new Adapters.AzureDevOps.AzureReposClient(Connections.Http, new Uri(collection.TrimEnd('/') + "/"), project, repository, token);
+        var link = ci.BuildLink;
         var slash = statusContext.LastIndexOf('/');
         var status = new Adapters.AzureDevOps.AzureStatus(passed ? "succeeded" : "failed", $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}", link,
             new Adapters.AzureDevOps.StatusContext(slash < 0 ? statusContext : statusContext[(slash + 1)..], slash < 0 ? "pipelines" : statusContext[..slash]));
-        if (int.TryParse(context.Get("SYSTEM_PULLREQUEST_PULLREQUESTID"), out var pullRequest))
+        if (ci.PullRequestId is { } pullRequest)
         {
             await client.CreatePullRequestStatusAsync(pullRequest, status, cancellation).ConfigureAwait(false);
         }
-        else if (context.Get("BUILD_SOURCEVERSION") is { } sha)
+        else if (ci.Commit is { } sha)
         {
             await client.CreateCommitStatusAsync(sha, status, cancellation).ConfigureAwait(false);
         }
@@ -115,27 +112,24 @@ public static class MetricsGateHandler
     /// <summary>On GitHub with a token: the verdict as a commit status, so branch protection can require it.</summary>
     private static async Task PostStatusAsync(CommandSession session, GateResult result, bool passed, string statusContext, CancellationToken cancellation)
     {
-        var context = session.Context;
-        if (context.Get("TF_BUILD") is not null)
+        var ci = session.Context.Ci;
+        if (ci is AzurePipelines azure)
         {
-            await PostAzureStatusAsync(session, result, passed, statusContext, cancellation).ConfigureAwait(false);
+            await PostAzureStatusAsync(session, azure, result, passed, statusContext, cancellation).ConfigureAwait(false);
             return;
         }
 
-        if (context.Get("GITHUB_ACTIONS") != "true" || context.Get("GITHUB_TOKEN") is not { } token
-            || context.Get("GITHUB_REPOSITORY") is not { } repository || context.Get("GITHUB_SHA") is not { } sha)
+        if (ci is not GitHubActions || ci.Token is not { } token || ci.GitHub.Repository is not { } repository || ci.Commit is not { } sha)
         {
             return;
         }
 
         session.AddSecret(token);
         var slash = repository.IndexOf('/', StringComparison.Ordinal);
-        var api = new Uri((context.Get("GITHUB_API_URL") ?? "https://api.github.com").TrimEnd('/') + "/");
-        var link = context.Get("GITHUB_SERVER_URL") is { } server && context.Get("GITHUB_RUN_ID") is { } run ? $"{server}/{repository}/actions/runs/{run}" : null;
         var description = $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}";
-        var client = new Adapters.GitHub.GitHubClient(Http, api, token);
+        var client = new Adapters.GitHub.GitHubClient(Connections.Http, ci.GitHub.ApiRoot, token);
         await client.CreateStatusAsync(repository[..slash], repository[(slash + 1)..], sha,
-            new Adapters.GitHub.NewStatus(passed ? "success" : "failure", link, description, statusContext), cancellation).ConfigureAwait(false);
+            new Adapters.GitHub.NewStatus(passed ? "success" : "failure", ci.BuildLink, description, statusContext), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>The adapter for the gate's provider.</summary>
@@ -149,8 +143,8 @@ public static class MetricsGateHandler
             "file" => new FileMetricsSource(
                 context.ResolvePath(inputs.Data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 inputs.Data),
-            "scrape" => new ScrapeMetricsSource(Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
-            "prometheus" => new PrometheusMetricsSource(Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
+            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
+            "prometheus" => new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
         };
@@ -162,10 +156,9 @@ public static class MetricsGateHandler
     /// </summary>
     private static Adapters.Azure.AzureMonitorClient AzureMonitor()
     {
-        var credential = new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
         return new Adapters.Azure.AzureMonitorClient(
-            Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.LogsScope),
-            Adapters.Azure.AzurePipelineFactory.Build(credential, Adapters.Azure.AzureMonitorClient.ManagementScope));
+            Connections.Azure(Adapters.Azure.AzureMonitorClient.LogsScope),
+            Connections.Azure(Adapters.Azure.AzureMonitorClient.ManagementScope));
     }
 
     /// <summary>gate.endpoint: the server's base URL.</summary>

@@ -170,12 +170,9 @@ public static class PlanTestsHandler
                 : throw new InputException($"--seed: expected a whole number from 0 to {ulong.MaxValue}, got '{text}'");
         }
 
-        foreach (var variable in new[] { "GITHUB_SHA", "BUILD_SOURCEVERSION" })
+        if (session.Context.Ci is { Commit: { } sha, CommitVariable: var variable })
         {
-            if (session.Context.Get(variable) is { } sha)
-            {
-                return (SeededShuffle.SeedFromCommit(sha), $"commit {sha[..Math.Min(10, sha.Length)]} ({variable})");
-            }
+            return (SeededShuffle.SeedFromCommit(sha), $"commit {sha[..Math.Min(10, sha.Length)]} ({variable})");
         }
 
         try

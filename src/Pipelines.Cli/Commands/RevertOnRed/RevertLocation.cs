@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pipelines.Cli.Hosting;
 using Pipelines.Core.Errors;
@@ -20,54 +19,24 @@ public sealed record RevertLocation(string Provider, string Checkout, string? Sl
         var isFolder = Directory.Exists(context.ResolvePath(repo));
         var checkout = isFolder || provider == "git" ? repo : ".";
         var slug = isFolder || provider == "git" ? null : repo;
+        var ci = context.Ci;
         switch (provider)
         {
             case "github":
-                var run = WorkflowRun(context);
-                slug ??= context.Get("GITHUB_REPOSITORY");
+                var run = ci.EventPayload?.WorkflowRun;
+                slug ??= ci.GitHub.Repository;
                 if (slug is null || !Regex.IsMatch(slug, "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"))
                 {
                     throw new InputException($"--repo: expected the GitHub repository as owner/name (or GITHUB_REPOSITORY set), got '{slug ?? repo}'");
                 }
 
-                var refName = context.Get("GITHUB_REF") is { } gitRef && gitRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? gitRef["refs/heads/".Length..] : null;
-                return new RevertLocation(provider, checkout, slug, branch ?? run?.Branch ?? refName, red ?? run?.HeadSha ?? context.Get("GITHUB_SHA"), run?.WorkflowId);
+                return new RevertLocation(provider, checkout, slug, branch ?? run?.HeadBranch ?? ci.Branch, red ?? run?.HeadSha ?? ci.Commit, run?.WorkflowId);
             case "azure-devops":
-                slug ??= context.Get("BUILD_REPOSITORY_NAME")
+                slug ??= ci.AzureDevOps.Repository
                     ?? throw new InputException("--repo: expected the Azure Repos repository's name (or BUILD_REPOSITORY_NAME set)");
-                var sourceBranch = context.Get("BUILD_SOURCEBRANCH") is { } source && source.StartsWith("refs/heads/", StringComparison.Ordinal) ? source["refs/heads/".Length..] : null;
-                return new RevertLocation(provider, checkout, slug, branch ?? sourceBranch, red ?? context.Get("BUILD_SOURCEVERSION"), null);
+                return new RevertLocation(provider, checkout, slug, branch ?? ci.Branch, red ?? ci.Commit, null);
             default:
-                return new RevertLocation(provider, checkout, null, branch, red ?? context.Get("BUILD_SOURCEVERSION") ?? context.Get("GITHUB_SHA"), null);
-        }
-    }
-
-    private sealed record RunEvent(string? HeadSha, string? Branch, long? WorkflowId);
-
-    /// <summary>The <c>workflow_run</c> event a red trunk fires (<c>on: workflow_run: types: [completed]</c>), if that is what started us.</summary>
-    private static RunEvent? WorkflowRun(CliContext context)
-    {
-        if (context.Get("GITHUB_EVENT_PATH") is not { } path || !File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            if (!document.RootElement.TryGetProperty("workflow_run", out var run) || run.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            static string? Text(JsonElement element, string name) =>
-                element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            return new RunEvent(Text(run, "head_sha"), Text(run, "head_branch"),
-                run.TryGetProperty("workflow_id", out var id) && id.TryGetInt64(out var number) ? number : null);
-        }
-        catch (JsonException ex)
-        {
-            throw new InputException($"GITHUB_EVENT_PATH: {path} is not JSON ({ex.Message})");
+                return new RevertLocation(provider, checkout, null, branch, red ?? ci.Commit, null);
         }
     }
 }

@@ -14,7 +14,7 @@ public static class RevertOnRedCommand
         var provider = new Option<string>("--provider")
         {
             Description = "Where the branch lives: git (a local repository), github (GITHUB_TOKEN) or azure-devops (SYSTEM_ACCESSTOKEN); probes always run in the local clone. Default: the CI's own (github in GitHub Actions, azure-devops in Azure Pipelines), else git.",
-            DefaultValueFactory = _ => context.Get("GITHUB_ACTIONS") == "true" ? "github" : context.Get("TF_BUILD") is not null ? "azure-devops" : "git",
+            DefaultValueFactory = _ => context.Ci switch { GitHubActions => "github", AzurePipelines => "azure-devops", _ => "git" },
         }.AcceptOnlyFromAmong([.. RevertTargets.Providers]);
         var repo = CommonOptions.Repo();
         repo.Description = "The local clone to probe in; with a hosted provider, the hosted repository instead (owner/name) when it is not a folder, the clone then being the current folder.";

@@ -1,6 +1,7 @@
 using Pipelines.Adapters.Git;
 using Pipelines.Cli.Hosting;
 using Pipelines.Adapters.ResultFiles;
+using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
@@ -29,9 +30,6 @@ public static class RevertOnRedHandler
 {
     public const int DefaultFlakeRetries = 2;
 
-    // One client for the process, as HttpClient is meant to be used.
-    private static readonly HttpClient Http = new();
-
     public static CommandResult Run(CommandSession session, RevertOnRedInputs inputs, CancellationToken cancellation) =>
         RunAsync(session, inputs, cancellation).GetAwaiter().GetResult();
 
@@ -58,7 +56,7 @@ public static class RevertOnRedHandler
         var work = Directory.CreateTempSubdirectory("pipelines-revert-").FullName;
         try
         {
-            var (target, greenFromHistory) = RevertTargets.Create(session, where, repository, branch, work, settings, Http);
+            var (target, greenFromHistory) = RevertTargets.Create(session, where, repository, branch, work, settings, Connections.Http);
             var head = await target.BranchHeadAsync(cancellation).ConfigureAwait(false);
             var red = repository.ResolveCommit(where.Red ?? head, "--red");
             var greenText = inputs.Green ?? (greenFromHistory is null ? null : await greenFromHistory(red, cancellation).ConfigureAwait(false))
@@ -102,7 +100,7 @@ public static class RevertOnRedHandler
             var outcome = search.Outcome!;
             var probes = search.Probes.ToList();
             var culprit = outcome.Culprit is { } sha ? commits.Single(c => c.Sha == sha) : null;
-            var buildLink = BuildLink(context, inputs.BuildLink);
+            var buildLink = inputs.BuildLink ?? context.Ci.BuildLink;
             var (verdict, reason, attempt) = culprit is null
                 ? (outcome.Verdict, outcome.Reason, null)
                 : await DecideAsync(target, culprit, outcome.Reason, policy, context.Time.GetUtcNow(), mode, inputs.DryRun, failing, buildLink,
@@ -228,22 +226,5 @@ public static class RevertOnRedHandler
     {
         var current = repository.CurrentBranch();
         return current ?? throw new InputException("--branch: HEAD is detached; name the branch that went red");
-    }
-
-    private static string? BuildLink(Hosting.CliContext context, string? given)
-    {
-        if (given is not null)
-        {
-            return given;
-        }
-
-        if (context.Get("GITHUB_SERVER_URL") is { } server && context.Get("GITHUB_REPOSITORY") is { } repo && context.Get("GITHUB_RUN_ID") is { } run)
-        {
-            return $"{server}/{repo}/actions/runs/{run}";
-        }
-
-        return context.Get("SYSTEM_COLLECTIONURI") is { } collection && context.Get("SYSTEM_TEAMPROJECT") is { } project && context.Get("BUILD_BUILDID") is { } build
-            ? $"{collection.TrimEnd('/')}/{Uri.EscapeDataString(project)}/_build/results?buildId={build}"
-            : null;
     }
 }

@@ -22,14 +22,14 @@ public static class RevertTargets
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(where);
         var context = session.Context;
+        var ci = context.Ci;
         switch (where.Provider)
         {
             case "github":
-                var token = context.Get("GITHUB_TOKEN")
+                var token = ci.GitHub.Token
                     ?? throw new InputException("GITHUB_TOKEN: the github provider needs a token with contents, pull-requests and statuses write permission (the action passes its 'token' input)");
                 session.AddSecret(token);
-                var api = new Uri((context.Get("GITHUB_API_URL") ?? "https://api.github.com").TrimEnd('/') + "/");
-                var client = new GitHubClient(http, api, token);
+                var client = new GitHubClient(http, ci.GitHub.ApiRoot, token);
                 var slash = where.Slug!.IndexOf('/', StringComparison.Ordinal);
                 var repository = new GitHubRepository(where.Slug[..slash], where.Slug[(slash + 1)..], branch, AutoMergeMethod: settings.AutoMerge);
                 GreenFinder? green = where.WorkflowId is { } workflow
@@ -41,15 +41,15 @@ public static class RevertTargets
                     : null;
                 return (new GitHubRevertTarget(client, repository, clone, work), green);
             case "azure-devops":
-                var accessToken = context.Get("SYSTEM_ACCESSTOKEN")
+                var accessToken = ci.AzureDevOps.Token
                     ?? throw new InputException("SYSTEM_ACCESSTOKEN: the azure-devops provider needs the job's token (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken))");
                 session.AddSecret(accessToken);
-                var collection = context.Get("SYSTEM_COLLECTIONURI")
+                var collection = ci.AzureDevOps.Collection
                     ?? throw new InputException("SYSTEM_COLLECTIONURI: the azure-devops provider needs the organization's URL (Azure Pipelines sets it)");
-                var project = context.Get("SYSTEM_TEAMPROJECT")
+                var project = ci.AzureDevOps.Project
                     ?? throw new InputException("SYSTEM_TEAMPROJECT: the azure-devops provider needs the project (Azure Pipelines sets it)");
                 var repos = new AzureReposClient(http, new Uri(collection.TrimEnd('/') + "/"), project, where.Slug!, accessToken);
-                GreenFinder? lastGreen = int.TryParse(context.Get("SYSTEM_DEFINITIONID"), out var definition)
+                GreenFinder? lastGreen = ci.AzureDevOps.DefinitionId is { } definition
                     ? async (red, cancellation) =>
                     {
                         var built = await repos.SucceededBuildCommitsAsync(definition, branch, cancellation).ConfigureAwait(false);

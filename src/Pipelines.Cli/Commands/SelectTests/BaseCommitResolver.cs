@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipelines.Adapters.Git;
 using Pipelines.Cli.Hosting;
 
@@ -15,8 +14,6 @@ public sealed record BaseCommit(string Sha, string Reason);
 /// </summary>
 public static class BaseCommitResolver
 {
-    private const string NullSha = "0000000000000000000000000000000000000000";
-
     public static BaseCommit Resolve(GitRepository repository, CliContext context, string? baseOption, string head)
     {
         ArgumentNullException.ThrowIfNull(repository);
@@ -26,7 +23,7 @@ public static class BaseCommitResolver
             return new BaseCommit(repository.ResolveCommit(baseOption, "--base"), $"--base {baseOption}");
         }
 
-        var target = PullRequestTarget(context);
+        var target = context.Ci.PullRequestTarget;
         if (target is not null)
         {
             foreach (var candidate in new[] { "origin/" + target, target })
@@ -54,7 +51,7 @@ public static class BaseCommitResolver
             }
         }
 
-        if (PushedBefore(context) is { } before && TryResolve(repository, before) is { } beforeSha && beforeSha != head)
+        if (context.Ci.PushedBefore is { } before && TryResolve(repository, before) is { } beforeSha && beforeSha != head)
         {
             return new BaseCommit(beforeSha, "the branch's commit before this push");
         }
@@ -81,43 +78,6 @@ public static class BaseCommitResolver
             return repository.ResolveCommit(revision, "--base");
         }
         catch (Core.Errors.InputException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The branch a pull request merges into: GitHub's GITHUB_BASE_REF, Azure's SYSTEM_PULLREQUEST_TARGETBRANCH.</summary>
-    private static string? PullRequestTarget(CliContext context)
-    {
-        if (context.Get("GITHUB_BASE_REF") is { } githubTarget)
-        {
-            return githubTarget;
-        }
-
-        if (context.Get("SYSTEM_PULLREQUEST_TARGETBRANCH") is { } azureTarget)
-        {
-            const string prefix = "refs/heads/";
-            return azureTarget.StartsWith(prefix, StringComparison.Ordinal) ? azureTarget[prefix.Length..] : azureTarget;
-        }
-
-        return null;
-    }
-
-    /// <summary>The <c>before</c> sha of a GitHub push event, when the branch existed before the push.</summary>
-    private static string? PushedBefore(CliContext context)
-    {
-        if (context.Get("GITHUB_EVENT_NAME") != "push" || context.Get("GITHUB_EVENT_PATH") is not { } path || !File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.TryGetProperty("before", out var before)
-                && before.GetString() is { } sha && sha != NullSha ? sha : null;
-        }
-        catch (JsonException)
         {
             return null;
         }
