@@ -59,6 +59,15 @@ internal static class JudgeBench
         rows.Add(new BenchRow("gate: A/A not passed (canary 200 rpm = baseline, 1% errors, 120 min)", 100 - Share(1, 0.01, 1, 1, 120, Passed), 10, "%",
             $"at 0.5% errors: {100 - Share(1, 0.005, 1, 1, 120, Passed):0.0}%"));
 
+        // plan-bake's answer checked by simulation: at the bake it plans, an unchanged canary passes at least 9 times in 10.
+        foreach (var share in new[] { 0.5, 1.0 })
+        {
+            var rates = Specs.Where(s => s.Kind != MetricKind.Continuous).ToDictionary(s => s.Name, _ => 0.01);
+            var planned = Math.Ceiling(BakePlanner.Plan(Specs, Policy, new PlanTraffic(BaselineRpm * share, BaselineRpm, rates), TimeSpan.FromMinutes(1)).Max(p => p.MinutesToPass));
+            rows.Add(new BenchRow($"plan-bake: A/A not passed at the planned bake (canary {BaselineRpm * share:0} rpm: {planned:0} min)",
+                100 - Share(share, 0.01, 1, 1, (int)planned, Passed), 10, "%"));
+        }
+
         // The sequential bake: a look a minute for up to 100 minutes.
         (double Failed, double Passed, double MedianLooks) Bake(double canaryShare, double errorFactor, double latencyFactor, MetricAnswer awaited)
         {

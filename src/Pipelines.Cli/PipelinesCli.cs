@@ -22,6 +22,7 @@ public static class PipelinesCli
         root.Subcommands.Add(RunTestsCommand.Create(context));
         root.Subcommands.Add(RevertOnRedCommand.Create(context));
         root.Subcommands.Add(MetricsGateCommand.Create(context));
+        root.Subcommands.Add(PlanBakeCommand.Create(context));
         root.Subcommands.Add(Commands.Canary.CanaryCommand.Create(context));
         return root;
     }

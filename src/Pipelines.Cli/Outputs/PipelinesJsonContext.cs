@@ -22,6 +22,7 @@ namespace Pipelines.Cli.Outputs;
 [JsonSerializable(typeof(RevertOnRedJson))]
 [JsonSerializable(typeof(MetricsGateJson))]
 [JsonSerializable(typeof(WatchJson))]
+[JsonSerializable(typeof(PlanBakeJson))]
 [JsonSerializable(typeof(Commands.Canary.CanaryJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
