@@ -69,12 +69,12 @@ internal static class JudgeBench
         }
 
         // The sequential bake: a look a minute for up to 100 minutes.
-        (double Failed, double Passed, double MedianLooks) Bake(double canaryShare, double errorFactor, double latencyFactor, MetricAnswer awaited)
+        (double Failed, double Passed, double MedianLooks) Bake(double canaryShare, double errorFactor, double latencyFactor, MetricAnswer awaited, int baselineRpm = BaselineRpm)
         {
             var (fails, passes, looks) = (0, 0, new List<int>());
             for (var t = 0; t < Trials; t++)
             {
-                var world = new World(random, (int)(BaselineRpm * canaryShare), 0.01, errorFactor, latencyFactor);
+                var world = new World(random, (int)(baselineRpm * canaryShare), 0.01, errorFactor, latencyFactor, baselineRpm);
                 var gate = new SequentialGate(Specs, Policy);
                 GateVerdict verdict = GateVerdict.Inconclusive;
                 int look;
@@ -103,6 +103,8 @@ internal static class JudgeBench
         var errors = Bake(0.25, 2, 1, MetricAnswer.Fail);
         rows.Add(new BenchRow("bake: x2 errors passed (canary 50 rpm)", errors.Passed, 2, "%", $"decided fail in {errors.Failed:0.0}%"));
         rows.Add(BenchRow.Info("bake: x2 errors, median looks to the decided fail (canary 50 rpm)", errors.MedianLooks, "looks"));
+        var rich = Bake(1, 2, 1, MetricAnswer.Fail, baselineRpm: 1000);
+        rows.Add(BenchRow.Info("bake: x2 errors, median looks to the decided fail (1000 rpm a side)", rich.MedianLooks, "looks", $"decided fail in {rich.Failed:0.0}%, passed {rich.Passed:0.0}%"));
         var latency = Bake(0.25, 1, 1.2, MetricAnswer.Fail);
         rows.Add(new BenchRow("bake: +20% p95 passed (canary 50 rpm)", latency.Passed, 2, "%", $"decided fail in {latency.Failed:0.0}%, median looks {latency.MedianLooks:0}"));
         var aaEqual = Bake(1, 1, 1, MetricAnswer.Pass);

@@ -185,7 +185,8 @@ public sealed class SequentialGate
                 : RateRatio.Estimate(_canaryEvents, _canaryTrials, _baselineEvents, _baselineTrials) - 1;
             var failE = _fail.Max(f => f.Evidence.LogValue);
             var passE = _pass.Min(p => p.Evidence.LogValue);
-            var evidence = $"evidence beyond {Math.Exp(Math.Min(failE, 700)):0.##} of {Math.Exp(_failThreshold):0}, within {Math.Exp(Math.Min(passE, 700)):0.##} of {Math.Exp(_passThreshold):0}";
+            var evidence = $"evidence beyond {Math.Exp(Math.Min(failE, 700)):0.##} of {Math.Exp(_failThreshold):0}, within {Math.Exp(Math.Min(passE, 700)):0.##} of {Math.Exp(_passThreshold):0}"
+                + (_floorPass is { } floor ? $", below the floor {Spec.Floor:0.###%} {Math.Exp(Math.Min(floor.Evidence.LogValue, 700)):0.##} of {Math.Exp(_passThreshold):0}" : string.Empty);
             var data = Spec.Kind == MetricKind.Continuous
                 ? $"{_informative} paired interval(s)"
                 : $"{_canaryEvents}/{_canaryTrials:0} canary, {_baselineEvents}/{_baselineTrials:0} baseline";
