@@ -54,6 +54,25 @@ public sealed class ScrapeMetricsSourceTests
     }
 
     [TestMethod]
+    public async Task A_NaN_gauge_is_a_missed_sample_never_a_value_the_judge_sees()
+    {
+        // A p95 of no requests is NaN in many clients; it once made the interval NaN, which the judge took for a pass.
+        var scrapes = 0;
+        using var canary = new FaultServer(_ => new FaultResponse(200,
+            $"latency_p95_seconds {(Interlocked.Increment(ref scrapes) % 3 == 0 ? "NaN" : "0.6")}\n"));
+        using var baseline = Instance(errorsPerScrape: 1, p95: 0.3);
+        using var http = new HttpClient();
+        var source = new ScrapeMetricsSource(http, [new Uri(canary.BaseAddress, "metrics")], [new Uri(baseline.BaseAddress, "metrics")],
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500));
+
+        var latency = (await source.FetchAsync([new MetricQuery("latency", MetricKind.Continuous, "latency_p95_seconds")], CancellationToken.None)).Single();
+
+        Assert.IsTrue(latency.Canary.All(double.IsFinite), string.Join(",", latency.Canary));
+        Assert.IsLessThan(11, latency.Canary.Count, "the NaN scrapes are left out");
+        GateChecks.Validate(new MetricSpec("latency", MetricKind.Continuous, BadDirection.Increase, 0.1, false, 1), latency);
+    }
+
+    [TestMethod]
     public async Task A_restarted_instance_counts_from_zero_instead_of_going_negative()
     {
         using var canary = Instance(errorsPerScrape: 10, p95: 0.3, restartAt: 4);
