@@ -112,6 +112,31 @@ public sealed class MetricsGateCommandTests
     }
 
     [TestMethod]
+    public void Too_little_traffic_is_inconclusive_and_the_report_says_what_the_data_could_see_and_how_much_more_bake_would_decide()
+    {
+        using var dir = Setup();
+        dir.Write("data.json", $$$"""
+            {"metrics": {
+              "server-errors": {"canary": {"events": 15, "trials": 1500}, "baseline": {"events": 60, "trials": 6000}},
+              "latency-p95": {"canary": {{{Samples(200, 1)}}}, "baseline": {{{Samples(200, 2)}}}},
+              "registrations": {"canary": {"events": 120, "trials": 3600}, "baseline": {"events": 120, "trials": 3600}}
+            }}
+            """);
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json", "--json");
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.AreEqual("inconclusive", json.GetProperty("verdict").GetString());
+        var errors = json.GetProperty("metrics")[0];
+        Assert.AreEqual("undecided", errors.GetProperty("answer").GetString());
+        Assert.IsGreaterThan(0.5, errors.GetProperty("detectableEffect").GetDouble());
+        var report = File.ReadAllText(Path.Combine(dir.Path, "gate-report.md"));
+        StringAssert.Contains(report, "min more at this traffic");
+        StringAssert.Contains(report, "could have caught");
+    }
+
+    [TestMethod]
     public void A_marginal_verdict_exits_1_unless_allowed()
     {
         using var dir = Setup(canaryLatency: 320); // latency fails: 3 of 4 weight passes, score 75

@@ -111,7 +111,7 @@ public static class MetricsGateReport
             double.IsNaN(p.First.Effect) ? "—" : p.First.Effect.ToString("+0.0%;-0.0%;0%", CultureInfo.InvariantCulture),
             double.IsNaN(p.First.IntervalLow) ? "—" : $"{Judge.Percent(p.First.IntervalLow)} … {Judge.Percent(p.First.IntervalHigh)}",
             AnswerName(p.First.Answer) + (p.Second.Spec.Critical ? " (critical)" : string.Empty)
-                + (p.First.MoreData is { } more ? string.Create(CultureInfo.InvariantCulture, $": about {more:0.#}× the data would decide it") : string.Empty),
+                + (p.First.MoreData is { } more ? string.Create(CultureInfo.InvariantCulture, $": about {more:0.#}× the data would decide it, some {(more - 1) * gate.Window.TotalMinutes:0} min more at this traffic") : string.Empty),
             double.IsFinite(p.First.DetectableEffect) ? "≥ " + Judge.Percent(p.First.DetectableEffect) : "nothing",
             p.Second.Spec.Weight.ToString("0.##", CultureInfo.InvariantCulture),
             p.First.Failed ? "❌" : p.First.Answer == MetricAnswer.Undecided ? "❔" : "✅",
