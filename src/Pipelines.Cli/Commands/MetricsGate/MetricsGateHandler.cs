@@ -1,4 +1,3 @@
-using Pipelines.Adapters.Metrics;
 using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
@@ -26,7 +25,7 @@ public static class MetricsGateHandler
             return WatchAsync(session, inputs, gate, duration, cancellation).GetAwaiter().GetResult();
         }
 
-        var source = Source(gate, context, inputs);
+        var source = MetricsSources.For(gate, context, inputs.Data);
 
         var observations = source.FetchAsync([.. gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))], cancellation)
             .GetAwaiter().GetResult();
@@ -54,7 +53,7 @@ public static class MetricsGateHandler
     {
         var context = session.Context;
         var perLook = gate with { Window = gate.Interval };
-        var source = Source(perLook, context, inputs);
+        var source = MetricsSources.For(perLook, context, inputs.Data);
         var queries = gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query)).ToList();
         var looks = Math.Max(1, (int)Math.Floor(duration / gate.Interval));
         var watch = new Watch([.. gate.Metrics.Select(m => m.Spec)], gate.Policy, horizon: looks);
@@ -130,62 +129,5 @@ public static class MetricsGateHandler
         var client = new Adapters.GitHub.GitHubClient(Connections.Http, ci.GitHub.ApiRoot, token);
         await client.CreateStatusAsync(repository[..slash], repository[(slash + 1)..], sha,
             new Adapters.GitHub.NewStatus(passed ? "success" : "failure", ci.BuildLink, description, statusContext), cancellation).ConfigureAwait(false);
-    }
-
-    /// <summary>The adapter for the gate's provider.</summary>
-    public static IMetricsSource Source(GateSpec gate, Hosting.CliContext context, MetricsGateInputs inputs)
-    {
-        ArgumentNullException.ThrowIfNull(gate);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(inputs);
-        return gate.Provider switch
-        {
-            "file" => new FileMetricsSource(
-                context.ResolvePath(inputs.Data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
-                inputs.Data),
-            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
-            "prometheus" => new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
-            "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
-            _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
-        };
-    }
-
-    /// <summary>
-    /// Azure Monitor with the ambient Azure credential (azure/login or AzureCLI@2, workload identity, managed identity,
-    /// or AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret or federated token); never an interactive sign-in.
-    /// </summary>
-    private static Adapters.Azure.AzureMonitorClient AzureMonitor()
-    {
-        return new Adapters.Azure.AzureMonitorClient(
-            Connections.Azure(Adapters.Azure.AzureMonitorClient.LogsScope),
-            Connections.Azure(Adapters.Azure.AzureMonitorClient.ManagementScope));
-    }
-
-    /// <summary>gate.endpoint: the server's base URL.</summary>
-    private static Uri Endpoint(GateSpec gate)
-    {
-        var text = gate.Endpoint ?? throw new InputException($"gate.endpoint: the {gate.Provider} provider needs the server's URL, e.g. http://prometheus:9090/");
-        return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new InputException($"gate.endpoint: '{text}' is not an http(s) URL");
-    }
-
-    /// <summary>gate.canary.targets / gate.baseline.targets: the instances' /metrics URLs, comma-separated.</summary>
-    private static List<Uri> Targets(IReadOnlyDictionary<string, string> selectors, string side)
-    {
-        var text = selectors.GetValueOrDefault("targets")
-            ?? throw new InputException($"gate.{side}.targets: the scrape provider needs the {side} instances' /metrics URLs, comma-separated");
-        var targets = new List<Uri>();
-        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!Uri.TryCreate(item, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw new InputException($"gate.{side}.targets: '{item}' is not an http(s) URL");
-            }
-
-            targets.Add(uri);
-        }
-
-        return targets.Count > 0 ? targets : throw new InputException($"gate.{side}.targets: no URL given");
     }
 }
