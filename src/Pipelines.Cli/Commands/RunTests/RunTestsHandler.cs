@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipelines.Adapters.Formats;
 using Pipelines.Adapters.DotNet;
 using Pipelines.Adapters.ResultFiles;
 using Pipelines.Cli.Commands.PlanTests;
