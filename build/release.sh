@@ -3,7 +3,7 @@
 #   dist/<rid>/pipelines[.exe]   self-contained single file, trimmed, ReadyToRun (no .NET needed on the runner)
 #   dist/any/pipelines.dll       framework-dependent (any OS with the .NET 10 runtime)
 #   dist/SHA256SUMS              checksums of everything above
-#   dist/pipelines-<version>.vsix  the Azure DevOps extension (with --vsix): every task carries bin/any
+#   dist/pipelines-<version>.vsix  the Azure DevOps extension (with --vsix): every task carries the shim (tasks/index.js) and bin/any
 # Usage: build/release.sh [--version 1.2.3] [--rids "linux-x64 win-x64 ..."] [--out dist] [--vsix]
 # linux-x64 and win-x64 are required; other runtime identifiers are built when the SDK's packs restore.
 set -euo pipefail
@@ -78,8 +78,10 @@ if [ "$vsix" = true ]; then
   mkdir -p "$stage"
   cp vss-extension.json "$stage/"
   cp -r tasks "$stage/tasks"
+  rm "$stage/tasks/index.js"
   IFS=. read -r major minor patch <<< "${version%%-*}"
   for task in "$stage"/tasks/*/; do
+    cp tasks/index.js "$task/index.js" # the one shim, the same in every task
     mkdir -p "$task/bin"
     cp -r "$out/any" "$task/bin/any"
     node -e '

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipelines.Adapters.Formats;
 using Pipelines.Cli.Commands.MetricsGate;
 using Pipelines.Cli.Commands.PlanTests;
 using Pipelines.Cli.Commands.RevertOnRed;

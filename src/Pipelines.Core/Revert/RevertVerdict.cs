@@ -21,3 +21,17 @@ public enum RevertVerdict
     /// <summary>The revert does not apply cleanly: a person must do it.</summary>
     Conflict,
 }
+
+/// <summary>The verdicts' names, as the <c>verdict</c> output, the decision log and the notes say them.</summary>
+public static class RevertVerdicts
+{
+    public static string Name(this RevertVerdict verdict) => verdict switch
+    {
+        RevertVerdict.Reverted => "reverted",
+        RevertVerdict.Flaky => "flaky",
+        RevertVerdict.NoCulprit => "no-culprit",
+        RevertVerdict.AlreadyReverted => "already-reverted",
+        RevertVerdict.Declined => "declined",
+        _ => "conflict",
+    };
+}

@@ -68,3 +68,13 @@ public sealed class BakeGate(
             parts.Count == looks.Count && parts.All(p => p.Complete));
     }
 }
+
+/// <summary>No gate configured: the bake runs, and the self-test is the only check.</summary>
+public sealed class SelfTestOnlyGate(TimeSpan bake, TimeProvider time) : IRolloutGate
+{
+    public async Task<(GateVerdict Verdict, string Reason)> JudgeAsync(IReadOnlyList<string> canary, IReadOnlyList<string> baseline, CancellationToken cancellation)
+    {
+        await Task.Delay(bake, time, cancellation).ConfigureAwait(false);
+        return (GateVerdict.Pass, "no gate configured: the self-test is the only check");
+    }
+}

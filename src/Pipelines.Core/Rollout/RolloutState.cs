@@ -30,43 +30,61 @@ public enum RolloutPhase
     RolledBack,
 }
 
+/// <summary>What a rollout moves the new version onto.</summary>
+public enum RolloutKind
+{
+    /// <summary>Hosts, wave by wave (<see cref="FleetTarget"/>).</summary>
+    Fleet,
+
+    /// <summary>A share of production's traffic routed to a slot, then a swap (<see cref="SlotTarget"/>).</summary>
+    Slot,
+}
+
 /// <summary>One line of the timeline.</summary>
 public sealed record RolloutEvent(DateTimeOffset Time, string What);
 
+/// <summary>What one kind of target has changed or is about to change; the rest of a rollout's state is the same for every kind.</summary>
+public abstract record TargetState
+{
+    public abstract RolloutKind Kind { get; }
+
+    /// <summary>How many steps (waves, traffic shares) the rollout goes through before promote.</summary>
+    public abstract int StepCount { get; }
+
+    /// <summary>What a step is called: "wave", "step".</summary>
+    public abstract string StepNoun { get; }
+
+    /// <summary>The new version is out and self-tested, and nothing is caught mid-change: what <c>canary deploy</c> leaves.</summary>
+    public abstract bool IsDeployed { get; }
+}
+
 /// <summary>
 /// Everything a rollout has changed or is about to change, written to the state file before each change, so a
-/// rollback after a crash or a cancellation knows exactly which hosts to put back, and a re-run resumes.
+/// rollback after a crash or a cancellation knows exactly what to put back, and a re-run resumes.
 /// </summary>
+/// <param name="StepsDone">Steps judged and passed.</param>
+/// <param name="Target">The target's own part: which hosts run what (<see cref="FleetState"/>), where the traffic stands (<see cref="SlotState"/>).</param>
+/// <param name="Verdict">The gate's last word when it decided the rollout: pass, fail, inconclusive.</param>
 public sealed record RolloutState(
     string Version,
     string Previous,
-    IReadOnlyList<IReadOnlyList<string>> Waves,
-    IReadOnlyList<string> Rest,
-    IReadOnlyDictionary<string, HostStatus> Hosts,
     RolloutPhase Phase,
-    int WavesDone,
+    int StepsDone,
     IReadOnlyList<RolloutEvent> Timeline,
+    TargetState Target,
     string? Verdict = null)
 {
-    public static RolloutState Start(RolloutPlan plan, string version, string previous, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var hosts = plan.Waves.SelectMany(w => w).Concat(plan.Rest).ToDictionary(h => h, _ => HostStatus.Previous, StringComparer.Ordinal);
-        return new RolloutState(version, previous, plan.Waves, plan.Rest, hosts, RolloutPhase.Started, 0,
-            [new RolloutEvent(now, $"rollout of {version} (from {previous}) to {hosts.Count} hosts in {plan.Waves.Count} waves planned")]);
-    }
+    /// <summary>How many steps there are.</summary>
+    public int Steps => Target.StepCount;
 
-    public RolloutState With(string host, HostStatus status) =>
-        this with { Hosts = new Dictionary<string, HostStatus>(Hosts, StringComparer.Ordinal) { [host] = status } };
+    /// <summary>Neither promoted nor rolled back: a run resumes it, and no other rollout may start over it.</summary>
+    public bool Unfinished => Phase is not (RolloutPhase.Promoted or RolloutPhase.RolledBack);
+
+    /// <summary>The fleet's part; only for a fleet rollout.</summary>
+    public FleetState Fleet => Target as FleetState ?? throw new InvalidOperationException($"a {Target.Kind} rollout has no hosts");
+
+    /// <summary>The slot's part; only for a slot rollout.</summary>
+    public SlotState Slot => Target as SlotState ?? throw new InvalidOperationException($"a {Target.Kind} rollout has no slot");
 
     public RolloutState Log(DateTimeOffset now, string what) => this with { Timeline = [.. Timeline, new RolloutEvent(now, what)] };
-
-    /// <summary>Hosts that may run the new version (deployed, or caught mid-change): what a rollback must put back.</summary>
-    public IReadOnlyList<string> Touched => [.. Hosts.Where(h => h.Value is HostStatus.Deploying or HostStatus.Deployed or HostStatus.RollingBack).Select(h => h.Key)];
-
-    /// <summary>Hosts on the new version: the canary side of the gate.</summary>
-    public IReadOnlyList<string> OnNew => [.. Hosts.Where(h => h.Value == HostStatus.Deployed).Select(h => h.Key)];
-
-    /// <summary>Hosts untouched on the previous version: the baseline side of the gate.</summary>
-    public IReadOnlyList<string> OnPrevious => [.. Hosts.Where(h => h.Value is HostStatus.Previous or HostStatus.RolledBack).Select(h => h.Key)];
 }

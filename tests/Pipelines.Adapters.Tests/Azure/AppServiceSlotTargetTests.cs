@@ -123,14 +123,14 @@ public sealed class AppServiceSlotTargetTests
         public Task<(bool Ok, string Detail)> CheckAsync(IReadOnlyList<string> hosts, CancellationToken cancellation) => Task.FromResult((true, "ok"));
     }
 
-    private sealed class Store : ISlotRolloutStore
+    private sealed class Store : IRolloutStore
     {
-        public void Save(SlotRolloutState state)
+        public void Save(RolloutState state)
         {
         }
     }
 
-    private static async Task<SlotRolloutState> RollOutAsync(AppService app, GateVerdict verdict, TempDirectory packages, bool baseline = false)
+    private static async Task<RolloutState> RollOutAsync(AppService app, GateVerdict verdict, TempDirectory packages, bool baseline = false)
     {
         packages.Write("v2.zip", "version:v2");
         packages.Write("v1.zip", "version:v1");
@@ -148,8 +148,8 @@ public sealed class AppServiceSlotTargetTests
             PollInterval = TimeSpan.FromMilliseconds(10),
             BaselineScmEndpoint = new Uri(app.Server.BaseAddress, "baseline/"),
         };
-        var runner = new SlotRolloutRunner(target, new Healthy(), new Gate(verdict), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System);
-        return await runner.RunAsync(SlotRolloutState.Start([1, 5, 25, 50], "v2", "v1", DateTimeOffset.UtcNow), CancellationToken.None);
+        var runner = new RolloutEngine(new SlotTarget(target, new Healthy()), new Gate(verdict), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System);
+        return await runner.RunAsync(SlotTarget.Start([1, 5, 25, 50], "v2", "v1", DateTimeOffset.UtcNow), CancellationToken.None);
     }
 
     [TestMethod]

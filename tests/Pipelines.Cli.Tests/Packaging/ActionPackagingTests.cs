@@ -126,17 +126,17 @@ public sealed class ActionPackagingTests
     }
 
     [TestMethod]
-    public void Every_task_has_the_same_shim_a_stable_id_and_a_place_in_the_extension()
+    public void Every_task_runs_the_one_shim_and_has_a_stable_id_and_a_place_in_the_extension()
     {
         var tasks = Directory.GetDirectories(SourceTree.PathOf("tasks")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        var shim = File.ReadAllText(SourceTree.PathOf("tasks/SelectTests/index.js"));
+        Assert.IsTrue(File.Exists(SourceTree.PathOf("tasks/index.js")), "the shim, kept once; release.sh copies it into every task");
         using var extension = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf("vss-extension.json")));
         var contributed = extension.RootElement.GetProperty("contributions").EnumerateArray().Select(c => c.GetProperty("properties").GetProperty("name").GetString()).ToList();
         var ids = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var task in tasks)
         {
-            Assert.AreEqual(shim, File.ReadAllText(SourceTree.PathOf($"tasks/{task}/index.js")), $"tasks/{task}/index.js is the shared shim");
+            Assert.IsFalse(File.Exists(SourceTree.PathOf($"tasks/{task}/index.js")), $"tasks/{task}/index.js: no copy of the shim in the source tree");
             using var json = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/task.json")));
             Assert.IsTrue(Guid.TryParse(json.RootElement.GetProperty("id").GetString(), out _) && ids.Add(json.RootElement.GetProperty("id").GetString()!), $"{task}: a GUID of its own");
             CollectionAssert.Contains(contributed, $"tasks/{task}");
@@ -180,14 +180,14 @@ public sealed class ActionPackagingTests
             File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var run = Programs.Run("node", [SourceTree.PathOf("tasks/SelectTests/index.js")], environment: new Dictionary<string, string>
+        var run = Programs.Run("node", [StagedShim(dir, "SelectTests")], environment: new Dictionary<string, string>
         {
             ["PIPELINES_CLI"] = fake,
             ["INPUT_FILTERSYNTAX"] = "xunit",
             ["INPUT_HEAD"] = "abc123",
         });
         var (exit, output) = (run.ExitCode, run.StandardOutput + run.StandardError);
-        var revert = Programs.Run("node", [SourceTree.PathOf("tasks/RevertOnRed/index.js")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake });
+        var revert = Programs.Run("node", [StagedShim(dir, "RevertOnRed")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake });
 
         Assert.AreEqual(1, exit, output);
         StringAssert.Contains(output, "args=select-tests");
@@ -195,12 +195,21 @@ public sealed class ActionPackagingTests
         StringAssert.Contains(output, "##vso[task.complete result=Failed;]pipelines select-tests exited with code 1");
         StringAssert.Contains(revert.StandardOutput, "args=revert-on-red", "the same shim runs the command its task names");
 
-        var ramp = Programs.Run("node", [SourceTree.PathOf("tasks/Canary/index.js")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake, ["INPUT_PHASE"] = "ramp" });
-        var hostile = Programs.Run("node", [SourceTree.PathOf("tasks/Canary/index.js")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake, ["INPUT_PHASE"] = "ramp; rm -rf /" });
+        var ramp = Programs.Run("node", [StagedShim(dir, "Canary")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake, ["INPUT_PHASE"] = "ramp" });
+        var hostile = Programs.Run("node", [StagedShim(dir, "Canary")], environment: new Dictionary<string, string> { ["PIPELINES_CLI"] = fake, ["INPUT_PHASE"] = "ramp; rm -rf /" });
         StringAssert.Contains(ramp.StandardOutput, "args=canary ramp", "the phase becomes the subcommand");
         Assert.AreEqual(2, hostile.ExitCode);
         StringAssert.Contains(hostile.StandardOutput, "input 'phase' must be one of: run, deploy, ramp, promote, watch, rollback, self-test");
         Assert.IsFalse(hostile.StandardOutput.Contains("args=", StringComparison.Ordinal), "an unknown phase never reaches the program");
+    }
+
+    /// <summary>A task folder as the release lays it out: its task.json and the one shim beside it.</summary>
+    private static string StagedShim(TempDirectory dir, string task)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(dir.Path, "tasks", task)).FullName;
+        File.Copy(SourceTree.PathOf($"tasks/{task}/task.json"), Path.Combine(folder, "task.json"), overwrite: true);
+        File.Copy(SourceTree.PathOf("tasks/index.js"), Path.Combine(folder, "index.js"), overwrite: true);
+        return Path.Combine(folder, "index.js");
     }
 
     [TestMethod]

@@ -45,7 +45,7 @@ public sealed class ReleaseTests
             using var json = JsonDocument.Parse(Read(vsix, $"tasks/{task}/task.json"));
             var v = json.RootElement.GetProperty("version");
             Assert.AreEqual("1.4.2", $"{v.GetProperty("Major")}.{v.GetProperty("Minor")}.{v.GetProperty("Patch")}", task);
-            Assert.AreEqual(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/index.js")), Read(vsix, $"tasks/{task}/index.js"), task);
+            Assert.AreEqual(File.ReadAllText(SourceTree.PathOf("tasks/index.js")), Read(vsix, $"tasks/{task}/index.js"), task);
             Assert.Contains($"tasks/{task}/bin/any/pipelines.dll", names);
             Assert.Contains($"tasks/{task}/bin/any/pipelines.runtimeconfig.json", names);
         }

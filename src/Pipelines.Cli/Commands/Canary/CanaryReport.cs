@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Outputs;
+using Pipelines.Core.Judging;
 using Pipelines.Core.Rollout;
 
 namespace Pipelines.Cli.Commands.Canary;
@@ -9,47 +10,81 @@ namespace Pipelines.Cli.Commands.Canary;
 /// <summary>The <c>--json</c> document of <c>canary</c>.</summary>
 public sealed record CanaryJson(string Result, string Version, string Previous, string State, string Report, IReadOnlyDictionary<string, string> Hosts, IReadOnlyList<string> Timeline);
 
-/// <summary>Outputs, the timeline and exit codes of a canary phase.</summary>
+/// <summary>What a canary phase left: the rollout's state and outcome (the core's), the last bake's measurements, and where the files are.</summary>
+public sealed record CanaryResult(RolloutState State, RolloutOutcome Outcome, IReadOnlyList<MetricObservation> Observations, string StatePath, string ReportPath)
+{
+    public static CanaryResult Of(RolloutState state, IReadOnlyList<MetricObservation> observations, string statePath, string reportPath) =>
+        new(state, RolloutRules.Outcome(state), observations, statePath, reportPath);
+}
+
+/// <summary>Renders a canary phase's result: outputs, the timeline, the markdown report; the outcome and its exit code are the core's.</summary>
 public static class CanaryReport
 {
-    public static string Result(RolloutState state)
+    public static CommandResult Build(CanaryResult result, string markdown)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        return state.Phase switch
+        ArgumentNullException.ThrowIfNull(result);
+        var (state, name) = (result.State, RolloutRules.Name(result.Outcome));
+        var command = new CommandResult(RolloutRules.Exit(result.Outcome) switch
         {
-            RolloutPhase.Promoted => "promoted",
-            RolloutPhase.RolledBack => "rolled-back",
-            RolloutPhase.Ramping when state.WavesDone == state.Waves.Count => "ramped",
-            RolloutPhase.Ramping when state.OnNew.Count > 0 && state.Touched.Count == state.OnNew.Count => "deployed",
-            _ => "failed",
+            RolloutExit.Success => ExitCodes.Success,
+            RolloutExit.NegativeVerdict => ExitCodes.NegativeVerdict,
+            _ => ExitCodes.OutsideFailure,
+        })
+            .Output("result", name)
+            .Output("state", result.StatePath)
+            .Output("report", result.ReportPath);
+        if (Problem(result) is { } problem)
+        {
+            command.Annotations.Add(new Annotation(AnnotationLevel.Error, problem, Title: "canary"));
+        }
+
+        var where = state.Target switch
+        {
+            FleetState fleet => fleet.Hosts.ToDictionary(h => h.Key, h => h.Value.ToString().ToLowerInvariant(), StringComparer.Ordinal),
+            _ => new Dictionary<string, string>(StringComparer.Ordinal) { ["slot-traffic"] = state.Slot.Traffic.ToString("0.##", CultureInfo.InvariantCulture) + "%" },
         };
-    }
-
-    public static CommandResult Build(RolloutState state, string statePath, string reportPath, string markdown)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var result = Result(state);
-        var command = Outcome(result, statePath, reportPath);
-        if (result == "rolled-back")
-        {
-            command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"{state.Version} was rolled back: {state.Timeline.LastOrDefault(e => e.What.StartsWith("rolling back", StringComparison.Ordinal))?.What}", Title: "canary"));
-        }
-        else if (result == "failed")
-        {
-            command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"hosts still to put back: {string.Join(", ", state.Touched)}; run 'pipelines canary rollback' with this state file", Title: "canary"));
-        }
-
-        command.WithJson(new CanaryJson(result, state.Version, state.Previous, statePath, reportPath,
-            state.Hosts.ToDictionary(h => h.Key, h => h.Value.ToString().ToLowerInvariant(), StringComparer.Ordinal),
+        command.WithJson(new CanaryJson(name, state.Version, state.Previous, result.StatePath, result.ReportPath, where,
             [.. state.Timeline.Select(e => $"{e.Time:HH:mm:ss} {e.What}")]), c => c.CanaryJson);
-        command.Report = $"canary: {result} — {state.Version} (from {state.Previous}) on {state.OnNew.Count} of {state.Hosts.Count} hosts\n"
+        var standing = state.Target is FleetState onHosts
+            ? $"on {onHosts.OnNew.Count} of {onHosts.Hosts.Count} hosts"
+            : $"{state.Slot.Traffic:0.##}% of traffic on the slot";
+        command.Report = $"canary: {name} — {state.Version} (from {state.Previous}){(state.Target is FleetState ? " " : ", ")}{standing}\n"
             + string.Concat(state.Timeline.Select(e => $"  {e.Time:HH:mm:ss} {UntrustedText.ForLine(e.What)}\n"));
         command.Summary = markdown;
         return command;
     }
 
-    /// <summary>The last judged wave's metrics, canary against baseline, as charts GitHub renders; empty without a gate.</summary>
-    public static string GateCharts(IReadOnlyList<Core.Judging.MetricObservation> observations)
+    public static string Markdown(CanaryResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var (state, name) = (result.State, RolloutRules.Name(result.Outcome));
+        var md = new StringBuilder();
+        if (state.Target is FleetState)
+        {
+            var icon = result.Outcome switch { RolloutOutcome.Promoted => "✅", RolloutOutcome.Ramped => "⏸️", RolloutOutcome.RolledBack => "↩️", _ => "❌" };
+            md.Append(CultureInfo.InvariantCulture, $"## {icon} Canary: {name} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)})").AppendLine().AppendLine();
+        }
+        else
+        {
+            md.Append(CultureInfo.InvariantCulture, $"## Canary: {name} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)}) through a slot").AppendLine().AppendLine();
+        }
+
+        var started = state.Timeline.Count > 0 ? state.Timeline[0].Time : default;
+        Outputs.Markdown.Table(md, ["at", "what"], state.Timeline.Select(e => (IReadOnlyList<string>)
+        [
+            string.Create(CultureInfo.InvariantCulture, $"+{(e.Time - started).TotalSeconds:0} s"), Outputs.Markdown.Cell(e.What),
+        ]));
+        if (state.Target is FleetState fleet)
+        {
+            md.AppendLine();
+            Outputs.Markdown.Table(md, ["host", "state"], fleet.Hosts.Select(h => (IReadOnlyList<string>)[Outputs.Markdown.Code(h.Key), h.Value.ToString().ToLowerInvariant()]));
+        }
+
+        return md.Append(GateCharts(result.Observations)).ToString();
+    }
+
+    /// <summary>The last judged step's metrics, canary against baseline, as charts GitHub renders; empty without a gate.</summary>
+    public static string GateCharts(IReadOnlyList<MetricObservation> observations)
     {
         ArgumentNullException.ThrowIfNull(observations);
         if (observations.Count == 0)
@@ -67,80 +102,22 @@ public static class CanaryReport
         return md.AppendLine().Append(MetricsGate.GateChart.Mermaid(observations)).ToString();
     }
 
-    /// <summary>The outputs every canary phase writes, and its exit code: 0 when the rollout stands where it was asked to go.</summary>
-    private static CommandResult Outcome(string result, string statePath, string reportPath) =>
-        new CommandResult(result switch
-        {
-            "promoted" or "ramped" or "deployed" => ExitCodes.Success,
-            "rolled-back" => ExitCodes.NegativeVerdict,
-            _ => ExitCodes.OutsideFailure,
-        })
-            .Output("result", result)
-            .Output("state", statePath)
-            .Output("report", reportPath);
-
-    public static string SlotResult(SlotRolloutState state)
+    /// <summary>The annotation an outcome short of where it was asked to go gets: what happened, and for hosts left, what to run.</summary>
+    private static string? Problem(CanaryResult result)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        return state.Phase switch
+        var state = result.State;
+        if (state.Target is not FleetState fleet)
         {
-            RolloutPhase.Promoted => "promoted",
-            RolloutPhase.RolledBack => "rolled-back",
-            RolloutPhase.Ramping when state.StepsDone == state.Steps.Count => "ramped",
-            RolloutPhase.Ramping when state.Deployed => "deployed",
-            _ => "failed",
-        };
-    }
-
-    public static CommandResult BuildSlot(SlotRolloutState state, string statePath, string reportPath, string markdown)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var result = SlotResult(state);
-        var command = Outcome(result, statePath, reportPath);
-        if (result is not ("promoted" or "ramped" or "deployed"))
-        {
-            command.Annotations.Add(new Annotation(AnnotationLevel.Error, $"{state.Version}: {result}; {(state.Timeline.Count > 0 ? state.Timeline[^1].What : string.Empty)}", Title: "canary"));
+            return RolloutRules.Exit(result.Outcome) == RolloutExit.Success
+                ? null
+                : $"{state.Version}: {RolloutRules.Name(result.Outcome)}; {(state.Timeline.Count > 0 ? state.Timeline[^1].What : string.Empty)}";
         }
 
-        command.WithJson(new CanaryJson(result, state.Version, state.Previous, statePath, reportPath,
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["slot-traffic"] = state.Traffic.ToString("0.##", CultureInfo.InvariantCulture) + "%" },
-            [.. state.Timeline.Select(e => $"{e.Time:HH:mm:ss} {e.What}")]), c => c.CanaryJson);
-        command.Report = $"canary: {result} — {state.Version} (from {state.Previous}), {state.Traffic:0.##}% of traffic on the slot\n"
-            + string.Concat(state.Timeline.Select(e => $"  {e.Time:HH:mm:ss} {UntrustedText.ForLine(e.What)}\n"));
-        command.Summary = markdown;
-        return command;
-    }
-
-    public static string SlotMarkdown(SlotRolloutState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"## Canary: {SlotResult(state)} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)}) through a slot").AppendLine().AppendLine();
-        var started = state.Timeline.Count > 0 ? state.Timeline[0].Time : default;
-        Outputs.Markdown.Table(md, ["at", "what"], state.Timeline.Select(e => (IReadOnlyList<string>)
-        [
-            string.Create(CultureInfo.InvariantCulture, $"+{(e.Time - started).TotalSeconds:0} s"), Outputs.Markdown.Cell(e.What),
-        ]));
-        return md.ToString();
-    }
-
-    public static string Markdown(RolloutState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var result = Result(state);
-        var icon = result switch { "promoted" => "✅", "ramped" => "⏸️", "rolled-back" => "↩️", _ => "❌" };
-        var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"## {icon} Canary: {result} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)})").AppendLine().AppendLine();
-        var started = state.Timeline.Count > 0 ? state.Timeline[0].Time : default;
-        Outputs.Markdown.Table(md, ["at", "what"], state.Timeline.Select(e => (IReadOnlyList<string>)
-        [
-            string.Create(CultureInfo.InvariantCulture, $"+{(e.Time - started).TotalSeconds:0} s"), Outputs.Markdown.Cell(e.What),
-        ]));
-        md.AppendLine();
-        Outputs.Markdown.Table(md, ["host", "state"], state.Hosts.Select(h => (IReadOnlyList<string>)
-        [
-            Outputs.Markdown.Code(h.Key), h.Value.ToString().ToLowerInvariant(),
-        ]));
-        return md.ToString();
+        return result.Outcome switch
+        {
+            RolloutOutcome.RolledBack => $"{state.Version} was rolled back: {state.Timeline.LastOrDefault(e => e.What.StartsWith("rolling back", StringComparison.Ordinal))?.What}",
+            RolloutOutcome.Failed => $"hosts still to put back: {string.Join(", ", fleet.Touched)}; run 'pipelines canary rollback' with this state file",
+            _ => null,
+        };
     }
 }

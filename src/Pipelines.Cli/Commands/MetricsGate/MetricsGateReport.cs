@@ -30,11 +30,11 @@ public static class MetricsGateReport
 
     public static string AnswerName(MetricAnswer answer) => answer.ToString().ToLowerInvariant();
 
-    public static CommandResult Build(GateResult result, GatePolicy policy, string reportPath, string markdown, bool allowMarginal)
+    /// <param name="passed">Whether the verdict lets the change through (<see cref="GateRun.Passes"/>): exit 0, else 1.</param>
+    public static CommandResult Build(GateResult result, GatePolicy policy, string reportPath, string markdown, bool passed)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(policy);
-        var passed = result.Verdict == GateVerdict.Pass || (allowMarginal && result.Verdict == GateVerdict.Marginal);
         var command = new CommandResult(passed ? ExitCodes.Success : ExitCodes.NegativeVerdict)
             .Output("verdict", VerdictName(result.Verdict))
             .Output("score", result.Score.ToString("0.#", CultureInfo.InvariantCulture))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Pipelines.Adapters.Formats;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Planning;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
 

@@ -27,16 +27,6 @@ public sealed record RevertOnRedJson(
 /// <summary>Turns a decision into outputs, the author's note, a readable report and a step summary.</summary>
 public static class RevertOnRedReport
 {
-    public static string VerdictName(RevertVerdict verdict) => verdict switch
-    {
-        RevertVerdict.Reverted => "reverted",
-        RevertVerdict.Flaky => "flaky",
-        RevertVerdict.NoCulprit => "no-culprit",
-        RevertVerdict.AlreadyReverted => "already-reverted",
-        RevertVerdict.Declined => "declined",
-        _ => "conflict",
-    };
-
     public static IReadOnlyList<ProbeJson> Probes(RevertDecision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
@@ -48,7 +38,7 @@ public static class RevertOnRedReport
         ArgumentNullException.ThrowIfNull(decision);
         var handled = decision.Verdict is RevertVerdict.Reverted or RevertVerdict.Flaky or RevertVerdict.AlreadyReverted;
         var result = new CommandResult(handled ? ExitCodes.Success : ExitCodes.NegativeVerdict)
-            .Output("verdict", VerdictName(decision.Verdict))
+            .Output("verdict", decision.Verdict.Name())
             .Output("culprit", decision.Culprit?.Sha ?? string.Empty)
             .Output("revert-sha", decision.Attempt?.RevertSha ?? string.Empty)
             .Output("pull-request", decision.Attempt?.PullRequest ?? string.Empty)
@@ -56,11 +46,11 @@ public static class RevertOnRedReport
         if (!handled)
         {
             result.Annotations.Add(new Annotation(AnnotationLevel.Error,
-                $"The branch stays red: {VerdictName(decision.Verdict)} — {decision.Reason}", Title: "revert-on-red"));
+                $"The branch stays red: {decision.Verdict.Name()} — {decision.Reason}", Title: "revert-on-red"));
         }
 
         result.WithJson(new RevertOnRedJson(
-            VerdictName(decision.Verdict), decision.Reason, decision.Culprit?.Sha, decision.Culprit?.Subject,
+            decision.Verdict.Name(), decision.Reason, decision.Culprit?.Sha, decision.Culprit?.Subject,
             decision.Culprit is { } c ? $"{c.Author} <{c.AuthorEmail}>" : null,
             decision.Attempt?.RevertSha, decision.Attempt?.PullRequest, decision.Attempt?.Conflict,
             Probes(decision), decision.FailingTests, decision.DryRun), c => c.RevertOnRedJson);
@@ -84,12 +74,12 @@ public static class RevertOnRedReport
         {
             RevertVerdict.Reverted => $"Broke {decision.Branch} ({tests}); reverted",
             RevertVerdict.Conflict => $"Broke {decision.Branch} ({tests}); the revert conflicts: revert it by hand",
-            _ => $"Broke {decision.Branch} ({tests}); not reverted: {VerdictName(decision.Verdict)}",
+            _ => $"Broke {decision.Branch} ({tests}); not reverted: {decision.Verdict.Name()}",
         };
         var text = Note(decision) + (buildLink is null ? string.Empty : "Build: " + buildLink + "\n");
         var confirmed = decision.Verdict is RevertVerdict.Reverted or RevertVerdict.Conflict;
         return new RevertNotice(culprit, decision.Verdict, text, headline,
-            $"pipelines-revert-on-red culprit={culprit.Sha} red={decision.Red} verdict={VerdictName(decision.Verdict)}", buildLink,
+            $"pipelines-revert-on-red culprit={culprit.Sha} red={decision.Red} verdict={decision.Verdict.Name()}", buildLink,
             postMortem && confirmed ? PostMortem(decision, buildLink, now ?? DateTimeOffset.UtcNow) : null);
     }
 
@@ -136,7 +126,7 @@ public static class RevertOnRedReport
     {
         ArgumentNullException.ThrowIfNull(decision);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"pipelines revert-on-red: {VerdictName(decision.Verdict)} — {decision.Reason}.").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"pipelines revert-on-red: {decision.Verdict.Name()} — {decision.Reason}.").AppendLine();
         if (decision.Attempt?.RevertSha is { } revert)
         {
             text.Append("Revert: ").Append(revert).Append(decision.Attempt.PullRequest is { } pr ? $" (waiting on {pr})" : string.Empty).AppendLine();
@@ -193,7 +183,7 @@ public static class RevertOnRedReport
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
-            $"revert-on-red: {VerdictName(decision.Verdict)}{(decision.DryRun ? " (dry run)" : string.Empty)} — {UntrustedText.ForLine(decision.Reason)}").AppendLine();
+            $"revert-on-red: {decision.Verdict.Name()}{(decision.DryRun ? " (dry run)" : string.Empty)} — {UntrustedText.ForLine(decision.Reason)}").AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"  branch {UntrustedText.ForLine(decision.Branch)}, green {decision.Green[..10]}, red {decision.Red[..10]}").AppendLine();
         if (decision.Culprit is { } culprit)
         {
@@ -222,7 +212,7 @@ public static class RevertOnRedReport
     private static string Summary(RevertDecision decision)
     {
         var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"## revert-on-red: {VerdictName(decision.Verdict)}{(decision.DryRun ? " (dry run)" : string.Empty)}").AppendLine().AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"## revert-on-red: {decision.Verdict.Name()}{(decision.DryRun ? " (dry run)" : string.Empty)}").AppendLine().AppendLine();
         md.AppendLine(Markdown.Cell(decision.Reason)).AppendLine();
         if (decision.Culprit is { } culprit)
         {

@@ -30,16 +30,16 @@ public static class RunTestsReport
     private const int StackLines = 6;
     private const int SlowestShown = 10;
 
-    public static CommandResult Build(
-        int shard, int of, IReadOnlyList<TestFinal> finals, IReadOnlyList<InfrastructureFailure> infrastructure,
-        IReadOnlyList<string> results, int invocations, string order, string seed)
+    public static CommandResult Build(int shard, int of, ShardOutcome outcome, IReadOnlyList<string> results, string order, string seed)
     {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var (finals, infrastructure, invocations) = (outcome.Finals, outcome.Failures, outcome.Invocations);
         var red = finals.Where(f => f.Verdict == TestVerdict.Red).ToList();
         var flaky = finals.Where(f => f.Verdict == TestVerdict.Flaky).ToList();
         var passed = finals.Count(f => f.Verdict is TestVerdict.Passed or TestVerdict.Flaky);
         var skipped = finals.Count(f => f.Verdict == TestVerdict.Skipped);
-        var verdict = infrastructure.Count > 0 ? "infrastructure" : red.Count > 0 ? "red" : flaky.Count > 0 ? "flaky" : "passed";
-        var result = new CommandResult(verdict is "red" or "infrastructure" ? ExitCodes.NegativeVerdict : ExitCodes.Success)
+        var verdict = outcome.Verdict.ToString().ToLowerInvariant();
+        var result = new CommandResult(outcome.Passes ? ExitCodes.Success : ExitCodes.NegativeVerdict)
             .Output("verdict", verdict)
             .Output("failed", red.Select(f => f.Id))
             .Output("flaky", flaky.Select(f => f.Id))

@@ -3,9 +3,9 @@ using Pipelines.Core.Rollout;
 
 namespace Pipelines.Core.Tests.Rollout;
 
-/// <summary>The slot rollout's decisions over a fake slot that, like App Service through our client, writes only changes.</summary>
+/// <summary>The rollout engine over a slot target: its decisions over a fake slot that, like App Service through our client, writes only changes.</summary>
 [TestClass]
-public sealed class SlotRolloutRunnerTests
+public sealed class SlotRolloutTests
 {
     private sealed class Slot : ISlotTarget
     {
@@ -96,17 +96,17 @@ public sealed class SlotRolloutRunnerTests
         public Task<(bool Ok, string Detail)> CheckAsync(IReadOnlyList<string> hosts, CancellationToken cancellation) => Task.FromResult((true, "ok"));
     }
 
-    private sealed class Store : ISlotRolloutStore
+    private sealed class Store : IRolloutStore
     {
-        public SlotRolloutState? Last { get; private set; }
+        public RolloutState? Last { get; private set; }
 
-        public void Save(SlotRolloutState state) => Last = state;
+        public void Save(RolloutState state) => Last = state;
     }
 
-    private static SlotRolloutState Start() => SlotRolloutState.Start(SlotRolloutState.ParseSteps(["1", "5", "25%", "50"]), "v2", "v1", DateTimeOffset.UnixEpoch);
+    private static RolloutState Start() => SlotTarget.Start(SlotTarget.ParseSteps(["1", "5", "25%", "50"]), "v2", "v1", DateTimeOffset.UnixEpoch);
 
-    private static SlotRolloutRunner Runner(Slot slot, IRolloutGate gate, Store store) =>
-        new(slot, new Healthy(), gate, store, new RolloutOptions(TimeSpan.Zero), TimeProvider.System);
+    private static RolloutEngine Runner(Slot slot, IRolloutGate gate, Store store) =>
+        new(new SlotTarget(slot, new Healthy()), gate, store, new RolloutOptions(TimeSpan.Zero), TimeProvider.System);
 
     [TestMethod]
     public async Task A_good_build_ramps_through_the_traffic_steps_and_is_swapped_in_once()
@@ -139,8 +139,8 @@ public sealed class SlotRolloutRunnerTests
         var slot = new Slot { CrashAfter = "traffic 5" };
         var store = new Store();
         await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => Runner(slot, new Gate(), store).RunAsync(Start(), CancellationToken.None));
-        Assert.AreEqual(5, store.Last!.TrafficIntent, "the intention was saved before the move");
-        Assert.AreEqual(1, store.Last.Traffic, "the move itself was not");
+        Assert.AreEqual(5, store.Last!.Slot.TrafficIntent, "the intention was saved before the move");
+        Assert.AreEqual(1, store.Last.Slot.Traffic, "the move itself was not");
 
         var state = await Runner(slot, new Gate(), store).RunAsync(store.Last, CancellationToken.None);
 
@@ -182,9 +182,9 @@ public sealed class SlotRolloutRunnerTests
     [TestMethod]
     public void Traffic_steps_must_rise_and_stay_below_all_of_production()
     {
-        Assert.ThrowsExactly<Core.Errors.InputException>(() => SlotRolloutState.ParseSteps(["5", "1"]));
-        Assert.ThrowsExactly<Core.Errors.InputException>(() => SlotRolloutState.ParseSteps(["100"]));
-        CollectionAssert.AreEqual(new[] { 1.0, 5, 25 }, SlotRolloutState.ParseSteps(["1%", "5", "25%"]).ToArray());
+        Assert.ThrowsExactly<Core.Errors.InputException>(() => SlotTarget.ParseSteps(["5", "1"]));
+        Assert.ThrowsExactly<Core.Errors.InputException>(() => SlotTarget.ParseSteps(["100"]));
+        CollectionAssert.AreEqual(new[] { 1.0, 5, 25 }, SlotTarget.ParseSteps(["1%", "5", "25%"]).ToArray());
     }
 
     private sealed class Watcher(int alarmAt) : IRolloutWatch
@@ -206,7 +206,7 @@ public sealed class SlotRolloutRunnerTests
     {
         var slot = new Slot();
         var watcher = new Watcher(alarmAt: 3);
-        var runner = new SlotRolloutRunner(slot, new Healthy(), new Gate(), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
+        var runner = new RolloutEngine(new SlotTarget(slot, new Healthy()), new Gate(), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
             watch: watcher, watchOptions: new WatchOptions(TimeSpan.FromSeconds(30), 5));
 
         var state = await runner.RunAsync(Start(), CancellationToken.None);
@@ -222,7 +222,7 @@ public sealed class SlotRolloutRunnerTests
     public async Task A_quiet_watch_ends_promoted_with_the_holdout_gone()
     {
         var slot = new Slot();
-        var runner = new SlotRolloutRunner(slot, new Healthy(), new Gate(), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
+        var runner = new RolloutEngine(new SlotTarget(slot, new Healthy()), new Gate(), new Store(), new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
             watch: new Watcher(alarmAt: -1), watchOptions: new WatchOptions(TimeSpan.FromMilliseconds(60), 5));
 
         var state = await runner.RunAsync(Start(), CancellationToken.None);
@@ -244,7 +244,7 @@ public sealed class SlotRolloutRunnerTests
         var writesAfterDeploy = slot.Writes.ToList();
         var ramped = await runner.RunAsync(deployed, CancellationToken.None, promote: false);
 
-        Assert.IsTrue(deployed.Deployed);
+        Assert.IsTrue(deployed.Slot.Deployed);
         CollectionAssert.AreEqual(new[] { "deploy v2" }, writesAfterDeploy);
         Assert.AreEqual(4, ramped.StepsDone);
         Assert.AreEqual(1, slot.Writes.Count(w => w.StartsWith("deploy", StringComparison.Ordinal)));
@@ -256,7 +256,7 @@ public sealed class SlotRolloutRunnerTests
         var slot = new Slot();
         var store = new Store();
         var promoted = await Runner(slot, new Gate(), store).RunAsync(Start(), CancellationToken.None);
-        var runner = new SlotRolloutRunner(slot, new Healthy(), new Gate(), store, new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
+        var runner = new RolloutEngine(new SlotTarget(slot, new Healthy()), new Gate(), store, new RolloutOptions(TimeSpan.Zero), TimeProvider.System,
             watch: new Watcher(alarmAt: 2), watchOptions: new WatchOptions(TimeSpan.FromSeconds(30), 10));
 
         var state = await runner.WatchAsync(promoted, CancellationToken.None);

@@ -4,9 +4,9 @@ using Pipelines.Core.Rollout;
 
 namespace Pipelines.Core.Tests.Rollout;
 
-/// <summary>The rollout's decisions over fakes of the fleet, the self-test, the gate and the state file.</summary>
+/// <summary>The rollout engine over a fleet target: its decisions over fakes of the fleet, the self-test, the gate and the state file.</summary>
 [TestClass]
-public sealed class RolloutRunnerTests
+public sealed class FleetRolloutTests
 {
     private static readonly string[] Hosts = ["h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8"];
 
@@ -66,10 +66,10 @@ public sealed class RolloutRunnerTests
     }
 
     private static RolloutState Start(params string[] steps) =>
-        RolloutState.Start(RolloutPlan.For(Hosts, steps.Length == 0 ? RolloutPlan.DefaultSteps : steps), "v2", "v1", DateTimeOffset.UnixEpoch);
+        FleetTarget.Start(RolloutPlan.For(Hosts, steps.Length == 0 ? RolloutPlan.DefaultSteps : steps), "v2", "v1", DateTimeOffset.UnixEpoch);
 
-    private static RolloutRunner Runner(Fleet fleet, IRolloutGate gate, Store store, ISelfTest? selfTest = null, InconclusivePolicy inconclusive = InconclusivePolicy.Hold) =>
-        new(fleet, selfTest ?? new SelfTest(), gate, store, new RolloutOptions(TimeSpan.Zero, inconclusive), TimeProvider.System);
+    private static RolloutEngine Runner(Fleet fleet, IRolloutGate gate, Store store, ISelfTest? selfTest = null, InconclusivePolicy inconclusive = InconclusivePolicy.Hold) =>
+        new(new FleetTarget(fleet, selfTest ?? new SelfTest()), gate, store, new RolloutOptions(TimeSpan.Zero, inconclusive), TimeProvider.System);
 
     [TestMethod]
     public void Waves_follow_the_steps_and_the_rest_waits_for_promote()
@@ -163,13 +163,13 @@ public sealed class RolloutRunnerTests
         var store = new Store();
         await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => Runner(fleet, new Gate(), store).RunAsync(Start(), CancellationToken.None));
         var saved = store.Saved[^1];
-        Assert.AreEqual(HostStatus.Deploying, saved.Hosts["h3"], "the change was recorded before it was made");
+        Assert.AreEqual(HostStatus.Deploying, saved.Fleet.Hosts["h3"], "the change was recorded before it was made");
         fleet.Running["h3"] = "v2"; // it may have landed before the crash
 
         var restored = await Runner(new Fleet(), new Gate(), store).RollbackAsync(saved, "cancelled", CancellationToken.None);
 
         Assert.AreEqual(RolloutPhase.RolledBack, restored.Phase);
-        CollectionAssert.AreEquivalent(new[] { "h1", "h2", "h3" }, restored.Hosts.Where(h => h.Value == HostStatus.RolledBack).Select(h => h.Key).ToArray());
+        CollectionAssert.AreEquivalent(new[] { "h1", "h2", "h3" }, restored.Fleet.Hosts.Where(h => h.Value == HostStatus.RolledBack).Select(h => h.Key).ToArray());
     }
 
     [TestMethod]
@@ -179,7 +179,7 @@ public sealed class RolloutRunnerTests
         var first = new Fleet { CrashAfterDeploys = 3 };
         await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => Runner(first, new Gate(), store).RunAsync(Start(), CancellationToken.None));
         var saved = store.Saved[^1];
-        Assert.AreEqual(2, saved.WavesDone);
+        Assert.AreEqual(2, saved.StepsDone);
 
         var fleet = new Fleet();
         var state = await Runner(fleet, new Gate(), store).RunAsync(saved, CancellationToken.None);

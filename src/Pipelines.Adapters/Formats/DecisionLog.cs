@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pipelines.Core.Revert;
 
-namespace Pipelines.Cli.Commands.RevertOnRed;
+namespace Pipelines.Adapters.Formats;
 
 /// <summary>
 /// One JSON line per decision, appended to a file a workflow keeps as an artifact: over time it tells how often a
@@ -22,7 +22,7 @@ public static class DecisionLog
             writer.WriteString("branch", decision.Branch);
             writer.WriteString("green", decision.Green);
             writer.WriteString("red", decision.Red);
-            writer.WriteString("verdict", RevertOnRedReport.VerdictName(decision.Verdict));
+            writer.WriteString("verdict", decision.Verdict.Name());
             writer.WriteString("reason", decision.Reason);
             writer.WriteString("culprit", decision.Culprit?.Sha);
             writer.WriteString("revertSha", decision.Attempt?.RevertSha);

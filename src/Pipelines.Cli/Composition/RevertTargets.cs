@@ -1,12 +1,13 @@
 using Pipelines.Adapters.AzureDevOps;
 using Pipelines.Adapters.Git;
 using Pipelines.Adapters.GitHub;
+using Pipelines.Cli.Commands.RevertOnRed;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Revert;
 
-namespace Pipelines.Cli.Commands.RevertOnRed;
+namespace Pipelines.Cli.Composition;
 
 /// <summary>Finds the last green commit from the CI's run history; null when the history does not say.</summary>
 public delegate Task<string?> GreenFinder(string red, CancellationToken cancellation);
@@ -17,8 +18,9 @@ public static class RevertTargets
     public static readonly IReadOnlyList<string> Providers = ["git", "github", "azure-devops"];
 
     public static (IRevertTarget Target, GreenFinder? Green) Create(
-        CommandSession session, RevertLocation where, GitRepository clone, string branch, string work, RevertSettings settings, HttpClient http)
+        CommandSession session, RevertLocation where, GitRepository clone, string branch, string work, RevertSettings settings)
     {
+        var http = Connections.Http;
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(where);
         var context = session.Context;

@@ -1,8 +1,9 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using Pipelines.Cli.Outputs;
+using System.Text.Json.Serialization;
 using Pipelines.Core.Errors;
 
-namespace Pipelines.Cli.Commands.PlanTests;
+namespace Pipelines.Adapters.Formats;
 
 /// <summary>A unit in the plan file: <paramref name="Restricted"/> units run only the selection's categories.</summary>
 public sealed record PlanUnitJson(string Id, double Seconds, bool Estimated, bool Restricted);
@@ -42,7 +43,7 @@ public static class PlanFile
             Directory.CreateDirectory(directory);
         }
 
-        File.WriteAllText(path, JsonSerializer.Serialize(plan, PipelinesJsonContext.Relaxed.PlanJson));
+        File.WriteAllText(path, JsonSerializer.Serialize(plan, PlanJsonContext.Relaxed.PlanJson));
     }
 
     public static PlanJson Read(string path)
@@ -94,4 +95,20 @@ public static class PlanFile
             throw new InputException($"--plan: {path} is not a complete plan file ({ex.Message}); write it with 'pipelines plan-tests'", ex);
         }
     }
+}
+
+/// <summary>
+/// Source-generated JSON for the plan file, with the options of every command's <c>--json</c> document (the plan file
+/// is <c>plan-tests --json</c>): camelCase, indented, quotes and non-ASCII names kept readable.
+/// </summary>
+[JsonSerializable(typeof(PlanJson))]
+internal sealed partial class PlanJsonContext : JsonSerializerContext
+{
+    public static PlanJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

@@ -1,5 +1,6 @@
-// Azure Pipelines shim, the same file in every task folder: starts the bundled `pipelines` binary with the command
-// this task's name says (PipelinesRevertOnRed -> revert-on-red) and returns its exit code.
+// Azure Pipelines shim, kept once here and copied into every task folder when the extension is packaged
+// (build/release.sh): starts the bundled `pipelines` binary with the command the task.json beside it names
+// (PipelinesRevertOnRed -> revert-on-red) and returns its exit code.
 // Dependency-free on purpose: azure-pipelines-task-lib deletes INPUT_* variables when imported, and the CLI reads them.
 'use strict';
 const fs = require('fs');

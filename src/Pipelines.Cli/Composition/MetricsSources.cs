@@ -1,0 +1,72 @@
+using Pipelines.Adapters.Azure;
+using Pipelines.Adapters.Metrics;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Hosting;
+using Pipelines.Core.Errors;
+using Pipelines.Core.Judging;
+
+namespace Pipelines.Cli.Composition;
+
+/// <summary>The adapter for a gate's provider (file, scrape, prometheus, azure-monitor), for metrics-gate and canary alike.</summary>
+public static class MetricsSources
+{
+    /// <param name="data">The file provider's measurements (metrics-gate --data); null where there are none.</param>
+    public static IMetricsSource For(GateSpec gate, CliContext context, string? data)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(context);
+        return gate.Provider switch
+        {
+            "file" => new FileMetricsSource(
+                context.ResolvePath(data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
+                data),
+            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
+            "prometheus" => new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
+            "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
+            _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
+        };
+    }
+
+    /// <summary>The instances' own /metrics, scraped: the hosts on one side against the hosts on the other (a fleet's waves).</summary>
+    public static IMetricsSource Scrape(IReadOnlyList<string> canary, IReadOnlyList<string> baseline, string metricsUrl, GateSpec gate, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        List<Uri> Urls(IReadOnlyList<string> hosts) => [.. hosts.Select(h => new Uri(metricsUrl.Replace("{host}", h, StringComparison.Ordinal)))];
+        return new ScrapeMetricsSource(Connections.Http, Urls(canary), Urls(baseline), gate.Interval, gate.Interval, time);
+    }
+
+    /// <summary>
+    /// Azure Monitor with the ambient Azure credential (azure/login or AzureCLI@2, workload identity, managed identity,
+    /// or AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret or federated token); never an interactive sign-in.
+    /// </summary>
+    private static AzureMonitorClient AzureMonitor() =>
+        new(Connections.Azure(AzureMonitorClient.LogsScope), Connections.Azure(AzureMonitorClient.ManagementScope));
+
+    /// <summary>gate.endpoint: the server's base URL.</summary>
+    private static Uri Endpoint(GateSpec gate)
+    {
+        var text = gate.Endpoint ?? throw new InputException($"gate.endpoint: the {gate.Provider} provider needs the server's URL, e.g. http://prometheus:9090/");
+        return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new InputException($"gate.endpoint: '{text}' is not an http(s) URL");
+    }
+
+    /// <summary>gate.canary.targets / gate.baseline.targets: the instances' /metrics URLs, comma-separated.</summary>
+    private static List<Uri> Targets(IReadOnlyDictionary<string, string> selectors, string side)
+    {
+        var text = selectors.GetValueOrDefault("targets")
+            ?? throw new InputException($"gate.{side}.targets: the scrape provider needs the {side} instances' /metrics URLs, comma-separated");
+        var targets = new List<Uri>();
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(item, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new InputException($"gate.{side}.targets: '{item}' is not an http(s) URL");
+            }
+
+            targets.Add(uri);
+        }
+
+        return targets.Count > 0 ? targets : throw new InputException($"gate.{side}.targets: no URL given");
+    }
+}
