@@ -66,8 +66,24 @@ public static class PrometheusText
             throw new FormatException($"'{text}' is not a metric selector such as requests_total{{code=\"500\"}}");
         }
 
+        foreach (var (label, op, value) in matchers.Where(m => m.Item2 is "=~" or "!~"))
+        {
+            try
+            {
+                _ = new Regex("^(?:" + value + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (RegexParseException ex)
+            {
+                throw new FormatException($"{label}{op}\"{value}\" is not a regular expression: {Words(ex.Error.ToString())} near character {Math.Max(1, ex.Offset - 4)}");
+            }
+        }
+
         return new PrometheusSelector(name, matchers);
     }
+
+    /// <summary>"InsufficientClosingParentheses" as "insufficient closing parentheses".</summary>
+    private static string Words(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     private static (string Name, Dictionary<string, string> Labels, string Remainder) SplitSeries(string line) =>
         SplitSeries(line, out _);

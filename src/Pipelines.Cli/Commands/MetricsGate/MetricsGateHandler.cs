@@ -30,7 +30,7 @@ public static class MetricsGateHandler
 
         var observations = source.FetchAsync([.. gate.Metrics.Select(m => new MetricQuery(m.Spec.Name, m.Spec.Kind, m.Query))], cancellation)
             .GetAwaiter().GetResult();
-        var result = Judge.Evaluate([.. gate.Metrics.Select(m => m.Spec)], observations, gate.Policy);
+        var result = FromData(gate, inputs, () => Judge.Evaluate([.. gate.Metrics.Select(m => m.Spec)], observations, gate.Policy));
         var reportPath = context.ResolvePath(inputs.Report);
         var chartPath = Path.ChangeExtension(reportPath, ".svg");
         var markdown = MetricsGateReport.Markdown(result, gate, source.Name, observations, Path.GetFileName(chartPath));
@@ -61,7 +61,12 @@ public static class MetricsGateHandler
         for (var look = 1; look <= looks; look++)
         {
             var started = context.Time.GetUtcNow();
-            watch.Look(await source.FetchAsync(queries, cancellation).ConfigureAwait(false));
+            var observations = await source.FetchAsync(queries, cancellation).ConfigureAwait(false);
+            FromData(gate, inputs, () =>
+            {
+                watch.Look(observations);
+                return true;
+            });
             session.Log.WriteLine($"look {look}/{looks}: " + string.Join("; ", watch.Standings.Select(s => $"{s.Name} {(s.Alarm ? "ALARM " : string.Empty)}{s.Summary}")));
             if (watch.Verdict == WatchVerdict.Fail || look == looks)
             {
@@ -80,6 +85,19 @@ public static class MetricsGateHandler
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
         return MetricsGateReport.BuildWatch(watch, inputs.Report, markdown);
+    }
+
+    /// <summary>Measurements the judge refuses came from the <c>--data</c> file when the provider is <c>file</c>: the message names it.</summary>
+    private static T FromData<T>(GateSpec gate, MetricsGateInputs inputs, Func<T> judge)
+    {
+        try
+        {
+            return judge();
+        }
+        catch (InputException ex) when (gate.Provider == "file" && inputs.Data is { } data && ex is not FileInputException)
+        {
+            throw new InputException($"{data}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>
@@ -143,7 +161,7 @@ public static class MetricsGateHandler
             "file" => new FileMetricsSource(
                 context.ResolvePath(inputs.Data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 inputs.Data),
-            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
+            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate, gate.Canary, "canary"), Targets(gate, gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
             "prometheus" => new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
@@ -164,28 +182,31 @@ public static class MetricsGateHandler
     /// <summary>gate.endpoint: the server's base URL.</summary>
     private static Uri Endpoint(GateSpec gate)
     {
-        var text = gate.Endpoint ?? throw new InputException($"gate.endpoint: the {gate.Provider} provider needs the server's URL, e.g. http://prometheus:9090/");
+        var text = gate.Endpoint ?? throw new InputException($"{In(gate)}gate.endpoint: the {gate.Provider} provider needs the server's URL, e.g. http://prometheus:9090/");
         return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new InputException($"gate.endpoint: '{text}' is not an http(s) URL");
+            : throw new InputException($"{In(gate)}gate.endpoint: '{text}' is not an http(s) URL");
     }
 
     /// <summary>gate.canary.targets / gate.baseline.targets: the instances' /metrics URLs, comma-separated.</summary>
-    private static List<Uri> Targets(IReadOnlyDictionary<string, string> selectors, string side)
+    private static List<Uri> Targets(GateSpec gate, IReadOnlyDictionary<string, string> selectors, string side)
     {
         var text = selectors.GetValueOrDefault("targets")
-            ?? throw new InputException($"gate.{side}.targets: the scrape provider needs the {side} instances' /metrics URLs, comma-separated");
+            ?? throw new InputException($"{In(gate)}gate.{side}.targets: the scrape provider needs the {side} instances' /metrics URLs, comma-separated");
         var targets = new List<Uri>();
         foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Uri.TryCreate(item, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new InputException($"gate.{side}.targets: '{item}' is not an http(s) URL");
+                throw new InputException($"{In(gate)}gate.{side}.targets: '{item}' is not an http(s) URL");
             }
 
             targets.Add(uri);
         }
 
-        return targets.Count > 0 ? targets : throw new InputException($"gate.{side}.targets: no URL given");
+        return targets.Count > 0 ? targets : throw new InputException($"{In(gate)}gate.{side}.targets: no URL given");
     }
+
+    /// <summary>"gate.yml: " before a message about the gate, when it came from a file.</summary>
+    private static string In(GateSpec gate) => gate.File is { } file ? file + ": " : string.Empty;
 }
