@@ -115,8 +115,11 @@ public static class MetricsGateHandler
         var client = new Adapters.AzureDevOps.AzureReposClient(Connections.Http, new Uri(collection.TrimEnd('/') + "/"), project, repository, token);
         var link = ci.BuildLink;
         var slash = statusContext.LastIndexOf('/');
-        var status = new Adapters.AzureDevOps.AzureStatus(passed ? "succeeded" : "failed", $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}", link,
-            new Adapters.AzureDevOps.StatusContext(slash < 0 ? statusContext : statusContext[(slash + 1)..], slash < 0 ? "pipelines" : statusContext[..slash]));
+        var status = new Adapters.AzureDevOps.AzureStatus(
+            passed ? "succeeded" : "failed",
+            new Adapters.AzureDevOps.StatusContext(slash < 0 ? statusContext : statusContext[(slash + 1)..], slash < 0 ? "pipelines" : statusContext[..slash]),
+            $"{MetricsGateReport.VerdictName(result.Verdict)}, score {result.Score:0.#}",
+            link);
         if (ci.PullRequestId is { } pullRequest)
         {
             await client.CreatePullRequestStatusAsync(pullRequest, status, cancellation).ConfigureAwait(false);
