@@ -77,8 +77,16 @@ public static class PipelinesCli
         }
         catch (FileInputException ex)
         {
-            session.Host.Annotate(new Annotation(AnnotationLevel.Error, ex.Detail, ex.File, ex.Line));
-            return Fail(session, ex.Message, ExitCodes.BadInput);
+            // One error with one place: in a terminal the plain line on standard error; on a CI host the annotation on
+            // the file, whose log line carries the same "file(line,column): message" text.
+            if (session.Host is LocalHost)
+            {
+                return Fail(session, ex.Message, ExitCodes.BadInput);
+            }
+
+            session.Host.Annotate(new Annotation(AnnotationLevel.Error, ex.Message, ex.File, ex.Line, Column: ex.Column > 0 ? ex.Column : null));
+            session.Log.Flush();
+            return ExitCodes.BadInput;
         }
         catch (InputException ex)
         {
