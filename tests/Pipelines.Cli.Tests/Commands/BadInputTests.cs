@@ -101,6 +101,29 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void An_unknown_command_exits_2_naming_the_commands_that_exist_even_with_help()
+    {
+        using var dir = new TempDirectory();
+
+        var run = CliRunner.Run(dir.Path, "release", "--help");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "error: 'release' is not a pipelines command; the commands are: select-tests, plan-tests, run-tests, revert-on-red, metrics-gate, canary");
+        Assert.AreEqual(string.Empty, run.StandardOutput, "no help that would read as success");
+    }
+
+    [TestMethod]
+    public void A_misspelt_command_is_named_with_the_one_that_was_meant()
+    {
+        using var dir = new TempDirectory();
+
+        var run = CliRunner.Run(dir.Path, "plan-test");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "'plan-test' is not a pipelines command (did you mean 'plan-tests'?)");
+    }
+
+    [TestMethod]
     public void An_explicit_config_that_does_not_exist_exits_2()
     {
         using var repo = new TemporaryRepository();
