@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Pipelines.Core.Text;
 
 namespace Pipelines.Adapters.Metrics;
 
@@ -20,11 +21,17 @@ public sealed record PrometheusSelector(string Name, IReadOnlyList<(string Label
             {
                 "=" => value == m.Value,
                 "!=" => value != m.Value,
-                "=~" => Regex.IsMatch(value, "^(?:" + m.Value + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
-                _ => !Regex.IsMatch(value, "^(?:" + m.Value + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                "=~" => Regex(m.Value).IsMatch(value),
+                _ => !Regex(m.Value).IsMatch(value),
             };
         });
     }
+
+    // One compiled expression per matcher, bounded in time ("(a+)+$" on a long label crashed with a match timeout).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BoundedRegex> _regexes = new(StringComparer.Ordinal);
+
+    private BoundedRegex Regex(string pattern) =>
+        _regexes.GetOrAdd(pattern, p => new BoundedRegex("^(?:" + p + ")$", RegexOptions.CultureInvariant));
 }
 
 /// <summary>
@@ -70,11 +77,11 @@ public static class PrometheusText
         {
             try
             {
-                _ = new Regex("^(?:" + value + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                _ = new BoundedRegex("^(?:" + value + ")$", RegexOptions.CultureInvariant);
             }
             catch (RegexParseException ex)
             {
-                throw new FormatException($"{label}{op}\"{value}\" is not a regular expression: {Words(ex.Error.ToString())} near character {Math.Max(1, ex.Offset - 4)}");
+                throw new FormatException($"{label}{op}\"{value}\" is not a regular expression: {Words(ex.Error.ToString())} near character {Math.Clamp(ex.Offset - 4, 1, Math.Max(1, value.Length))}");
             }
         }
 

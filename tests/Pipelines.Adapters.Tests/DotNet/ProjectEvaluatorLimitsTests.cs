@@ -83,4 +83,20 @@ public sealed class ProjectEvaluatorLimitsTests
 
         StringAssert.Contains(error.Message, $"elements are nested more than {InputLimits.MaxXmlDepth} deep here");
     }
+
+    [TestMethod]
+    public void A_wildcard_of_many_stars_is_expanded_in_bounded_time()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("src/Shared/" + new string('a', 60), "x")
+            .Add("src/Shared/aab", "x")
+            .Add("src/Shared/aaaaaaaab", "x")
+            .Add("src/App/App.csproj", "<Project><ItemGroup><Compile Include=\"..\\Shared\\**\\*a*a*a*a*a*a*a*a*b\" /></ItemGroup></Project>");
+        var clock = Stopwatch.StartNew();
+
+        var node = ProjectGraphReader.Read(tree).Find("src/App/App.csproj")!;
+
+        Assert.IsLessThan(5, clock.Elapsed.TotalSeconds);
+        CollectionAssert.AreEqual(new[] { "src/Shared/aaaaaaaab" }, node.Inputs.ToArray());
+    }
 }
