@@ -73,16 +73,27 @@ public sealed class ResultFileFuzzTests
 [TestClass]
 public sealed class ConfigFuzzTests
 {
-    /// <summary>Every section reader the commands use on the policy file.</summary>
+    private static readonly string[] ChangedPaths =
+        ["src/Billing/Invoice.cs", "docs/guide.md", "src/Api/v2/Orders.cs", "src/" + new string('a', 60), new string('/', 30) + "x", "build.cs"];
+
+    /// <summary>Every section reader the commands use on the policy file, and its globs on changed paths.</summary>
     [TestMethod]
     public void Policy_files_never_crash_a_section_reader() =>
         ResultFileFuzzTests.AssertClean(FuzzCampaign.Run("policy", SeedFormat.Yaml, Seeds.Policy, 1400, Runs.Parsed, "pipelines.yml", (bytes, host, work) =>
         {
             var path = Runs.Write(work, Path.Combine(".pipelines", "pipelines.yml"), bytes);
-            return Runs.Parse(host, work, _ =>
+            return Runs.Parse(host, work, session =>
             {
                 var config = ConfigFile.Load(path, ".pipelines/pipelines.yml", mustExist: true);
-                TestsSection.Read(config);
+                var policy = TestsSection.Read(config);
+
+                // select-tests matches every changed path against the tags' and the ignore list's globs.
+                foreach (var changed in ChangedPaths)
+                {
+                    _ = policy.Ignore.IsMatch(changed);
+                    _ = policy.Tags.Count(t => t.Paths.IsMatch(changed));
+                }
+
                 PlanSection.Read(config);
                 RevertSection.Read(config);
                 CanarySection.Read(config);
