@@ -83,8 +83,22 @@ summarize() {
     echo "build: no TRX was written to $results" >&2
     failed=$((failed > 0 ? failed : 1))
   fi
+  fuzz_summary "${trx_files[@]}"
   echo "$passed passed, $failed failed"
   [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+}
+
+# The fuzz suite's counts (tests/Pipelines.Fuzz.Tests prints one line per campaign), added up; campaigns with a
+# problem are listed.
+fuzz_summary() {
+  [ "$#" -gt 0 ] || return 0
+  local lines
+  lines="$(grep -ho 'fuzz [a-z0-9-]*: [0-9]* inputs, [0-9]* crashes or hangs, [0-9]* resource-key messages, [0-9]* problems in all, [0-9.]* s' "$@" | sort -u)"
+  [ -n "$lines" ] || return 0
+  printf '%s\n' "$lines" | awk '
+    { campaigns++; inputs += $3; crashes += $5; keys += $9; problems += $12; seconds += $16
+      if ($12 > 0) bad = bad "\n  " $0 }
+    END { printf "build: fuzz: %d inputs in %d campaigns, %d crashes or hangs, %d resource-key messages, %d problems in all (%.0f s of fuzzing)%s\n", inputs, campaigns, crashes, keys, problems, seconds, bad }'
 }
 
 verb_test() {

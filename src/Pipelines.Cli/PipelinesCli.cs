@@ -8,6 +8,7 @@ using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Inputs;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
+using Pipelines.Core.Text;
 
 namespace Pipelines.Cli;
 
@@ -41,6 +42,17 @@ public static class PipelinesCli
         catch (InputException ex)
         {
             context.StandardError.WriteLine("error: " + ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        // "pipelines release --help" would show the root's help and exit 0: a command that does not exist is an error.
+        if (expanded.Length > 0 && !expanded[0].StartsWith('-') && !expanded[0].StartsWith('[')
+            && !root.Subcommands.Any(c => c.Name == expanded[0] || c.Aliases.Contains(expanded[0])))
+        {
+            var names = root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+            context.StandardError.WriteLine(
+                $"error: '{UntrustedText.ForLine(expanded[0])}' is not a pipelines command{DidYouMean.Hint(expanded[0], names)}; the commands are: {string.Join(", ", names)}");
+            context.StandardError.WriteLine("Run 'pipelines --help' to see what each does.");
             return ExitCodes.BadInput;
         }
 
@@ -78,8 +90,16 @@ public static class PipelinesCli
         }
         catch (FileInputException ex)
         {
-            session.Host.Annotate(new Annotation(AnnotationLevel.Error, ex.Detail, ex.File, ex.Line));
-            return Fail(session, ex.Message, ExitCodes.BadInput);
+            // One error with one place: in a terminal the plain line on standard error; on a CI host the annotation on
+            // the file, whose log line carries the same "file(line,column): message" text.
+            if (session.Host is LocalHost)
+            {
+                return Fail(session, ex.Message, ExitCodes.BadInput);
+            }
+
+            session.Host.Annotate(new Annotation(AnnotationLevel.Error, ex.Message, ex.File, ex.Line, Column: ex.Column > 0 ? ex.Column : null));
+            session.Log.Flush();
+            return ExitCodes.BadInput;
         }
         catch (InputException ex)
         {

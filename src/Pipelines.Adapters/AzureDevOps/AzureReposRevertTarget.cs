@@ -126,7 +126,7 @@ public sealed class AzureReposRevertTarget(AzureReposClient client, GitRepositor
     {
         ArgumentNullException.ThrowIfNull(notice);
         var description = notice.Headline.Length > 255 ? notice.Headline[..254] + "…" : notice.Headline;
-        await client.CreateCommitStatusAsync(notice.Culprit.Sha, new AzureStatus("failed", description, notice.BuildLink, new StatusContext(StatusName, StatusGenre)), cancellation)
+        await client.CreateCommitStatusAsync(notice.Culprit.Sha, new AzureStatus("failed", new StatusContext(StatusName, StatusGenre), description, notice.BuildLink), cancellation)
             .ConfigureAwait(false);
         var pulls = await client.PullRequestsFromAsync(Generated(notice.Culprit.Sha), cancellation).ConfigureAwait(false);
         if (pulls.Count > 0)

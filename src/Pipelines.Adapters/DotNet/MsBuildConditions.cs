@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipelines.Adapters.Files;
 
 namespace Pipelines.Adapters.DotNet;
 
@@ -88,6 +89,7 @@ internal static class MsBuildConditions
     private sealed class Parser(List<string> tokens, MsBuildExpander expander, string file)
     {
         private int _position;
+        private int _nesting;
 
         public bool AtEnd => _position == tokens.Count;
 
@@ -124,7 +126,10 @@ internal static class MsBuildConditions
             if (Peek == "!")
             {
                 _position++;
-                return !Not();
+                Nest();
+                var negated = !Not();
+                _nesting--;
+                return negated;
             }
 
             return Primary();
@@ -135,8 +140,10 @@ internal static class MsBuildConditions
             if (Peek == "(")
             {
                 _position++;
+                Nest();
                 var inner = Or();
                 Expect(")");
+                _nesting--;
                 return inner;
             }
 
@@ -221,6 +228,14 @@ internal static class MsBuildConditions
             expander.Expand(token.Length >= 2 && token[0] == '\'' && token[^1] == '\'' ? token[1..^1] : token, file);
 
         private static bool IsFunctionName(string token) => token.Length > 0 && char.IsLetter(token[0]) && token.All(char.IsLetterOrDigit);
+
+        private void Nest()
+        {
+            if (++_nesting > InputLimits.MaxExpressionNesting)
+            {
+                throw new MsBuildLimitException($"this condition nests parentheses or '!' more than {InputLimits.MaxExpressionNesting} deep (the limit, README \"Limits\")");
+            }
+        }
 
         private string Next() => _position < tokens.Count ? tokens[_position++] : throw new FormatException("unexpected end");
 

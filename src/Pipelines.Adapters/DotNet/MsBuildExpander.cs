@@ -14,6 +14,8 @@ internal sealed class MsBuildExpander(IFileTree tree, Dictionary<string, string>
 {
     public const string Unknown = "\u0001unknown\u0001";
 
+    private int _nesting;
+
     public Dictionary<string, string> Properties { get; } = properties;
 
     public IFileTree Tree { get; } = tree;
@@ -29,28 +31,47 @@ internal sealed class MsBuildExpander(IFileTree tree, Dictionary<string, string>
             return text;
         }
 
-        var result = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
+        _nesting++;
+        try
         {
-            if (i + 1 < text.Length && text[i + 1] == '(' && text[i] is '$' or '@' or '%')
+            if (_nesting > InputLimits.MaxExpressionNesting)
             {
-                var close = MatchingParen(text, i + 1);
-                if (close < 0)
+                throw new MsBuildLimitException($"property functions are nested more than {InputLimits.MaxExpressionNesting} deep (the limit, README \"Limits\")");
+            }
+
+            var result = new StringBuilder(text.Length);
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (i + 1 < text.Length && text[i + 1] == '(' && text[i] is '$' or '@' or '%')
                 {
-                    result.Append(text, i, text.Length - i);
-                    break;
+                    var close = MatchingParen(text, i + 1);
+                    if (close < 0)
+                    {
+                        result.Append(text, i, text.Length - i);
+                        break;
+                    }
+
+                    result.Append(text[i] == '$' ? Evaluate(text[(i + 2)..close].Trim(), file) : Unknown);
+                    i = close;
+                }
+                else
+                {
+                    result.Append(text[i]);
                 }
 
-                result.Append(text[i] == '$' ? Evaluate(text[(i + 2)..close].Trim(), file) : Unknown);
-                i = close;
+                if (result.Length > InputLimits.MaxPropertyChars)
+                {
+                    throw new MsBuildLimitException(
+                        $"this value expands to more than {InputLimits.MaxPropertyChars:N0} characters (the limit, README \"Limits\"); does a property refer to itself more than once?");
+                }
             }
-            else
-            {
-                result.Append(text[i]);
-            }
-        }
 
-        return result.ToString();
+            return result.ToString();
+        }
+        finally
+        {
+            _nesting--;
+        }
     }
 
     /// <summary>The index of the ')' that closes the '(' at <paramref name="open"/>, skipping quoted text.</summary>
@@ -326,3 +347,6 @@ internal sealed class MsBuildExpander(IFileTree tree, Dictionary<string, string>
 
     private static string Bool(bool value) => value ? "True" : "False";
 }
+
+/// <summary>An MSBuild file past one of <see cref="InputLimits"/>; the evaluator names the file and line it came from.</summary>
+internal sealed class MsBuildLimitException(string message) : Exception(message);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Pipelines.Adapters.Files;
+using Pipelines.Core.Text;
 
 namespace Pipelines.Adapters.DotNet;
 
@@ -77,7 +78,7 @@ internal static class MsBuildPaths
         }
 
         var prefix = folder.Length == 0 ? string.Empty : folder + "/";
-        var regex = new Regex("^" + Translate(unified[fixedPart.Length..]) + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        var regex = new BoundedRegex("^" + Translate(unified[fixedPart.Length..]) + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
         return FilesUnder(tree, prefix).Where(f => regex.IsMatch(f[prefix.Length..]));
     }
 

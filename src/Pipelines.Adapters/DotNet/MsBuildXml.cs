@@ -1,7 +1,5 @@
-using System.Xml;
 using System.Xml.Linq;
 using Pipelines.Adapters.Files;
-using Pipelines.Core.Errors;
 
 namespace Pipelines.Adapters.DotNet;
 
@@ -11,7 +9,7 @@ internal sealed class MsBuildXml(IFileTree tree)
     private readonly Dictionary<string, XDocument?> _documents = new(StringComparer.Ordinal);
 
     /// <summary>The parsed file, or null when the tree has no such file.</summary>
-    /// <exception cref="FileInputException">The file is not well-formed XML.</exception>
+    /// <exception cref="Core.Errors.FileInputException">The file is not well-formed XML, or past a limit of <see cref="InputLimits"/>.</exception>
     public XDocument? Load(string path)
     {
         if (_documents.TryGetValue(path, out var cached))
@@ -23,14 +21,12 @@ internal sealed class MsBuildXml(IFileTree tree)
         XDocument? document = null;
         if (text is not null)
         {
-            try
+            if (text.Length > InputLimits.MaxProjectFileBytes)
             {
-                document = XDocument.Parse(text, LoadOptions.SetLineInfo);
+                throw InputLimits.TooLarge(path, text.Length, InputLimits.MaxProjectFileBytes, "MSBuild file");
             }
-            catch (XmlException ex)
-            {
-                throw InputException.At(path, ex.LineNumber, ex.LinePosition, "not valid MSBuild XML: " + ex.Message);
-            }
+
+            document = InputLimits.LoadXml(text, path, "not valid MSBuild XML");
         }
 
         _documents[path] = document;

@@ -1,5 +1,7 @@
+using System.Xml;
 using System.Xml.Linq;
 using Pipelines.Adapters.Files;
+using Pipelines.Core.Errors;
 
 namespace Pipelines.Adapters.DotNet;
 
@@ -22,6 +24,9 @@ internal sealed class ProjectEvaluator
 {
     private const int MaxImportDepth = 32;
 
+    /// <summary>How deep <see cref="Walk"/> may go through imports and groups together (frames on the stack).</summary>
+    private const int MaxWalkNesting = 256;
+
     // Items that name files the build reads; everything else (PackageReference, Using, …) is not a path.
     private static readonly HashSet<string> FileItems = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -37,6 +42,7 @@ internal sealed class ProjectEvaluator
     private readonly HashSet<string> _importing = new(StringComparer.Ordinal);
     private readonly List<(XElement Group, string File)> _itemGroups = [];
     private readonly List<string> _sdks = [];
+    private int _nesting;
 
     private ProjectEvaluator(IFileTree tree, MsBuildXml xml, string project)
     {
@@ -87,12 +93,12 @@ internal sealed class ProjectEvaluator
             foreach (var item in group.Elements())
             {
                 var include = (string?)item.Attribute("Include");
-                if (include is null || !MsBuildConditions.Holds((string?)item.Attribute("Condition"), _expander, file))
+                if (include is null || !AtLimits(item, file, () => MsBuildConditions.Holds((string?)item.Attribute("Condition"), _expander, file)))
                 {
                     continue;
                 }
 
-                var values = _expander.Expand(include, file).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var values = AtLimits(item, file, () => _expander.Expand(include, file)).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 switch (item.Name.LocalName)
                 {
                     case "ProjectReference":
@@ -173,44 +179,84 @@ internal sealed class ProjectEvaluator
 
     private void Walk(XElement parent, string file, int depth)
     {
+        // Groups in groups and imports in imports: each level is a frame here, so the sum is bounded too.
+        if (++_nesting > MaxWalkNesting)
+        {
+            throw InputException.At(file, ((IXmlLineInfo)parent).LineNumber, ((IXmlLineInfo)parent).LinePosition,
+                $"imports, import groups and Choose/When are nested more than {MaxWalkNesting} deep in all here (the limit, README \"Limits\")");
+        }
+
         foreach (var element in parent.Elements())
         {
-            var condition = (string?)element.Attribute("Condition");
-            switch (element.Name.LocalName)
+            AtLimits(element, file, () =>
             {
-                case "PropertyGroup" when MsBuildConditions.Holds(condition, _expander, file):
-                    foreach (var property in element.Elements())
+                WalkElement(element, file, depth);
+                return true;
+            });
+        }
+
+        _nesting--;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="evaluate"/> on <paramref name="element"/>; a value or condition past a limit of
+    /// <see cref="InputLimits"/> becomes bad input at the element's line.
+    /// </summary>
+    private static T AtLimits<T>(XElement element, string file, Func<T> evaluate)
+    {
+        try
+        {
+            return evaluate();
+        }
+        catch (MsBuildLimitException ex)
+        {
+            var line = (IXmlLineInfo)element;
+            throw InputException.At(file, line.LineNumber, line.LinePosition, $"<{element.Name.LocalName}>: {ex.Message}");
+        }
+    }
+
+    private void WalkElement(XElement element, string file, int depth)
+    {
+        var condition = (string?)element.Attribute("Condition");
+        switch (element.Name.LocalName)
+        {
+            case "PropertyGroup" when MsBuildConditions.Holds(condition, _expander, file):
+                foreach (var property in element.Elements())
+                {
+                    AtLimits(property, file, () =>
                     {
                         if (MsBuildConditions.Evaluate((string?)property.Attribute("Condition") ?? "true", _expander, file) is not false)
                         {
                             _expander.Properties[property.Name.LocalName] = _expander.Expand(property.Value.Trim(), file);
                         }
-                    }
 
-                    break;
-                case "ItemGroup" when MsBuildConditions.Holds(condition, _expander, file):
-                    _itemGroups.Add((element, file));
-                    break;
-                case "ImportGroup" when MsBuildConditions.Holds(condition, _expander, file):
-                    Walk(element, file, depth);
-                    break;
-                case "Import" when MsBuildConditions.Holds(condition, _expander, file):
-                    ImportElement(element, file, depth);
-                    break;
-                case "Sdk":
-                    _sdks.AddRange(((string?)element.Attribute("Name") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries));
-                    break;
-                case "Choose":
-                    var branch = element.Elements().FirstOrDefault(w => w.Name.LocalName == "When"
-                        && MsBuildConditions.Evaluate((string?)w.Attribute("Condition") ?? "false", _expander, file) is not false)
-                        ?? element.Elements().FirstOrDefault(o => o.Name.LocalName == "Otherwise");
-                    if (branch is not null)
-                    {
-                        Walk(branch, file, depth);
-                    }
+                        return true;
+                    });
+                }
 
-                    break;
-            }
+                break;
+            case "ItemGroup" when MsBuildConditions.Holds(condition, _expander, file):
+                _itemGroups.Add((element, file));
+                break;
+            case "ImportGroup" when MsBuildConditions.Holds(condition, _expander, file):
+                Walk(element, file, depth);
+                break;
+            case "Import" when MsBuildConditions.Holds(condition, _expander, file):
+                ImportElement(element, file, depth);
+                break;
+            case "Sdk":
+                _sdks.AddRange(((string?)element.Attribute("Name") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries));
+                break;
+            case "Choose":
+                var branch = element.Elements().FirstOrDefault(w => w.Name.LocalName == "When"
+                    && MsBuildConditions.Evaluate((string?)w.Attribute("Condition") ?? "false", _expander, file) is not false)
+                    ?? element.Elements().FirstOrDefault(o => o.Name.LocalName == "Otherwise");
+                if (branch is not null)
+                {
+                    Walk(branch, file, depth);
+                }
+
+                break;
         }
     }
 

@@ -263,7 +263,10 @@ public sealed class GitHubClient
             try
             {
                 // A ref lookup by an exact name answers one object, not a list.
-                items.AddRange(body.TrimStart().StartsWith('[') ? JsonSerializer.Deserialize(body, type)! : [JsonSerializer.Deserialize(body, (JsonTypeInfo<T>)type.Options.GetTypeInfo(typeof(T)))!]);
+                T[] answered = body.TrimStart().StartsWith('[')
+                    ? JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null")
+                    : [JsonSerializer.Deserialize(body, (JsonTypeInfo<T>)type.Options.GetTypeInfo(typeof(T))) ?? throw new JsonException("null")];
+                items.AddRange(answered.Any(item => item is null) ? throw new JsonException("a list with a null item") : answered);
             }
             catch (JsonException ex)
             {

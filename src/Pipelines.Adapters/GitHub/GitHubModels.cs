@@ -6,7 +6,7 @@ namespace Pipelines.Adapters.GitHub;
 public sealed record NewStatus(string State, string? TargetUrl, string? Description, string Context);
 
 /// <summary>A commit status, as read.</summary>
-public sealed record CommitStatus(long Id, string State, string? Description, string? TargetUrl, string? Context);
+public sealed record CommitStatus(long Id, string State, string? Description = null, string? TargetUrl = null, string? Context = null);
 
 /// <summary>A git reference, as read.</summary>
 public sealed record GitRef(string Ref, [property: JsonPropertyName("object")] GitObject Target);
@@ -43,12 +43,12 @@ public sealed record CommitSummary(string Sha, CommitDetail Commit);
 public sealed record CommitDetail(string Message);
 
 /// <summary>A pull request, as much as we read of it.</summary>
-public sealed record PullRequest(long Id, string NodeId, int Number, string State, string HtmlUrl, string? MergedAt);
+public sealed record PullRequest(long Id, string NodeId, int Number, string State, string HtmlUrl, string? MergedAt = null);
 
 public sealed record NewPullRequest(string Title, string Head, string Base, string Body);
 
 /// <summary>A comment on an issue, a pull request or a commit.</summary>
-public sealed record Comment(long Id, string Body, string? HtmlUrl);
+public sealed record Comment(long Id, string Body, string? HtmlUrl = null);
 
 public sealed record NewComment(string Body);
 
@@ -60,22 +60,26 @@ public sealed record NewIssue(string Title, string Body, IReadOnlyList<string> L
 /// <summary>A page of a workflow's runs.</summary>
 public sealed record WorkflowRuns(int TotalCount, [property: JsonPropertyName("workflow_runs")] IReadOnlyList<WorkflowRun> Runs);
 
-public sealed record WorkflowRun(long Id, string HeadSha, string? HeadBranch, string? Conclusion);
+public sealed record WorkflowRun(long Id, string HeadSha, string? HeadBranch = null, string? Conclusion = null);
 
 /// <summary>A GraphQL request: GitHub has no REST call for some writes (enabling auto-merge).</summary>
 public sealed record GraphQlRequest(string Query, IReadOnlyDictionary<string, string> Variables);
 
-public sealed record GraphQlResponse(IReadOnlyList<GraphQlError>? Errors);
+public sealed record GraphQlResponse(IReadOnlyList<GraphQlError>? Errors = null);
 
 public sealed record GraphQlError(string Message);
 
 /// <summary>GitHub's error body: a message, and for 422 the fields that were wrong.</summary>
-public sealed record ApiError(string? Message, IReadOnlyList<ApiErrorDetail>? Errors, string? DocumentationUrl);
+public sealed record ApiError(string? Message = null, IReadOnlyList<ApiErrorDetail>? Errors = null, string? DocumentationUrl = null);
 
-public sealed record ApiErrorDetail(string? Resource, string? Field, string? Code, string? Message);
+public sealed record ApiErrorDetail(string? Resource = null, string? Field = null, string? Code = null, string? Message = null);
 
-/// <summary>Source-generated JSON for the GitHub REST calls we make: snake_case, nulls left out, no reflection.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+/// <summary>
+/// Source-generated JSON for the GitHub REST calls we make: snake_case, nulls left out, no reflection. An answer without
+/// a member the model needs, or with null where it allows none, fails to read (exit 3), never a crash later.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(NewStatus))]
 [JsonSerializable(typeof(CommitStatus[]))]
 [JsonSerializable(typeof(GitRef))]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipelines.Adapters.Files;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Judging;
 
@@ -21,10 +22,10 @@ public sealed class FileMetricsSource(string path, string displayName) : IMetric
             throw new InputException($"--data: no such file: {displayName}");
         }
 
-        try
+        var (file, document) = JsonInput.Load(path, displayName, "gate data file");
+        using (document)
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (!document.RootElement.TryGetProperty("metrics", out var all) || all.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("metrics", out var all) || all.ValueKind != JsonValueKind.Object)
             {
                 throw new InputException($"{displayName}: expected {{\"metrics\": {{\"<name>\": {{\"canary\": …, \"baseline\": …}}}}}}");
             }
@@ -37,29 +38,34 @@ public sealed class FileMetricsSource(string path, string displayName) : IMetric
                     continue; // no data for it: the judge says so
                 }
 
-                var complete = !entry.TryGetProperty("complete", out var flag) || flag.GetBoolean();
-                var canary = entry.GetProperty("canary");
-                var baseline = entry.GetProperty("baseline");
+                var at = Path(metric.Name);
+                var complete = file.Optional(entry, "complete", at) is not { } flag || file.Bool(flag, at + ".complete");
+                var canary = file.Member(entry, "canary", at);
+                var baseline = file.Member(entry, "baseline", at);
                 found.Add(metric.Kind == MetricKind.Continuous
-                    ? new MetricObservation(metric.Name, Samples(canary, metric.Name), Samples(baseline, metric.Name), Complete: complete)
-                    : MetricObservation.Events(metric.Name, canary.GetProperty("events").GetInt64(), canary.GetProperty("trials").GetDouble(),
-                        baseline.GetProperty("events").GetInt64(), baseline.GetProperty("trials").GetDouble()) with { Complete = complete });
+                    ? new MetricObservation(metric.Name, Samples(file, canary, at + ".canary"), Samples(file, baseline, at + ".baseline"), Complete: complete)
+                    : Events(file, metric.Name, canary, baseline, at) with { Complete = complete });
             }
 
             return Task.FromResult<IReadOnlyList<MetricObservation>>(found);
         }
-        catch (JsonException ex)
-        {
-            throw InputException.At(displayName, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "not valid JSON: " + ex.Message);
-        }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new InputException($"{displayName}: a metric needs \"canary\" and \"baseline\": arrays of numbers for continuous metrics, {{\"events\", \"trials\"}} for ratio and count metrics ({ex.Message})", ex);
-        }
     }
 
-    private List<double> Samples(JsonElement values, string metric) =>
+    /// <summary>$.metrics.name, or $.metrics['odd name'] when the name is not a plain word.</summary>
+    private static string Path(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? "$.metrics." + name : $"$.metrics['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
+
+    private static MetricObservation Events(JsonInput file, string name, JsonElement canary, JsonElement baseline, string at) =>
+        MetricObservation.Events(
+            name,
+            file.Whole(file.Member(canary, "events", at + ".canary"), at + ".canary.events", 0),
+            file.Number(file.Member(canary, "trials", at + ".canary"), at + ".canary.trials", 0),
+            file.Whole(file.Member(baseline, "events", at + ".baseline"), at + ".baseline.events", 0),
+            file.Number(file.Member(baseline, "trials", at + ".baseline"), at + ".baseline.trials", 0));
+
+    /// <summary>A continuous metric's samples: an array of finite numbers (a missed measurement is left out, never sent as NaN).</summary>
+    private static List<double> Samples(JsonInput file, JsonElement values, string at) =>
         values.ValueKind == JsonValueKind.Array
-            ? [.. values.EnumerateArray().Select(v => v.GetDouble())]
-            : throw new InputException($"{displayName}: metrics.{metric}: a continuous metric's samples are an array of numbers");
+            ? [.. file.Items(values, at).Select(v => file.Number(v.Item, v.Path))]
+            : throw file.Error(at, $"a continuous metric's samples are a list of numbers, found {JsonInput.Name(values.ValueKind)}");
 }

@@ -83,23 +83,45 @@ public sealed class PrometheusMetricsSource(
     {
         var query = $"sum(increase(({counter})[{ProviderQueries.Seconds(window)}:{ProviderQueries.Seconds(interval)}]))";
         using var document = await QueryAsync(name, "query", [("query", query), ("time", Seconds(end))], cancellation).ConfigureAwait(false);
-        var (result, complete) = Result(document);
-        var series = result.EnumerateArray().ToList();
-        return series.Count == 0 ? (0, false) : (Number(series[0].GetProperty("value")[1]), complete);
+        return Shaped(name, "query", () =>
+        {
+            var (result, complete) = Result(document);
+            var series = result.EnumerateArray().ToList();
+            return series.Count == 0 ? (0, false) : (Number(series[0].GetProperty("value")[1]), complete);
+        });
     }
 
     private async Task<(List<double> Samples, bool Complete)> RangeAsync(string name, string query, DateTimeOffset end, CancellationToken cancellation)
     {
         using var document = await QueryAsync(name, "query_range",
             [("query", query), ("start", Seconds(end - window)), ("end", Seconds(end)), ("step", ProviderQueries.Seconds(interval))], cancellation).ConfigureAwait(false);
-        var (result, complete) = Result(document);
-        var samples = new List<double>();
-        foreach (var series in result.EnumerateArray())
+        return Shaped(name, "query_range", () =>
         {
-            samples.AddRange(series.GetProperty("values").EnumerateArray().Select(v => Number(v[1])).Where(double.IsFinite));
-        }
+            var (result, complete) = Result(document);
+            var samples = new List<double>();
+            foreach (var series in result.EnumerateArray())
+            {
+                samples.AddRange(series.GetProperty("values").EnumerateArray().Select(v => Number(v[1])).Where(double.IsFinite));
+            }
 
-        return (samples, complete);
+            return (samples, complete);
+        });
+    }
+
+    /// <summary>
+    /// Reads an answer of the documented shape; any other shape (a missing <c>data.result</c>, a value that is not a
+    /// number) is Prometheus' failure — the metric is incomplete — never a crash.
+    /// </summary>
+    private static T Shaped<T>(string name, string endpoint, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            throw new OutsideSystemException(SystemName, $"{endpoint} for '{name}' answered 200 with JSON that is not the shape Prometheus documents", ex);
+        }
     }
 
     private async Task<JsonDocument> QueryAsync(string name, string endpoint, (string Name, string Value)[] parameters, CancellationToken cancellation)
@@ -121,13 +143,19 @@ public sealed class PrometheusMetricsSource(
         }
 
         var root = document.RootElement;
-        if (root.TryGetProperty("status", out var status) && status.GetString() == "success")
+        if (root.ValueKind != JsonValueKind.Object || Files.JsonInput.BrokenString(root) is not null)
+        {
+            document.Dispose();
+            throw new OutsideSystemException(SystemName, $"{endpoint} for '{name}' answered {(int)response.StatusCode} with JSON that is not the shape Prometheus documents");
+        }
+
+        if (root.TryGetProperty("status", out var status) && Files.JsonInput.TextOrNull(status) == "success")
         {
             return document;
         }
 
-        var errorType = root.TryGetProperty("errorType", out var type) ? type.GetString() : null;
-        var error = root.TryGetProperty("error", out var message) ? message.GetString() : response.ReasonPhrase;
+        var errorType = root.TryGetProperty("errorType", out var type) ? Files.JsonInput.TextOrNull(type) : null;
+        var error = root.TryGetProperty("error", out var message) ? Files.JsonInput.TextOrNull(message) : response.ReasonPhrase;
         document.Dispose();
         if (response.StatusCode == HttpStatusCode.BadRequest && errorType == "bad_data")
         {
@@ -145,7 +173,7 @@ public sealed class PrometheusMetricsSource(
         return (root.GetProperty("data").GetProperty("result"), complete);
     }
 
-    private static double Number(JsonElement value) => value.GetString() switch
+    private static double Number(JsonElement value) => (Files.JsonInput.TextOrNull(value) ?? throw new FormatException("not a string")) switch
     {
         "NaN" => double.NaN,
         "+Inf" => double.PositiveInfinity,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Pipelines.Core.Text;
 
 namespace Pipelines.Adapters.Metrics;
 
@@ -20,11 +21,17 @@ public sealed record PrometheusSelector(string Name, IReadOnlyList<(string Label
             {
                 "=" => value == m.Value,
                 "!=" => value != m.Value,
-                "=~" => Regex.IsMatch(value, "^(?:" + m.Value + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
-                _ => !Regex.IsMatch(value, "^(?:" + m.Value + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                "=~" => Regex(m.Value).IsMatch(value),
+                _ => !Regex(m.Value).IsMatch(value),
             };
         });
     }
+
+    // One compiled expression per matcher, bounded in time ("(a+)+$" on a long label crashed with a match timeout).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BoundedRegex> _regexes = new(StringComparer.Ordinal);
+
+    private BoundedRegex Regex(string pattern) =>
+        _regexes.GetOrAdd(pattern, p => new BoundedRegex("^(?:" + p + ")$", RegexOptions.CultureInvariant));
 }
 
 /// <summary>
@@ -66,8 +73,24 @@ public static class PrometheusText
             throw new FormatException($"'{text}' is not a metric selector such as requests_total{{code=\"500\"}}");
         }
 
+        foreach (var (label, op, value) in matchers.Where(m => m.Item2 is "=~" or "!~"))
+        {
+            try
+            {
+                _ = new BoundedRegex("^(?:" + value + ")$", RegexOptions.CultureInvariant);
+            }
+            catch (RegexParseException ex)
+            {
+                throw new FormatException($"{label}{op}\"{value}\" is not a regular expression: {Words(ex.Error.ToString())} near character {Math.Clamp(ex.Offset - 4, 1, Math.Max(1, value.Length))}");
+            }
+        }
+
         return new PrometheusSelector(name, matchers);
     }
+
+    /// <summary>"InsufficientClosingParentheses" as "insufficient closing parentheses".</summary>
+    private static string Words(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     private static (string Name, Dictionary<string, string> Labels, string Remainder) SplitSeries(string line) =>
         SplitSeries(line, out _);

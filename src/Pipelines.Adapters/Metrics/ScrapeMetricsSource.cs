@@ -52,13 +52,21 @@ public sealed class ScrapeMetricsSource(
         var query = metric.Query ?? throw new InputException($"gate.metrics: '{metric.Name}' needs a query for the scrape provider, e.g. errors_total / requests_total");
         try
         {
-            var parts = query.Split(" / ", 2, StringSplitOptions.TrimEntries);
-            return (PrometheusText.ParseSelector(parts[0]), parts.Length > 1 ? PrometheusText.ParseSelector(parts[1]) : null);
+            return ParseQuery(query);
         }
         catch (FormatException ex)
         {
             throw new InputException($"gate.metrics: '{metric.Name}': {ex.Message}", ex);
         }
+    }
+
+    /// <summary>A scrape query: a selector, or a quotient of two (<c>errors_total / requests_total</c>).</summary>
+    /// <exception cref="FormatException">It is neither, or a <c>=~</c> / <c>!~</c> matcher is not a regular expression.</exception>
+    public static (PrometheusSelector Numerator, PrometheusSelector? Denominator) ParseQuery(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parts = query.Split(" / ", 2, StringSplitOptions.TrimEntries);
+        return (PrometheusText.ParseSelector(parts[0]), parts.Length > 1 ? PrometheusText.ParseSelector(parts[1]) : null);
     }
 
     private async Task<IReadOnlyList<PrometheusSample>?[]> ScrapeAsync(IReadOnlyList<Uri> targets, CancellationToken cancellation) =>

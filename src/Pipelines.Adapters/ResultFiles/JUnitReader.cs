@@ -67,7 +67,7 @@ public static class JUnitReader
 
     // Surefire writes "1,234.5" for long runs; some tools leave the attribute out.
     private static double Seconds(string? text) =>
-        double.TryParse(text?.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-            ? seconds
+        double.TryParse(text?.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? TestIds.Seconds(seconds)
             : 0;
 }

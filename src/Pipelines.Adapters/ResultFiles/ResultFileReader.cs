@@ -1,5 +1,5 @@
-using System.Xml;
 using System.Xml.Linq;
+using Pipelines.Adapters.Files;
 using Pipelines.Core.Errors;
 using Pipelines.Core.TestResults;
 
@@ -12,17 +12,14 @@ public static class ResultFileReader
     {
         ArgumentNullException.ThrowIfNull(path);
         var name = displayName ?? path;
+        InputLimits.CheckSize(path, name, InputLimits.MaxDataFileBytes, "test result file");
         XDocument document;
         try
         {
             using var stream = File.OpenRead(path);
-            document = XDocument.Load(stream, LoadOptions.SetLineInfo);
+            document = InputLimits.LoadXml(stream, name, "not a readable test result file");
         }
-        catch (XmlException ex)
-        {
-            throw InputException.At(name, ex.LineNumber, ex.LinePosition, "not a readable test result file: " + ex.Message);
-        }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new InputException($"{name}: cannot read the test result file: {ex.Message}", ex);
         }

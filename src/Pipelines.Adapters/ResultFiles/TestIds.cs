@@ -1,6 +1,6 @@
 namespace Pipelines.Adapters.ResultFiles;
 
-/// <summary>The one rule for turning what a result file records into a test id.</summary>
+/// <summary>The rules for turning what a result file records into a test id and a duration.</summary>
 public static class TestIds
 {
     /// <summary>
@@ -21,4 +21,13 @@ public static class TestIds
             ? (method, className)
             : (className + "." + method, className);
     }
+
+    /// <summary>The longest duration a result file may record for one test; anything longer is not a real run.</summary>
+    public const double MaxSeconds = 30 * 24 * 3600;
+
+    /// <summary>
+    /// A recorded duration as the timing history takes it: a negative, non-finite or absurd one (over
+    /// <see cref="MaxSeconds"/>, README "Limits") is read as 0, unknown, rather than planned with.
+    /// </summary>
+    public static double Seconds(double seconds) => double.IsFinite(seconds) && seconds is >= 0 and <= MaxSeconds ? seconds : 0;
 }

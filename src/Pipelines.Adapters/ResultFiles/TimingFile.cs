@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipelines.Adapters.Files;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Planning;
 
@@ -22,38 +23,30 @@ public static class TimingFile
             return new TimingHistory();
         }
 
-        try
+        var (file, document) = JsonInput.Load(path, path, "timing file");
+        using (document)
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.GetString() != Format)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || JsonInput.TextOrNull(format) != Format)
             {
                 throw new InputException($"{path}: not a timing file of this version (expected \"format\": \"{Format}\")");
             }
 
             var tests = new List<TestTiming>();
-            foreach (var test in root.GetProperty("tests").EnumerateArray())
+            foreach (var (test, at) in file.Items(file.Member(root, "tests", "$"), "$.tests"))
             {
                 tests.Add(new TestTiming(
-                    test.GetProperty("id").GetString()!,
-                    test.GetProperty("class").GetString()!,
-                    test.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String ? file.GetString() : null,
-                    [.. test.GetProperty("seconds").EnumerateArray().Select(s => s.GetDouble())],
-                    test.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.String ? source.GetString() : null,
-                    test.TryGetProperty("categories", out var categories) && categories.ValueKind == JsonValueKind.Array
-                        ? [.. categories.EnumerateArray().Select(c => c.GetString()!)]
+                    file.Text(file.Member(test, "id", at), at + ".id"),
+                    file.Text(file.Member(test, "class", at), at + ".class"),
+                    file.Optional(test, "file", at) is { ValueKind: JsonValueKind.String } name ? file.Text(name, at + ".file") : null,
+                    [.. file.Items(file.Member(test, "seconds", at), at + ".seconds").Select(s => file.Number(s.Item, s.Path, 0, TestIds.MaxSeconds))],
+                    file.Optional(test, "source", at) is { ValueKind: JsonValueKind.String } source ? file.Text(source, at + ".source") : null,
+                    file.Optional(test, "categories", at) is { ValueKind: JsonValueKind.Array } categories
+                        ? [.. file.Items(categories, at + ".categories").Select(c => file.Text(c.Item, c.Path))]
                         : null));
             }
 
             return new TimingHistory(tests);
-        }
-        catch (JsonException ex)
-        {
-            throw InputException.At(path, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "not valid JSON: " + ex.Message);
-        }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
-        {
-            throw new InputException($"{path}: a timing file needs \"tests\": [{{\"id\", \"class\", \"seconds\": [...]}}]: {ex.Message}", ex);
         }
     }
 

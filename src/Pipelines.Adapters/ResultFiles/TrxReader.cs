@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Xml;
 using System.Xml.Linq;
 using Pipelines.Core.TestResults;
 
@@ -17,10 +16,15 @@ public static class TrxReader
         ArgumentNullException.ThrowIfNull(document);
         var root = document.Root!;
         XNamespace ns = root.Name.Namespace;
-        var definitions = root.Element(ns + "TestDefinitions")?.Elements(ns + "UnitTest")
-            .Select(u => (Id: (string?)u.Attribute("id"), Test: u))
-            .Where(d => d.Id is not null)
-            .ToDictionary(d => d.Id!, d => d.Test, StringComparer.OrdinalIgnoreCase) ?? [];
+        // Ids are GUIDs, compared without case; a repeated id (a merged or hand-edited file) keeps its first definition.
+        var definitions = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var test in root.Element(ns + "TestDefinitions")?.Elements(ns + "UnitTest") ?? [])
+        {
+            if ((string?)test.Attribute("id") is { } testId)
+            {
+                definitions.TryAdd(testId, test);
+            }
+        }
 
         var results = new List<TestCaseResult>();
         foreach (var result in root.Element(ns + "Results")?.Elements(ns + "UnitTestResult") ?? [])
@@ -59,7 +63,7 @@ public static class TrxReader
     }
 
     private static double Duration(string? text) =>
-        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) ? duration.TotalSeconds : 0;
+        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) ? TestIds.Seconds(duration.TotalSeconds) : 0;
 
     private static TestOutcome Outcome(string? outcome) => outcome switch
     {

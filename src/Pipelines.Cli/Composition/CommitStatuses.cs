@@ -34,8 +34,11 @@ public static class CommitStatuses
         session.AddSecret(token);
         var client = new AzureReposClient(Connections.Http, new Uri(collection.TrimEnd('/') + "/"), project, repository, token);
         var slash = context.LastIndexOf('/');
-        var status = new AzureStatus(passed ? "succeeded" : "failed", description, ci.BuildLink,
-            new StatusContext(slash < 0 ? context : context[(slash + 1)..], slash < 0 ? "pipelines" : context[..slash]));
+        var status = new AzureStatus(
+            passed ? "succeeded" : "failed",
+            new StatusContext(slash < 0 ? context : context[(slash + 1)..], slash < 0 ? "pipelines" : context[..slash]),
+            description,
+            ci.BuildLink);
         if (ci.PullRequestId is { } pullRequest)
         {
             await client.CreatePullRequestStatusAsync(pullRequest, status, cancellation).ConfigureAwait(false);

@@ -20,7 +20,7 @@ public static class MetricsSources
             "file" => new FileMetricsSource(
                 context.ResolvePath(data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 data),
-            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate.Canary, "canary"), Targets(gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
+            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate, gate.Canary, "canary"), Targets(gate, gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
             "prometheus" => new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
@@ -45,28 +45,31 @@ public static class MetricsSources
     /// <summary>gate.endpoint: the server's base URL.</summary>
     private static Uri Endpoint(GateSpec gate)
     {
-        var text = gate.Endpoint ?? throw new InputException($"gate.endpoint: the {gate.Provider} provider needs the server's URL, e.g. http://prometheus:9090/");
+        var text = gate.Endpoint ?? throw new InputException($"{In(gate)}gate.endpoint: the {gate.Provider} provider needs the server's URL, e.g. http://prometheus:9090/");
         return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new InputException($"gate.endpoint: '{text}' is not an http(s) URL");
+            : throw new InputException($"{In(gate)}gate.endpoint: '{text}' is not an http(s) URL");
     }
 
     /// <summary>gate.canary.targets / gate.baseline.targets: the instances' /metrics URLs, comma-separated.</summary>
-    private static List<Uri> Targets(IReadOnlyDictionary<string, string> selectors, string side)
+    private static List<Uri> Targets(GateSpec gate, IReadOnlyDictionary<string, string> selectors, string side)
     {
         var text = selectors.GetValueOrDefault("targets")
-            ?? throw new InputException($"gate.{side}.targets: the scrape provider needs the {side} instances' /metrics URLs, comma-separated");
+            ?? throw new InputException($"{In(gate)}gate.{side}.targets: the scrape provider needs the {side} instances' /metrics URLs, comma-separated");
         var targets = new List<Uri>();
         foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Uri.TryCreate(item, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new InputException($"gate.{side}.targets: '{item}' is not an http(s) URL");
+                throw new InputException($"{In(gate)}gate.{side}.targets: '{item}' is not an http(s) URL");
             }
 
             targets.Add(uri);
         }
 
-        return targets.Count > 0 ? targets : throw new InputException($"gate.{side}.targets: no URL given");
+        return targets.Count > 0 ? targets : throw new InputException($"{In(gate)}gate.{side}.targets: no URL given");
     }
+
+    /// <summary>"gate.yml: " before a message about the gate, when it came from a file.</summary>
+    private static string In(GateSpec gate) => gate.File is { } file ? file + ": " : string.Empty;
 }

@@ -122,7 +122,21 @@ public static class CanarySection
     public static IReadOnlyList<string>? Command(YamlMap map, string key)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return map.Scalar(key) is { } text ? ArgumentSplitter.Split(text, "canary." + key) : null;
+        if (map.Scalar(key) is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ArgumentSplitter.Split(text, YamlMap.Join(map.KeyPath, key));
+        }
+        catch (Core.Errors.InputException ex) when (ex is not Core.Errors.FileInputException)
+        {
+            // The splitter names the key; the file and line come from the node.
+            var keyPath = YamlMap.Join(map.KeyPath, key);
+            throw map.ErrorAt(map.Node(key)!, keyPath, ex.Message.StartsWith(keyPath + ": ", StringComparison.Ordinal) ? ex.Message[(keyPath.Length + 2)..] : ex.Message);
+        }
     }
 
     private static TimeSpan? Duration(YamlMap map, string key)

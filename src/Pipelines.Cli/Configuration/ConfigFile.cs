@@ -1,3 +1,4 @@
+using Pipelines.Adapters.Files;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Text;
 using YamlDotNet.Core;
@@ -45,17 +46,24 @@ public sealed class ConfigFile
             return Empty(displayPath);
         }
 
+        InputLimits.CheckSize(path, displayPath, InputLimits.MaxConfigFileBytes, "config file");
         return Parse(File.ReadAllText(path), displayPath);
     }
 
     public static ConfigFile Parse(string yaml, string displayPath)
     {
         ArgumentNullException.ThrowIfNull(yaml);
+        if (yaml.Length > InputLimits.MaxConfigFileBytes)
+        {
+            throw InputLimits.TooLarge(displayPath, yaml.Length, InputLimits.MaxConfigFileBytes, "config file");
+        }
+
         var stream = new YamlStream();
         var scanner = new Scanner(new StringReader(yaml));
         try
         {
-            stream.Load(new Parser(scanner));
+            // YamlDotNet builds nested nodes recursively: the depth is checked on the events, before any node is built.
+            stream.Load(new DepthLimitedParser(new Parser(scanner), displayPath));
         }
         catch (YamlException ex)
         {
@@ -128,14 +136,19 @@ public sealed class YamlMap
         return new YamlMap(mapping, file, keyPath);
     }
 
-    /// <summary>The keys in file order, with their nodes.</summary>
+    /// <summary>The keys in file order, with their nodes; a key that is a list or mapping (<c>? [a, b]</c>) is bad input.</summary>
     public IEnumerable<(string Key, YamlNode KeyNode, YamlNode Value)> Entries
     {
         get
         {
             foreach (var (key, value) in _node.Children)
             {
-                yield return (((YamlScalarNode)key).Value ?? string.Empty, key, value);
+                if (key is not YamlScalarNode scalar)
+                {
+                    throw Error(File, key, KeyPath, "a key must be a plain name, not a list or a mapping");
+                }
+
+                yield return (scalar.Value ?? string.Empty, key, value);
             }
         }
     }
@@ -267,7 +280,44 @@ public sealed class YamlMap
     private static InputException Error(string file, YamlNode node, string keyPath, string message) =>
         InputException.At(file, (int)node.Start.Line, (int)node.Start.Column, keyPath.Length == 0 ? message : $"{keyPath}: {message}");
 
-    private static bool IsNull(YamlNode node) =>
+    internal static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: not ScalarStyle.SingleQuoted and not ScalarStyle.DoubleQuoted } scalar
         && (scalar.Value is null or "" or "~" or "null");
+}
+
+/// <summary>
+/// Passes a parser's events through, refusing mappings and lists nested deeper than <see cref="InputLimits.MaxYamlDepth"/>
+/// with the place where the limit was crossed.
+/// </summary>
+internal sealed class DepthLimitedParser(IParser parser, string displayPath) : IParser
+{
+    private int _depth;
+
+    public YamlDotNet.Core.Events.ParsingEvent? Current => parser.Current;
+
+    public bool MoveNext()
+    {
+        if (!parser.MoveNext())
+        {
+            return false;
+        }
+
+        switch (parser.Current)
+        {
+            case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                if (++_depth > InputLimits.MaxYamlDepth)
+                {
+                    var at = parser.Current.Start;
+                    throw InputException.At(displayPath, (int)at.Line, (int)at.Column,
+                        $"lists and mappings are nested more than {InputLimits.MaxYamlDepth} deep here (the limit, README \"Limits\")");
+                }
+
+                break;
+            case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                _depth--;
+                break;
+        }
+
+        return true;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipelines.Adapters.Metrics;
 using Pipelines.Core.Judging;
 using YamlDotNet.RepresentationModel;
 
@@ -9,6 +10,7 @@ public sealed record GateMetric(MetricSpec Spec, string? Query);
 
 /// <summary>The gate (config section <c>gate</c>, or a file given with <c>--gate</c>).</summary>
 /// <param name="Endpoint">The provider's server: Prometheus' base URL, or Azure Monitor's Log Analytics workspace id.</param>
+/// <param name="File">The file the gate was read from, as messages name it.</param>
 public sealed record GateSpec(
     string Provider,
     TimeSpan Interval,
@@ -17,7 +19,8 @@ public sealed record GateSpec(
     IReadOnlyDictionary<string, string> Baseline,
     IReadOnlyList<GateMetric> Metrics,
     GatePolicy Policy,
-    string? Endpoint = null)
+    string? Endpoint = null,
+    string? File = null)
 {
     /// <summary>
     /// The gate with <c>{version}</c> and <c>{previous}</c> filled into both sides' selectors: the versions tell canary
@@ -83,6 +86,9 @@ public static class GateSection
         var section = config.Section("gate")
             ?? throw new Core.Errors.InputException($"{config.DisplayPath}: no 'gate' section; define the metrics to judge there, or pass --gate <file>");
         section.ExpectOnly(Keys);
+        var provider = section.Scalar("provider") is { } named
+            ? Providers.GetValueOrDefault(named) ?? throw section.ErrorAt(section.Node("provider")!, "gate.provider", $"expected one of {string.Join(", ", Providers.Keys)}, got '{named}'")
+            : "file";
         var defaults = GatePolicy.Default;
         var score = section.Map("score");
         score?.ExpectOnly(["pass", "marginal"]);
@@ -119,9 +125,23 @@ public static class GateSection
                 throw metric.ErrorAt(metric.Node("tolerance")!, metric.KeyPath + ".tolerance", "a tolerance of 100% or more can never be crossed downwards; expected less than 100%");
             }
 
+            var query = metric.Scalar("query");
+            if (provider == "scrape" && query is not null)
+            {
+                try
+                {
+                    // Checked when the gate is read, not after a window of scraping.
+                    ScrapeMetricsSource.ParseQuery(query);
+                }
+                catch (FormatException ex)
+                {
+                    throw metric.ErrorAt(metric.Node("query")!, metric.KeyPath + ".query", ex.Message);
+                }
+            }
+
             metrics.Add(new GateMetric(
                 new MetricSpec(name, kind, bad, tolerance, Bool(metric, "critical") ?? false, metric.Number("weight", 0, 1000) ?? 1, floor),
-                metric.Scalar("query")));
+                query));
         }
 
         if (metrics.Count == 0)
@@ -160,17 +180,46 @@ public static class GateSection
                 $"a window of {window.TotalMinutes:0.##} min at one sample per {interval.TotalSeconds:0.#} s gives {Math.Floor(window / interval):0} samples a side, fewer than min-samples {policy.MinSamples}: a continuous metric could never be judged; lengthen the window or shorten the interval");
         }
 
-        return new GateSpec(
-            section.Scalar("provider") is { } provider ? Providers.GetValueOrDefault(provider)
-                ?? throw section.ErrorAt(section.Node("provider")!, "gate.provider", $"expected one of {string.Join(", ", Providers.Keys)}, got '{provider}'") : "file",
-            interval,
-            window,
-            Selectors(section, "canary"),
-            Selectors(section, "baseline"),
-            metrics,
-            policy,
-            section.Scalar("endpoint"));
+        var canary = Selectors(section, "canary");
+        var baseline = Selectors(section, "baseline");
+        if (provider == "scrape")
+        {
+            Urls(section, "canary", canary);
+            Urls(section, "baseline", baseline);
+        }
+
+        if (provider == "prometheus" && section.Scalar("endpoint") is { } endpoint && !IsHttpUrl(endpoint.TrimEnd('/') + "/"))
+        {
+            throw section.ErrorAt(section.Node("endpoint")!, "gate.endpoint", $"'{endpoint}' is not an http(s) URL");
+        }
+
+        return new GateSpec(provider, interval, window, canary, baseline, metrics, policy, section.Scalar("endpoint"), config.DisplayPath);
     }
+
+    /// <summary>The scrape provider's <c>targets</c>: comma-separated http(s) URLs of the instances' /metrics.</summary>
+    private static void Urls(YamlMap section, string side, Dictionary<string, string> selectors)
+    {
+        if (!selectors.TryGetValue("targets", out var text))
+        {
+            return; // a canary fills them in from its hosts; metrics-gate says when they are missing
+        }
+
+        var map = section.Map(side)!;
+        if (map.Node("targets") is not { } node)
+        {
+            return;
+        }
+
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IsHttpUrl(item))
+            {
+                throw map.ErrorAt(node, $"gate.{side}.targets", $"'{item}' is not an http(s) URL");
+            }
+        }
+    }
+
+    private static bool IsHttpUrl(string text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     /// <summary>"10%" or 0.1.</summary>
     private static double? Percent(YamlMap map, string key)
@@ -226,7 +275,27 @@ public static class GateSection
 
     private static Dictionary<string, string> Selectors(YamlMap section, string key)
     {
-        var map = section.Map(key);
-        return map is null ? [] : map.Entries.ToDictionary(e => e.Key, e => map.Scalar(e.Key) ?? string.Empty, StringComparer.Ordinal);
+        var selectors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (section.Map(key) is not { } map)
+        {
+            return selectors;
+        }
+
+        foreach (var (name, keyNode, value) in map.Entries)
+        {
+            var path = YamlMap.Join(map.KeyPath, name);
+            var text = value switch
+            {
+                _ when YamlMap.IsNull(value) => string.Empty,
+                YamlScalarNode scalar => scalar.Value ?? string.Empty,
+                _ => throw map.ErrorAt(value, path, "expected a single value"),
+            };
+            if (!selectors.TryAdd(name, text))
+            {
+                throw map.ErrorAt(keyNode, path, "this key appears twice");
+            }
+        }
+
+        return selectors;
     }
 }

@@ -58,11 +58,12 @@ public static class TestsSection
         }
 
         var rules = new List<TagRule>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, keyNode, value) in tags.Entries)
         {
             var path = YamlMap.Join("tests.tags", name);
             ValidTag(tags, name, keyNode, path);
-            if (rules.Any(r => r.Name == name))
+            if (!names.Add(name))
             {
                 throw tags.ErrorAt(keyNode, path, "this tag appears twice");
             }

@@ -54,6 +54,10 @@ public sealed class AzurePipelinesHost : ICiHost
         if (annotation.Line is { } line)
         {
             properties.Append("linenumber=").Append(line.ToString(CultureInfo.InvariantCulture)).Append(';');
+            if (annotation.Column is { } column)
+            {
+                properties.Append("columnnumber=").Append(column.ToString(CultureInfo.InvariantCulture)).Append(';');
+            }
         }
 
         var message = annotation.Title is null ? annotation.Message : annotation.Title + ": " + annotation.Message;

@@ -98,6 +98,10 @@ public sealed class GitHubActionsHost : ICiHost
         if (annotation.Line is { } line)
         {
             properties.Add("line=" + line);
+            if (annotation.Column is { } column)
+            {
+                properties.Add("col=" + column);
+            }
         }
 
         if (annotation.Title is not null)

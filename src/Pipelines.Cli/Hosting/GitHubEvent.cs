@@ -60,6 +60,7 @@ public sealed class GitHubEvent
         string text;
         try
         {
+            Adapters.Files.InputLimits.CheckSize(path, source, Adapters.Files.InputLimits.MaxDataFileBytes, "event payload");
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -80,13 +81,19 @@ public sealed class GitHubEvent
             throw new InputException($"{source}: the event payload is not valid JSON{place}", ex);
         }
 
+        if (Adapters.Files.JsonInput.BrokenString(root) is { } broken)
+        {
+            throw new InputException($"{source}: {broken}: the text has an unpaired UTF-16 escape (\\ud800 without its pair)");
+        }
+
         var parsed = new GitHubEvent(root, source);
         return root.ValueKind == JsonValueKind.Object ? parsed : throw parsed.Wrong("$", "an object", root);
     }
 
     private string? Text(JsonElement parent, string name, string path) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : value.ValueKind == JsonValueKind.String
+            ? Adapters.Files.JsonInput.TextOrNull(value) ?? throw new InputException($"{_source}: {path}: the string has an unpaired UTF-16 escape (\\ud800 without its pair)")
         : throw Wrong(path, "a string", value);
 
     private InputException Wrong(string path, string expected, JsonElement found) =>

@@ -24,7 +24,8 @@ public sealed class LocalHost : ICiHost
         ArgumentNullException.ThrowIfNull(annotation);
         var level = annotation.Level.ToString().ToLowerInvariant();
         var place = annotation.File is null ? string.Empty
-            : annotation.Line is { } line ? $"{UntrustedText.ForLine(annotation.File)}({line}): "
+            : annotation.Line is { } line && annotation.Column is { } column ? $"{UntrustedText.ForLine(annotation.File)}({line},{column}): "
+            : annotation.Line is { } line1 ? $"{UntrustedText.ForLine(annotation.File)}({line1}): "
             : UntrustedText.ForLine(annotation.File) + ": ";
         _log.WriteLine($"{level}: {place}{UntrustedText.ForLine(annotation.Message)}");
     }

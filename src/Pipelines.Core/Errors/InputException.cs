@@ -24,12 +24,14 @@ public class InputException : Exception
 /// <summary>An <see cref="InputException"/> tied to a place in a file, so hosts can annotate it.</summary>
 public sealed class FileInputException : InputException
 {
+    /// <param name="line">From 1; a parser's 0 (no place known, e.g. an empty file) is shown as line 1.</param>
+    /// <param name="column">From 1; 0 or less when only the line is known.</param>
     public FileInputException(string file, int line, int column, string message)
-        : base(column > 0 ? $"{file}({line},{column}): {message}" : $"{file}({line}): {message}")
+        : base(column > 0 ? $"{file}({Math.Max(1, line)},{column}): {message}" : $"{file}({Math.Max(1, line)}): {message}")
     {
         File = file;
-        Line = line;
-        Column = column;
+        Line = Math.Max(1, line);
+        Column = Math.Max(0, column);
         Detail = message;
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Pipelines.Core.Text;
 
 namespace Pipelines.Core.Globbing;
 
@@ -16,10 +17,10 @@ namespace Pipelines.Core.Globbing;
 /// </summary>
 public sealed class Glob
 {
-    private readonly Regex _regex;
+    private readonly BoundedRegex _regex;
     private readonly bool _directoryOnly;
 
-    private Glob(string pattern, Regex regex, bool negated, bool directoryOnly)
+    private Glob(string pattern, BoundedRegex regex, bool negated, bool directoryOnly)
     {
         Pattern = pattern;
         _regex = regex;
@@ -70,7 +71,7 @@ public sealed class Glob
 
         // Matching a folder means matching everything below it, as in .gitignore.
         regex.Append(directoryOnly ? "/.*$" : "(?:/.*)?$");
-        return new Glob(pattern, new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline), negated, directoryOnly);
+        return new Glob(pattern, new BoundedRegex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline), negated, directoryOnly);
     }
 
     /// <summary>True when <paramref name="path"/> is the pattern's file, or lies below a folder it names.</summary>

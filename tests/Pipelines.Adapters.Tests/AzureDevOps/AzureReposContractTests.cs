@@ -152,7 +152,7 @@ public sealed class AzureReposContractTests
         server.Then(new FaultResponse(200, statuses.FirstResponse.Body!.ToJsonString()));
         const string Sha = "67cae2b029dff7eb3dc062b49403aaedca5bad8d";
 
-        await client.CreateCommitStatusAsync(Sha, new AzureStatus("failed", "Broke main; reverted", "https://dev.azure.com/fabrikam/Shop/_build/results?buildId=77", new StatusContext("revert-on-red", "pipelines")), CancellationToken.None);
+        await client.CreateCommitStatusAsync(Sha, new AzureStatus("failed", new StatusContext("revert-on-red", "pipelines"), "Broke main; reverted", "https://dev.azure.com/fabrikam/Shop/_build/results?buildId=77"), CancellationToken.None);
 
         var sent = server.Requests.ToArray();
         Assert.AreEqual("GET", sent[0].Method, "looked first");
@@ -181,9 +181,9 @@ public sealed class AzureReposContractTests
         server.Then(new FaultResponse(200, list.FirstResponse.Body!.ToJsonString()), new FaultResponse(200, """{"value":[],"count":0}"""));
 
         // The example's list already holds sample-status-2: asking for that one again posts nothing.
-        await client.CreatePullRequestStatusAsync(4, new AzureStatus("succeeded", "Sample status succeeded", null, new StatusContext("sample-status-2", "vsts-samples")), CancellationToken.None);
+        await client.CreatePullRequestStatusAsync(4, new AzureStatus("succeeded", new StatusContext("sample-status-2", "vsts-samples"), "Sample status succeeded"), CancellationToken.None);
         Assert.AreEqual(0, server.Requests.Count(r => r.Method == "POST" && r.Path.Contains("/pullRequests/4/", StringComparison.Ordinal)));
-        await client.CreatePullRequestStatusAsync(1, new AzureStatus("succeeded", "Sample status succeeded", "http://fabrikam-fiber-inc.com/CI/builds/1", new StatusContext("sample-status-4", "vsts-samples")), CancellationToken.None);
+        await client.CreatePullRequestStatusAsync(1, new AzureStatus("succeeded", new StatusContext("sample-status-4", "vsts-samples"), "Sample status succeeded", "http://fabrikam-fiber-inc.com/CI/builds/1"), CancellationToken.None);
 
         var sent = server.Requests.Where(r => r.Path.Contains("/pullRequests/1/", StringComparison.Ordinal)).ToArray();
         Assert.AreEqual("GET", sent[0].Method, "looked first");

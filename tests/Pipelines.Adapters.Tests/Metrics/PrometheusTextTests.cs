@@ -46,4 +46,23 @@ public sealed class PrometheusTextTests
     {
         Assert.ThrowsExactly<FormatException>(() => PrometheusText.ParseSelector("rate(http_requests_total[5m])"));
     }
+
+    [TestMethod]
+    public void A_matcher_that_backtracks_exponentially_is_matched_in_bounded_time_not_a_timeout_crash()
+    {
+        var selector = PrometheusText.ParseSelector("requests_total{path=~\"(a+)+$\"}");
+        var sample = new PrometheusSample("requests_total", new Dictionary<string, string> { ["path"] = new string('a', 40) + "!" }, 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.IsFalse(selector.Matches(sample));
+        Assert.IsLessThan(5, clock.Elapsed.TotalSeconds);
+    }
+
+    [TestMethod]
+    public void An_invalid_regex_matcher_is_refused_in_words_when_the_selector_is_parsed()
+    {
+        var error = Assert.ThrowsExactly<FormatException>(() => PrometheusText.ParseSelector("requests_total{code=~\"5((\"}"));
+
+        Assert.AreEqual("code=~\"5((\" is not a regular expression: insufficient closing parentheses near character 3", error.Message);
+    }
 }

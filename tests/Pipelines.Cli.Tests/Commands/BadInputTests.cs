@@ -53,8 +53,74 @@ public sealed class BadInputTests
 
         Assert.AreEqual(2, run.ExitCode);
         StringAssert.Contains(run.StandardOutput, "::error file=.pipelines/pipelines.yml,line=");
-        StringAssert.Contains(run.StandardError, ".pipelines/pipelines.yml(");
         Assert.IsFalse(File.Exists(output));
+    }
+
+    [TestMethod]
+    public void A_file_error_on_a_CI_host_is_one_annotation_with_the_same_place_in_its_properties_and_its_text()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write(".pipelines/pipelines.yml", "tests:\n  tags:\n    web: [src/**\n").Commit();
+        using var dir = new TempDirectory();
+
+        var (run, _) = RunOnGitHub(repo.Path, dir, "select-tests");
+
+        var errors = (run.StandardOutput + run.StandardError).Split('\n').Where(l => l.Contains("pipelines.yml", StringComparison.Ordinal)).ToList();
+        Assert.HasCount(1, errors, run.StandardOutput + run.StandardError);
+        var place = System.Text.RegularExpressions.Regex.Match(errors[0], @"^::error file=\.pipelines/pipelines\.yml,line=(\d+),col=(\d+)::\.pipelines/pipelines\.yml\((\d+),(\d+)\): ");
+        Assert.IsTrue(place.Success, errors[0]);
+        Assert.AreEqual(place.Groups[1].Value, place.Groups[3].Value, "one line");
+        Assert.AreEqual(place.Groups[2].Value, place.Groups[4].Value, "one column");
+    }
+
+    [TestMethod]
+    public void A_file_error_in_a_terminal_is_one_line_on_standard_error()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write(".pipelines/pipelines.yml", "tests:\n  tags:\n    web: [src/**\n").Commit();
+
+        var run = CliRunner.Run(repo.Path, "select-tests");
+
+        Assert.AreEqual(2, run.ExitCode);
+        Assert.DoesNotContain("pipelines.yml", run.StandardOutput);
+        var lines = run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(1, lines, run.StandardError);
+        StringAssert.StartsWith(lines[0], "error: .pipelines/pipelines.yml(");
+    }
+
+    [TestMethod]
+    public void An_empty_result_file_is_reported_at_line_1_not_line_0()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("history/empty.trx", string.Empty);
+
+        var run = CliRunner.Run(dir.Path, "plan-tests", "--repo", "no-repo", "--seed", "1", "--history", "history", "--out", "plan.json");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.StartsWith(run.StandardError, "error: " + Path.Combine("history", "empty.trx") + "(1): not a readable test result file: ");
+    }
+
+    [TestMethod]
+    public void An_unknown_command_exits_2_naming_the_commands_that_exist_even_with_help()
+    {
+        using var dir = new TempDirectory();
+
+        var run = CliRunner.Run(dir.Path, "release", "--help");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "error: 'release' is not a pipelines command; the commands are: select-tests, plan-tests, run-tests, revert-on-red, metrics-gate, canary");
+        Assert.AreEqual(string.Empty, run.StandardOutput, "no help that would read as success");
+    }
+
+    [TestMethod]
+    public void A_misspelt_command_is_named_with_the_one_that_was_meant()
+    {
+        using var dir = new TempDirectory();
+
+        var run = CliRunner.Run(dir.Path, "plan-test");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "'plan-test' is not a pipelines command (did you mean 'plan-tests'?)");
     }
 
     [TestMethod]

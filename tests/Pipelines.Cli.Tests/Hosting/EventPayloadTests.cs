@@ -30,6 +30,8 @@ public sealed class EventPayloadTests
     [DataRow("\"push\"", "$: expected an object, got a string")]
     [DataRow("""{"before": 42}""", "$.before: expected a string, got a number")]
     [DataRow("""{"before": {"sha": "abc"}}""", "$.before: expected a string, got an object")]
+    [DataRow("""{"before": "\ud800"}""", "$.before: the text has an unpaired UTF-16 escape")]
+    [DataRow("""{"\udc00": 1, "before": "abc"}""", "$ (member 1): the text has an unpaired UTF-16 escape")]
     public void A_push_event_of_the_wrong_shape_is_bad_input_naming_the_file_and_the_JSON_path(string payload, string expected)
     {
         using var repo = OnTheDefaultBranch();

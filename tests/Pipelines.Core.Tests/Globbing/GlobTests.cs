@@ -106,4 +106,15 @@ public sealed class GlobTests
         Assert.IsTrue(set.IsMatch("src/keep/readme.md"));
         Assert.IsFalse(set.IsMatch("other/a.cs"));
     }
+
+    [TestMethod]
+    public void A_pattern_of_many_stars_matches_in_bounded_time()
+    {
+        var glob = Glob.Compile("**/*a*a*a*a*a*a*a*a*b");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.IsFalse(glob.IsMatch("src/" + new string('a', 60)), "was 226 s with a backtracking match");
+        Assert.IsTrue(glob.IsMatch("src/" + new string('a', 60) + "b"));
+        Assert.IsLessThan(5, clock.Elapsed.TotalSeconds);
+    }
 }

@@ -39,7 +39,7 @@ public static class MetricsGateHandler
 
         var source = MetricsSources.For(gate, context, inputs.Data);
         var observations = await source.FetchAsync(queries, cancellation).ConfigureAwait(false);
-        var result = Judge.Evaluate(specs, observations, gate.Policy);
+        var result = FromData(gate, inputs, () => Judge.Evaluate(specs, observations, gate.Policy));
         var chartPath = Path.ChangeExtension(reportPath, ".svg");
         var markdown = MetricsGateReport.Markdown(result, gate, source.Name, observations, Path.GetFileName(chartPath));
         await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
@@ -52,5 +52,18 @@ public static class MetricsGateHandler
         }
 
         return MetricsGateReport.Build(result, gate.Policy, inputs.Report, markdown, passed);
+    }
+
+    /// <summary>Measurements the judge refuses came from the <c>--data</c> file when the provider is <c>file</c>: the message names it.</summary>
+    private static T FromData<T>(GateSpec gate, MetricsGateInputs inputs, Func<T> judge)
+    {
+        try
+        {
+            return judge();
+        }
+        catch (InputException ex) when (gate.Provider == "file" && inputs.Data is { } data && ex is not FileInputException)
+        {
+            throw new InputException($"{data}: {ex.Message}", ex);
+        }
     }
 }

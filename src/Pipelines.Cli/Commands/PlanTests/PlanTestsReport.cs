@@ -156,7 +156,7 @@ public static class PlanTestsReport
 
     private static string Bar(double value, double max, int width)
     {
-        var cells = max <= 0 ? 0 : (int)Math.Round(value / max * width);
+        var cells = max <= 0 || !double.IsFinite(value / max) ? 0 : (int)Math.Clamp(Math.Round(value / max * width), 0, width);
         return new string('█', cells) + new string('░', width - cells);
     }
 
