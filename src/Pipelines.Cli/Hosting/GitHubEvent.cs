@@ -71,7 +71,7 @@ public sealed class GitHubEvent
         JsonElement root;
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = Adapters.Files.InputLimits.MaxJsonDepth });
             root = document.RootElement.Clone();
         }
         catch (JsonException ex)
