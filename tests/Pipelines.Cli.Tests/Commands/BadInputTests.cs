@@ -108,7 +108,7 @@ public sealed class BadInputTests
         var run = CliRunner.Run(dir.Path, "release", "--help");
 
         Assert.AreEqual(2, run.ExitCode);
-        StringAssert.Contains(run.StandardError, "error: 'release' is not a pipelines command; the commands are: select-tests, plan-tests, run-tests, revert-on-red, metrics-gate, canary");
+        StringAssert.Contains(run.StandardError, "error: 'release' is not a pipelines command; the commands are: select-tests, plan-tests, run-tests, revert-on-red, metrics-gate, plan-bake, canary");
         Assert.AreEqual(string.Empty, run.StandardOutput, "no help that would read as success");
     }
 
