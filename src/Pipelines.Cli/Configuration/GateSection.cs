@@ -247,11 +247,13 @@ public static class GateSection
         var other => throw map.ErrorAt(map.Node(key)!, YamlMap.Join(map.KeyPath, key), $"expected true or false, got '{other}'"),
     };
 
-    /// <summary>"30s", "1m", "2h"; null when the text is not one.</summary>
+    /// <summary>"30s", "1m", "2h" (at most 30 days); null when the text is not one.</summary>
     public static TimeSpan? ParseDuration(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
+        // Longer than 30 days is no bake or interval anyone means, and past TimeSpan's range it would overflow.
+        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0
+            && amount * (text[^1] switch { 'h' => 3600, 'm' => 60, _ => 1 }) <= TimeSpan.FromDays(30).TotalSeconds)
         {
             switch (text[^1])
             {

@@ -33,6 +33,18 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void A_duration_past_thirty_days_is_bad_input_not_an_overflow()
+    {
+        using var dir = new TempDirectory();
+        dir.Write(".pipelines/pipelines.yml", "gate:\n  provider: file\n  interval: 1e9h\n  metrics:\n    - { name: errors, kind: ratio }\n");
+
+        var run = CliRunner.Run(dir.Path, "metrics-gate", "--data", "data.json");
+
+        Assert.AreEqual(2, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardError, "gate.interval: expected a duration such as 30s, 1m or 2h, got '1e9h'");
+    }
+
+    [TestMethod]
     public void A_folder_that_is_not_a_git_repository_exits_2()
     {
         using var dir = new TempDirectory();
