@@ -26,7 +26,7 @@ public sealed record ReceivedRequest(string Method, string Path, string Body);
 /// </summary>
 public sealed class FaultServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly ConcurrentQueue<FaultResponse> _script = new();
     private readonly Func<ReceivedRequest, FaultResponse> _fallback;
     private readonly CancellationTokenSource _stop = new();
@@ -34,10 +34,7 @@ public sealed class FaultServer : IDisposable
     public FaultServer(Func<ReceivedRequest, FaultResponse>? fallback = null)
     {
         _fallback = fallback ?? (_ => new FaultResponse(200, "{}"));
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseAddress.ToString());
-        _listener.Start();
+        (_listener, BaseAddress) = Listen();
         _ = Task.Run(ServeAsync);
     }
 
@@ -108,6 +105,26 @@ public sealed class FaultServer : IDisposable
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or IOException)
         {
             // The client gave up on this answer (a timeout test) or the server is stopping.
+        }
+    }
+
+    // A free port can be taken by another test between asking for it and binding it: ask again, a few times.
+    private static (HttpListener, Uri) Listen()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+            var listener = new HttpListener();
+            listener.Prefixes.Add(address.ToString());
+            try
+            {
+                listener.Start();
+                return (listener, address);
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                listener.Close();
+            }
         }
     }
 

@@ -39,21 +39,26 @@ public sealed class HttpSelfTest(
             : (false, string.Join("; ", failed.Select(f => $"{f.Host}: {f.Failure}")));
     }
 
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(250);
+
     private async Task<(string Host, string? Failure)> HostAsync(string host, CancellationToken cancellation)
     {
-        var until = _time.GetUtcNow() + deadline;
+        // The monotonic clock, the one Polly's timeouts run on: a probe cut at the deadline by a timer that fires a
+        // hair early on the wall clock must not look as if time were left for another probe.
+        var started = _time.GetTimestamp();
+        TimeSpan Left() => deadline - _time.GetElapsedTime(started);
         foreach (var check in checks)
         {
             string? failure;
             while (true)
             {
-                failure = await CheckOnceAsync(host, check, until - _time.GetUtcNow(), cancellation).ConfigureAwait(false);
-                if (failure is null || _time.GetUtcNow() >= until)
+                failure = await CheckOnceAsync(host, check, Left(), cancellation).ConfigureAwait(false);
+                if (failure is null || Left() <= Pause)
                 {
                     break;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellation).ConfigureAwait(false);
+                await Task.Delay(Pause, _time, cancellation).ConfigureAwait(false);
             }
 
             if (failure is not null)
