@@ -45,10 +45,14 @@ public static class AzurePipelineFactory
     // Each pipeline's total budget, so the clients, which are handed only the pipeline, send within it.
     private static readonly ConditionalWeakTable<HttpPipeline, StrongBox<TimeSpan>> Budgets = [];
 
-    public static HttpPipeline Build(TokenCredential credential, string scope, AzureClientOptions? options = null)
+    public static HttpPipeline Build(TokenCredential credential, string scope, AzureClientOptions? options = null) =>
+        Build(options, new BearerTokenPolicy(credential, scope));
+
+    /// <summary>The same pipeline with other policies run on every attempt (after the retry policy): another way to sign requests.</summary>
+    public static HttpPipeline Build(AzureClientOptions? options, params HttpPipelinePolicy[] perRetryPolicies)
     {
         options ??= new AzureClientOptions();
-        var pipeline = HttpPipelineBuilder.Build(options, new BearerTokenPolicy(credential, scope));
+        var pipeline = HttpPipelineBuilder.Build(options, perRetryPolicies);
         Budgets.Add(pipeline, new StrongBox<TimeSpan>(options.TotalTimeout));
         return pipeline;
     }
@@ -76,7 +80,7 @@ public static class AzurePipelineFactory
     /// Adds the token, cached until five minutes before it expires. Unlike Azure.Core's own policy it lets a loopback
     /// address go without TLS, so the same code path is tested against local servers; anything else must be https.
     /// </summary>
-    private sealed class BearerTokenPolicy(TokenCredential credential, string scope) : HttpPipelinePolicy
+    internal sealed class BearerTokenPolicy(TokenCredential credential, string scope) : HttpPipelinePolicy
     {
         private AccessToken? _token;
 
