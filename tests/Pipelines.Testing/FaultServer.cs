@@ -17,8 +17,12 @@ public sealed record FaultResponse(int Status, string Body = "", IReadOnlyDictio
     }
 }
 
-/// <summary>A request the server received.</summary>
-public sealed record ReceivedRequest(string Method, string Path, string Body);
+/// <summary>A request the server received; <paramref name="RawUrl"/> is the path and query exactly as sent (still escaped).</summary>
+public sealed record ReceivedRequest(string Method, string Path, string Body, IReadOnlyDictionary<string, string>? Headers = null, string? RawUrl = null)
+{
+    /// <summary>A request header, or null.</summary>
+    public string? Header(string name) => Headers is not null && Headers.TryGetValue(name, out var value) ? value : null;
+}
 
 /// <summary>
 /// An HTTP server on 127.0.0.1 for tests of outside calls: it answers from a script (429s, 5xx, slow answers) and
@@ -83,7 +87,10 @@ public sealed class FaultServer : IDisposable
         try
         {
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, await reader.ReadToEndAsync().ConfigureAwait(false));
+            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
+                .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+            var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, await reader.ReadToEndAsync().ConfigureAwait(false),
+                headers, context.Request.RawUrl);
             Requests.Enqueue(request);
             var response = _script.TryDequeue(out var scripted) ? scripted : _fallback(request);
             if (response.Delay > TimeSpan.Zero)

@@ -75,7 +75,10 @@ public sealed class AppConfigurationFlagStore : IFlagStore
             {
                 if (part.Trim().StartsWith("Secret=", StringComparison.OrdinalIgnoreCase))
                 {
-                    addSecret?.Invoke(part.Trim()[7..].Trim());
+                    foreach (var form in SecretForms(part.Trim()[7..].Trim()))
+                    {
+                        addSecret?.Invoke(form);
+                    }
                 }
             }
 
@@ -314,13 +317,26 @@ public sealed class AppConfigurationFlagStore : IFlagStore
 
     private string Detail(Response response)
     {
-        var text = response.Content.ToString();
-        text = text.Length > 300 ? text[..300] : text;
-        return Scrub($"{response.Status} {response.ReasonPhrase} {text}".Trim());
+        // Scrubbed before it is cut: a cut through the secret would leave its start behind.
+        var text = Scrub(response.Content.ToString());
+        text = text.Length > 300 ? text[..300] + "…" : text;
+        return $"{response.Status} {response.ReasonPhrase} {text}".Trim();
     }
 
-    // A server may echo what it was sent; the secret never reaches a message.
-    private string Scrub(string text) => _secret is { Length: > 0 } secret ? text.Replace(secret, "***", StringComparison.Ordinal) : text;
+    // A server may echo what it was sent; the secret never reaches a message, neither as given nor as JSON or a URL escapes it.
+    private string Scrub(string text)
+    {
+        foreach (var form in SecretForms(_secret))
+        {
+            text = text.Replace(form, "***", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return text;
+    }
+
+    /// <summary>The secret as given, and as JSON and URLs escape it ('+', '/' and '=' are escaped in both).</summary>
+    internal static IReadOnlyList<string> SecretForms(string? secret) =>
+        string.IsNullOrEmpty(secret) ? [] : [.. new[] { secret, JsonEncodedText.Encode(secret).ToString(), Uri.EscapeDataString(secret) }.Distinct(StringComparer.Ordinal)];
 
     private static string Quote(string text) => text.Length > 80 ? text[..80] + "…" : text;
 
