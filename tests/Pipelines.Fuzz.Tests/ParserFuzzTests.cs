@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Pipelines.Adapters.AppConfiguration;
+using Pipelines.Adapters.Azure;
 using Pipelines.Adapters.AzureDevOps;
 using Pipelines.Adapters.DotNet;
 using Pipelines.Adapters.GitHub;
@@ -16,7 +18,7 @@ namespace Pipelines.Fuzz.Tests;
 /// <summary>
 /// Every parser the CLI exposes, fed mutated inputs in-process through the entry point its command uses, inside a
 /// command session: exit codes and printed errors are exactly the command's. Each campaign has a fixed seed and budget;
-/// together they run 12,000 inputs (<see cref="FuzzCampaign"/> prints the counts).
+/// together they run 13,200 inputs (<see cref="FuzzCampaign"/> prints the counts).
 /// </summary>
 [TestClass]
 public sealed class ResultFileFuzzTests
@@ -299,6 +301,44 @@ public sealed class MetricsAnswerFuzzTests
             Use(member);
         }
     }
+}
+
+[TestClass]
+public sealed class FeatureFlagFuzzTests
+{
+    private static readonly IReadOnlySet<int> ReadOrRefused = new HashSet<int> { 0, 2, 3 };
+
+    /// <summary>
+    /// A feature flag's JSON (App Configuration's value, a flag file's entry): read, or refused as bad input; a flag
+    /// that is read is rewritten at another share and reads back at exactly that share.
+    /// </summary>
+    [TestMethod]
+    public void Feature_flag_values_never_crash_the_flag_reader() =>
+        ResultFileFuzzTests.AssertClean(FuzzCampaign.Run("feature-flag", SeedFormat.Json, Seeds.FeatureFlags, 800, Runs.Parsed, null, (bytes, host, work) =>
+            Runs.Parse(host, work, _ =>
+            {
+                var flag = FeatureFlagValue.Parse(System.Text.Encoding.UTF8.GetString(bytes), "fuzzed", "fuzz");
+                var again = FeatureFlagValue.Parse(flag.WithPercent(37.5), "fuzzed", "fuzz");
+                if (again.Percent != 37.5 || again.Kind != flag.Kind)
+                {
+                    throw new InvalidOperationException($"a {flag.Kind} flag set to 37.5% reads back as {again.Percent}% ({again.Kind})");
+                }
+            })));
+
+    /// <summary>App Configuration answering 200 with anything: read (exit 0), a bad flag (exit 2) or the server's failure (exit 3), never a crash.</summary>
+    [TestMethod]
+    public void App_Configuration_answers_never_crash_the_flag_store() =>
+        ResultFileFuzzTests.AssertClean(FuzzCampaign.Run("appconfig-api", SeedFormat.Json, Seeds.AppConfigurationAnswers, 400, ReadOrRefused, null, (bytes, host, work) =>
+            Runs.Parse(host, work, _ =>
+            {
+                var options = new AzureClientOptions(new HttpRetryOptions(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)))
+                {
+                    Transport = new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(new FixedAnswer(HttpStatusCode.OK, bytes))),
+                };
+                var store = AppConfigurationFlagStore.Open(null, "Endpoint=https://fuzz.azconfig.io;Id=id;Secret=c2VjcmV0", null, options: options);
+                var seen = store.ReadAsync("new-checkout", CancellationToken.None).GetAwaiter().GetResult();
+                store.SetPercentAsync(seen, 0, CancellationToken.None).GetAwaiter().GetResult();
+            })));
 }
 
 /// <summary>A file tree of bytes decoded the way <c>GitTree</c> decodes a commit's files (UTF-8, BOM dropped).</summary>

@@ -329,6 +329,23 @@ internal static class Seeds
         Utf8("""{"value":[{"id":9,"sourceVersion":"aa218f56b14c9653891f9e74264a383fa43fefbd","sourceBranch":"refs/heads/main","result":"succeeded"}],"count":1}"""),
     ];
 
+    public static IReadOnlyList<byte[]> FeatureFlags { get; } =
+    [
+        Utf8("""{"id":"new-checkout","description":"d","enabled":true,"conditions":{"requirement_type":"Any","client_filters":[{"name":"Microsoft.Targeting","parameters":{"Audience":{"Users":["alice"],"Groups":[{"Name":"beta","RolloutPercentage":50}],"DefaultRolloutPercentage":5,"Exclusion":{"Users":["dave"],"Groups":[]}}}}]},"telemetry":{"enabled":true,"metadata":{"k":"v"}}}"""),
+        Utf8("""{"id":"new-checkout","enabled":false,"variants":[{"name":"On","configuration_value":true},{"name":"Off","status_override":"Disabled"}],"allocation":{"default_when_enabled":"Off","default_when_disabled":"Off","percentile":[{"variant":"On","from":0,"to":10},{"variant":"Off","from":10,"to":100}],"seed":"x"}}"""),
+        Utf8("""{"id":"new-checkout","enabled":true,"conditions":{"client_filters":[{"name":"Targeting"}]}}"""),
+        Utf8("""{"id":"new-checkout","enabled":true,"conditions":{"client_filters":[{"name":"Microsoft.Percentage","parameters":{"Value":50}}]}}"""),
+        Utf8("""{"id":"new-checkout","enabled":true,"allocation":{"percentile":[{"variant":"On","from":0,"to":100}]}}"""),
+    ];
+
+    /// <summary>App Configuration's key-value answers: a feature flag, a plain key-value, a problem.</summary>
+    public static IReadOnlyList<byte[]> AppConfigurationAnswers { get; } =
+    [
+        Utf8("""{"etag":"7XpB48ET4VAlB9068ft6fKMyA3m","key":".appconfig.featureflag/new-checkout","label":null,"content_type":"application/vnd.microsoft.appconfig.ff+json;charset=utf-8","value":"{\"id\":\"new-checkout\",\"enabled\":true,\"conditions\":{\"client_filters\":[{\"name\":\"Microsoft.Targeting\",\"parameters\":{\"Audience\":{\"DefaultRolloutPercentage\":5}}}]}}","tags":{"team":"shop"},"locked":false,"last_modified":"2024-08-27T16:52:32+00:00"}"""),
+        Utf8("""{"etag":"L10qpBghN693OaxydgTkLmrBbV5","key":"Message","label":null,"content_type":null,"value":"Hello World!","tags":{},"locked":false,"last_modified":"2019-08-27T16:52:32+00:00"}"""),
+        Utf8("""{"type":"https://azconfig.io/errors/too-many-requests","title":"Resource utilization has surpassed the assigned quota","status":429}"""),
+    ];
+
     public static IReadOnlyList<byte[]> Events { get; } =
     [
         Utf8("""{"ref":"refs/heads/main","before":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","after":"aa218f56b14c9653891f9e74264a383fa43fefbd","repository":{"full_name":"o/r","default_branch":"main"},"pusher":{"name":"a"},"commits":[{"id":"aa21","message":"m"}]}"""),

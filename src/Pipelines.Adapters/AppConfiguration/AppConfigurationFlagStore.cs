@@ -302,6 +302,11 @@ public sealed class AppConfigurationFlagStore : IFlagStore
         {
             throw new OutsideSystemException(SystemName, $"could not {what}: the answer is not JSON ({ex.Message})", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // A string that is not whole UTF-16 (a lone surrogate escaped in the JSON).
+            throw new OutsideSystemException(SystemName, $"could not {what}: the answer is not a readable key-value ({ex.Message})", ex);
+        }
     }
 
     private OutsideSystemException Failed(Response response, string what)

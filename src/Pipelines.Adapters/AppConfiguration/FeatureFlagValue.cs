@@ -54,24 +54,19 @@ public sealed class FeatureFlagValue
     public static FeatureFlagValue Parse(string json, string flag, string where)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, null, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false }) as JsonObject
+            var root = JsonNode.Parse(json, null, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false }) as JsonObject
                 ?? throw Bad(flag, where, "its value is not a JSON object");
+            return Read(root, flag, where);
         }
         catch (JsonException ex)
         {
             throw Bad(flag, where, $"its value is not JSON ({ex.Message})");
         }
-
-        try
-        {
-            return Read(root, flag, where);
-        }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {
-            // A node of an unexpected kind where the schema wants another.
+            // A node of an unexpected kind where the schema wants another; a name that is not whole UTF-16 (a lone surrogate).
             throw Bad(flag, where, $"its value does not follow the feature flag schema ({ex.Message})");
         }
     }
