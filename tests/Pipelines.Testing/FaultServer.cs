@@ -106,6 +106,8 @@ public sealed class FaultServer : IDisposable
 
             var body = Encoding.UTF8.GetBytes(response.Body);
             context.Response.ContentType = "application/json";
+            // A length, not chunks: a chunked answer waits out a delayed ACK (about 40 ms a request on loopback).
+            context.Response.ContentLength64 = body.Length;
             await context.Response.OutputStream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
             context.Response.Close();
         }
