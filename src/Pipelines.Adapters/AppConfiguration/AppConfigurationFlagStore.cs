@@ -163,11 +163,14 @@ public sealed class AppConfigurationFlagStore : IFlagStore
             throw new InputException($"feature flag '{flag}' in {Describe} is locked (read-only): unlock it to ramp it");
         }
 
-        var value = Flag(flag, kv).WithPercent(percent);
-        if (value == kv.Value)
+        // Already there: nothing to write (a disabled flag at 0% is still written, so enabling it later shows no one).
+        var current = Flag(flag, kv);
+        if (current.Share == percent && (current.Enabled || percent == 0))
         {
             return Snapshot(flag, kv);
         }
+
+        var value = current.WithPercent(percent);
 
         var put = await PutAsync(flag, kv, value, cancellation).ConfigureAwait(false);
         if (put is not null)

@@ -252,6 +252,21 @@ public sealed class AppConfigurationFlagStoreTests
     }
 
     [TestMethod]
+    public async Task Every_attempt_timing_out_fails_as_the_outside_system_after_exactly_the_retries()
+    {
+        using var server = new FaultServer(_ => new FaultResponse(200, "{}", Delay: TimeSpan.FromSeconds(5)));
+        var store = AppConfigurationFlagStore.Open(null, $"Endpoint={server.BaseAddress.GetLeftPart(UriPartial.Authority)};Id=id;Secret={Secret}", null,
+            options: new AzureClientOptions(Quick with { MaxRetries = 2, AttemptTimeout = TimeSpan.FromMilliseconds(300) }));
+        var watch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsExactlyAsync<OutsideSystemException>(() => store.ReadAsync("new-checkout", CancellationToken.None));
+
+        Assert.StartsWith("Azure App Configuration: could not read feature flag 'new-checkout'", error.Message);
+        Assert.HasCount(3, server.Requests);
+        Assert.IsLessThan(TimeSpan.FromSeconds(5), watch.Elapsed, "three attempts of 300 ms and two short waits");
+    }
+
+    [TestMethod]
     public async Task A_garbage_answer_fails_as_the_outside_system()
     {
         using var standIn = new AppConfigurationStandIn(secret: Secret);
@@ -275,6 +290,19 @@ public sealed class AppConfigurationFlagStoreTests
         var set = await store.SetPercentAsync(seen, 5, CancellationToken.None);
 
         Assert.AreEqual(seen, set);
+        Assert.AreEqual(0, Puts(standIn));
+    }
+
+    [TestMethod]
+    public async Task A_flag_written_with_other_whitespace_and_already_at_the_share_is_not_rewritten()
+    {
+        using var standIn = new AppConfigurationStandIn(secret: Secret);
+        standIn.SetFlag("new-checkout", JsonNode.Parse(Targeting)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        var store = Open(standIn);
+        var seen = await store.ReadAsync("new-checkout", CancellationToken.None);
+
+        await store.SetPercentAsync(seen, 5, CancellationToken.None);
+
         Assert.AreEqual(0, Puts(standIn));
     }
 
