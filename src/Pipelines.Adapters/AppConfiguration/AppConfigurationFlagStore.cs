@@ -55,6 +55,7 @@ public sealed class AppConfigurationFlagStore : IFlagStore
     /// <param name="label">The flag's label; none means the no-label key-value.</param>
     /// <param name="endpointInput">The option the endpoint came from, for messages.</param>
     /// <param name="connectionStringInput">Where the connection string came from, for messages.</param>
+    /// <param name="time">The clock signed requests are dated by.</param>
     public static AppConfigurationFlagStore Open(
         string? endpoint,
         string? connectionString,
@@ -144,6 +145,13 @@ public sealed class AppConfigurationFlagStore : IFlagStore
     public async Task<FlagSnapshot> SetPercentAsync(FlagSnapshot seen, double percent, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(seen);
+        ArgumentOutOfRangeException.ThrowIfLessThan(percent, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        if (double.IsNaN(percent))
+        {
+            throw new ArgumentOutOfRangeException(nameof(percent), "a share of users is a number");
+        }
+
         CheckName(seen.Flag);
         var flag = seen.Flag;
         if (!_read.TryGetValue((flag, seen.Version), out var kv))
@@ -163,7 +171,8 @@ public sealed class AppConfigurationFlagStore : IFlagStore
             throw new InputException($"feature flag '{flag}' in {Describe} is locked (read-only): unlock it to ramp it");
         }
 
-        // Already there: nothing to write (a disabled flag at 0% is still written, so enabling it later shows no one).
+        // Already there: nothing to write. A disabled flag shows no one yet still has its share zeroed by a 0, so that
+        // enabling it by hand later shows no one either.
         var current = Flag(flag, kv);
         if (current.Share == percent && (current.Enabled || percent == 0))
         {
@@ -171,7 +180,6 @@ public sealed class AppConfigurationFlagStore : IFlagStore
         }
 
         var value = current.WithPercent(percent);
-
         var put = await PutAsync(flag, kv, value, cancellation).ConfigureAwait(false);
         if (put is not null)
         {
