@@ -81,6 +81,12 @@ internal static class Trial
         return Describe(statuses.Select(s => s.Context!), moved.Ref + "@" + moved.Target.Sha, head.Target.Sha, blob, tree, commit, pull.Number, of.Single().Number);
     }
 
+    // Our own request bodies go through Octokit's reflection too: keep their properties in the trimmed build.
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(RefSha))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(TreeRequest))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(TreeRequestEntry))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(CommitRequest))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(SignatureRequest))]
     public static async Task<string> OctokitAsync(Uri[] roots)
     {
         var signature = new SignatureRequest("Pipelines revert-on-red", "revert-on-red@pipelines.invalid", "2026-11-23T10:00:00+00:00");
