@@ -4,8 +4,9 @@
 #   dist/any/pipelines.dll       framework-dependent (any OS with the .NET 10 runtime)
 #   dist/SHA256SUMS              checksums of everything above
 #   dist/pipelines-<version>.vsix  the Azure DevOps extension (with --vsix): every task carries the shim (tasks/index.js) and bin/any
-# Usage: build/release.sh [--version 1.2.3] [--rids "linux-x64 win-x64 ..."] [--out dist] [--vsix]
+# Usage: build/release.sh [--version 1.2.3] [--rids "linux-x64 win-x64 ..."] [--out dist] [--vsix] [--project path/to.csproj]
 # linux-x64 and win-x64 are required; other runtime identifiers are built when the SDK's packs restore.
+# --project publishes another program the same way (the bench's trial variants, so they are weighed as the CLI ships).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,7 @@ version=""
 rids="linux-x64 win-x64 linux-arm64 osx-arm64"
 out="$root/dist"
 vsix=false
+project="src/Pipelines.Cli/Pipelines.Cli.csproj"
 usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
     --rids) rids="${2:-}"; shift 2 ;;
     --out) out="${2:-}"; shift 2 ;;
     --vsix) vsix=true; shift ;;
+    --project) project="${2:-}"; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "release: unknown argument '$1'" >&2; usage; exit 2 ;;
   esac
@@ -39,7 +42,6 @@ fi
 case "$out" in /*) ;; *) out="$root/$out" ;; esac
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-project="src/Pipelines.Cli/Pipelines.Cli.csproj"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rm -rf "$out"

@@ -9,8 +9,9 @@ using Pipelines.Core.Errors;
 namespace Pipelines.Adapters.GitHub;
 
 /// <summary>
-/// The GitHub REST calls Pipelines makes, and no more, on <see cref="RetryingHttpClient"/>: swapping in Octokit later
-/// is a change to this folder. Writes look for their own effect before being repeated.
+/// The GitHub REST calls Pipelines makes, and no more, on <see cref="RetryingHttpClient"/>. Octokit was tried in its
+/// place and measured (README, Dependencies; bench/Pipelines.OctokitTrial): not adopted. Writes look for their own
+/// effect before being repeated.
 /// </summary>
 public sealed class GitHubClient
 {
