@@ -256,7 +256,7 @@ public sealed class MetricsAnswerFuzzTests
     /// One call of a client on the answer: the server's failure (exit 3) is a proper outcome, so the next call still
     /// runs; what the call returned is read whole (<see cref="Use"/>).
     /// </summary>
-    private static void Call(Func<object?> call)
+    internal static void Call(Func<object?> call)
     {
         try
         {
@@ -267,10 +267,10 @@ public sealed class MetricsAnswerFuzzTests
         }
     }
 
-    private static readonly HttpRetryOptions Quick = new(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+    internal static readonly HttpRetryOptions Quick = new(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
 
     /// <summary>Reads every member of what a client answered, as the commands do: a null where the model says none can be is a crash.</summary>
-    private static void Use(object? value)
+    internal static void Use(object? value)
     {
         if (value is null or string or ValueType)
         {
