@@ -67,10 +67,11 @@ public static class Rollouts
     {
         var subscription = app.Subscription ?? context.Get("AZURE_SUBSCRIPTION_ID")
             ?? throw new InputException("canary.appservice.subscription: required (or AZURE_SUBSCRIPTION_ID)");
-        var pipeline = Connections.Azure(AzureMonitorClient.ManagementScope);
-        var client = new AppServiceClient(pipeline, subscription, app.ResourceGroup, time: context.Time);
+        var endpoints = AzureEndpoints.From(context);
+        var pipeline = Connections.Azure(endpoints.Cloud.ManagementScope, endpoints.AuthorityHost);
+        var client = new AppServiceClient(pipeline, subscription, app.ResourceGroup, endpoints.ResourceManager, context.Time);
         var slot = await SlotAsync(client, app, app.Slot, "canary.appservice.slot", cancellation).ConfigureAwait(false);
-        static string Scm(string host) => host.Replace(".azurewebsites.net", ".scm.azurewebsites.net", StringComparison.Ordinal);
+        static string Scm(string host) => AzureCloud.ScmHost(host);
         (string, string, string)? baseline = null;
         if (app.BaselineSlot is { } baselineName)
         {
@@ -80,7 +81,10 @@ public static class Rollouts
 
         var target = new AppServiceSlotTarget(client, pipeline, Connections.Http,
             new AppServiceSlot(app.Site, app.Slot, slot.DefaultHostName, Scm(slot.DefaultHostName), context.ResolvePath(app.Package), new Uri(app.VersionUrl), app.VersionPath, baseline),
-            time: context.Time);
+            endpoints.Kudu, context.Time)
+        {
+            BaselineScmEndpoint = endpoints.Kudu,
+        };
         var perInterval = gate is null ? null : gate.ForVersions(state.Version, state.Previous) with { Window = gate.Interval };
         var judge = perInterval is null
             ? (IRolloutGate)new SelfTestOnlyGate(request.Bake.MinBake, context.Time)
