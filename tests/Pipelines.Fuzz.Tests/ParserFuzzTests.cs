@@ -16,7 +16,7 @@ namespace Pipelines.Fuzz.Tests;
 /// <summary>
 /// Every parser the CLI exposes, fed mutated inputs in-process through the entry point its command uses, inside a
 /// command session: exit codes and printed errors are exactly the command's. Each campaign has a fixed seed and budget;
-/// together they run 12,000 inputs (<see cref="FuzzCampaign"/> prints the counts).
+/// together with the process campaigns they run about 14,000 inputs (<see cref="FuzzCampaign"/> prints the counts).
 /// </summary>
 [TestClass]
 public sealed class ResultFileFuzzTests

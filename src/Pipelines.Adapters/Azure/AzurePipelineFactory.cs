@@ -86,6 +86,13 @@ public static class AzurePipelineFactory
 
             throw new OutsideSystemException(system, string.Create(CultureInfo.InvariantCulture, $"could not {what}: no answer within {total.TotalSeconds:0.#} s, retries included"), ex);
         }
+        catch (AggregateException ex) when (!cancellation.IsCancellationRequested)
+        {
+            // Azure.Core's retry policy, out of tries on timeouts or dropped connections, throws every attempt's exception together.
+            var last = ex.InnerExceptions.Count > 0 ? ex.InnerExceptions[^1].Message.Split('.')[0] : ex.Message;
+            throw new OutsideSystemException(system, string.Create(CultureInfo.InvariantCulture,
+                $"could not {what}: gave up after {ex.InnerExceptions.Count} attempt{(ex.InnerExceptions.Count == 1 ? "" : "s")}: {last}"), ex);
+        }
         finally
         {
             command?.Charge(TimeProvider.System.GetElapsedTime(began));

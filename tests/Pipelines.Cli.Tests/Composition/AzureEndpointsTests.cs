@@ -160,4 +160,20 @@ public sealed class AzureEndpointsTests
         Assert.IsFalse(logs.Requests.IsEmpty);
         Assert.IsLessThanOrEqualTo(1 + HttpRetryOptions.Default.MaxRetries, logs.Requests.Count, "the retry count stays within the policy");
     }
+
+    [TestMethod]
+    public async Task App_Service_goes_to_the_overridden_Resource_Manager_with_a_token_for_the_clouds_audience()
+    {
+        using var arm = new FaultServer(_ => new FaultResponse(200, """{"name":"shop/canary","properties":{"state":"Running","defaultHostName":"shop-canary.chinacloudsites.cn"}}"""));
+        var credential = new RecordingCredential();
+        var (client, _) = Rollouts.AppService(From((AzureEndpoints.CloudVariable, "china"), ("PIPELINES_ARM_ENDPOINT", arm.BaseAddress.ToString())),
+            credential, "sub", "rg", TimeProvider.System);
+
+        var slot = await client.GetSlotAsync("shop", "canary", CancellationToken.None);
+
+        Assert.AreEqual("shop-canary.chinacloudsites.cn", slot!.DefaultHostName);
+        Assert.AreEqual("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Web/sites/shop/slots/canary?api-version=2024-11-01", arm.Requests.Single().Path);
+        CollectionAssert.AreEqual(new[] { "https://management.chinacloudapi.cn/.default" }, credential.Scopes.Distinct().ToList());
+        Assert.AreEqual("shop-canary.scm.chinacloudsites.cn", AzureCloud.ScmHost(slot.DefaultHostName));
+    }
 }
