@@ -25,6 +25,8 @@ public sealed class RetryingHttpClient
         HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout,
     ];
 
+    private static readonly TimeSpan ExhaustedSlack = TimeSpan.FromMilliseconds(250);
+
     private readonly HttpClient _client;
     private readonly string _system;
     private readonly HttpRetryOptions _options;
@@ -141,7 +143,9 @@ public sealed class RetryingHttpClient
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
-            if (budget is not null && CallBudget.Limited(_options, options) && _time.GetElapsedTime(began) >= options.TotalTimeout)
+            // The budget cut this call's bounds and the call used them up (its last attempt, cut to the remainder, may
+            // time out a hair before the total does).
+            if (budget is not null && CallBudget.Limited(_options, options) && _time.GetElapsedTime(began) + ExhaustedSlack >= options.TotalTimeout)
             {
                 throw budget.Exhausted(_system, ex);
             }
