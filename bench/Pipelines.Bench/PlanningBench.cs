@@ -17,21 +17,15 @@ internal static class PlanningBench
     public static IReadOnlyList<BenchRow> Run()
     {
         var rows = new List<BenchRow>();
-        var shared = Path.GetFullPath(Path.Combine(SourceTree.Root, "..", "shared", "data", "test-results"));
-        if (Directory.Exists(shared))
+        // The real result files are in the repository (tests/data, source noted there), so a fresh clone runs every row.
+        var real = SourceTree.PathOf(Path.Combine("tests", "data", "test-results"));
+        var history = new TimingHistory();
+        foreach (var file in Directory.EnumerateFiles(real).Where(f => f.EndsWith(".trx", StringComparison.Ordinal) || f.EndsWith(".xml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            var history = new TimingHistory();
-            foreach (var file in Directory.EnumerateFiles(shared).Where(f => f.EndsWith(".trx", StringComparison.Ordinal) || f.EndsWith(".xml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-            {
-                history.Add(ResultFileReader.Read(file));
-            }
+            history.Add(ResultFileReader.Read(file));
+        }
 
-            rows.AddRange(Quality("real results (../shared/data/test-results)", history, PlanBy.Class));
-        }
-        else
-        {
-            Console.WriteLine("../shared/data/test-results is not beside this clone: the real-results rows are skipped.");
-        }
+        rows.AddRange(Quality("real results (tests/data/test-results)", history, PlanBy.Class));
 
         var generated = HeavyTailed(50_000, seed: 1_000_003);
         rows.AddRange(Quality("generated 50k tests, heavy-tailed, by class", generated, PlanBy.Class));

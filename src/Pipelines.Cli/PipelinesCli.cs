@@ -1,9 +1,11 @@
 using System.CommandLine;
+using Pipelines.Adapters.Http;
 using Pipelines.Cli.Commands.MetricsGate;
 using Pipelines.Cli.Commands.PlanTests;
 using Pipelines.Cli.Commands.RevertOnRed;
 using Pipelines.Cli.Commands.RunTests;
 using Pipelines.Cli.Commands.SelectTests;
+using Pipelines.Cli.Composition;
 using Pipelines.Cli.Hosting;
 using Pipelines.Cli.Inputs;
 using Pipelines.Cli.Outputs;
@@ -83,9 +85,14 @@ public static class PipelinesCli
     public static int Execute(CliContext context, string commandName, bool json, Func<CommandSession, CommandResult> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var session = new CommandSession(context, commandName, json, new Redactor());
+        ArgumentNullException.ThrowIfNull(context);
+        var redactor = new Redactor();
+        redactor.AddFromEnvironment(context.Environment);
+        var session = new CommandSession(context, commandName, json, redactor);
         try
         {
+            // The command's one budget for its outside calls (gate looks have their own: MetricsSources).
+            using var budget = CallBudgets.ForCommand(context, commandName) is { } total ? CallBudget.Enter(total) : null;
             return session.Publish(body(session));
         }
         catch (FileInputException ex)

@@ -18,7 +18,7 @@ namespace Pipelines.Fuzz.Tests;
 /// <summary>
 /// Every parser the CLI exposes, fed mutated inputs in-process through the entry point its command uses, inside a
 /// command session: exit codes and printed errors are exactly the command's. Each campaign has a fixed seed and budget;
-/// together they run 13,200 inputs (<see cref="FuzzCampaign"/> prints the counts).
+/// together with the process campaigns they run about 15,000 inputs (<see cref="FuzzCampaign"/> prints the counts).
 /// </summary>
 [TestClass]
 public sealed class ResultFileFuzzTests
@@ -258,7 +258,7 @@ public sealed class MetricsAnswerFuzzTests
     /// One call of a client on the answer: the server's failure (exit 3) is a proper outcome, so the next call still
     /// runs; what the call returned is read whole (<see cref="Use"/>).
     /// </summary>
-    private static void Call(Func<object?> call)
+    internal static void Call(Func<object?> call)
     {
         try
         {
@@ -269,10 +269,10 @@ public sealed class MetricsAnswerFuzzTests
         }
     }
 
-    private static readonly HttpRetryOptions Quick = new(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+    internal static readonly HttpRetryOptions Quick = new(1, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
 
     /// <summary>Reads every member of what a client answered, as the commands do: a null where the model says none can be is a crash.</summary>
-    private static void Use(object? value)
+    internal static void Use(object? value)
     {
         if (value is null or string or ValueType)
         {

@@ -354,6 +354,47 @@ internal static class Seeds
         Utf8("""{"before":"0000000000000000000000000000000000000000","created":true}"""),
     ];
 
+    /// <summary>Plan files as plan-tests writes them: by class with categories, by test over two shards, by file.</summary>
+    public static IReadOnlyList<byte[]> Plans { get; } =
+    [
+        Utf8("""
+            {
+              "format": "pipelines-plan/1", "seed": "3", "seedSource": "--seed", "by": "class", "order": "slowest-first",
+              "lowerBoundSeconds": 2.5, "predictedMakespanSeconds": 2.5, "testCount": 3, "estimatedUnits": 1, "categoryFilter": "TestCategory!=slow",
+              "shards": [ { "index": 1, "predictedSeconds": 2.5,
+                "units": [ { "id": "Shop.Tests.CartTests", "seconds": 2, "estimated": false, "restricted": false },
+                           { "id": "Shop.Tests.Größe\"Quoted", "seconds": 0.5, "estimated": true, "restricted": true } ],
+                "filters": [ "FullyQualifiedName~Shop.Tests.CartTests.", "(FullyQualifiedName~Shop.Tests.Größe)&(TestCategory!=slow)" ] } ],
+              "warnings": [ "1 unit had no timing: estimated" ]
+            }
+            """),
+        Utf8("""{"format":"pipelines-plan/1","seed":"20260101","seedSource":"date","by":"test","order":"random","lowerBoundSeconds":10,"predictedMakespanSeconds":12,"testCount":2,"estimatedUnits":0,"categoryFilter":"","shards":[{"index":1,"predictedSeconds":12,"units":[{"id":"A.B.C","seconds":12,"estimated":false,"restricted":false}],"filters":["FullyQualifiedName=A.B.C"]},{"index":2,"predictedSeconds":8,"units":[{"id":"A.B.D","seconds":8,"estimated":false,"restricted":false}],"filters":["FullyQualifiedName=A.B.D"]}],"warnings":[]}"""),
+        Utf8("""{"format":"pipelines-plan/1","seed":"1","seedSource":"--seed","by":"file","order":"declared","lowerBoundSeconds":0,"predictedMakespanSeconds":0,"testCount":0,"estimatedUnits":0,"categoryFilter":"","shards":[{"index":1,"predictedSeconds":0,"units":[],"filters":[]}],"warnings":[]}"""),
+    ];
+
+    /// <summary>Decision logs as revert-on-red appends them; an empty one (the first run).</summary>
+    public static IReadOnlyList<byte[]> DecisionLogs { get; } =
+    [
+        Utf8(""),
+        Utf8("""
+            {"at":"2026-11-01T10:00:00.0000000+00:00","branch":"main","green":"6113728f","red":"aa218f56","verdict":"reverted","reason":"confirmed","culprit":"aa218f56","revertSha":"cc21","pullRequest":"https://github.com/o/r/pull/7","failingTests":["Shop.Tests.CartTests.Adds"],"probes":[{"sha":"aa218f56","purpose":"re-run at red","attempts":2,"passed":false}]}
+            {"at":"2026-11-02T10:00:00.0000000+00:00","branch":"main","green":"aa218f56","red":"bb218f56","verdict":"flaky","reason":"passed on a re-run","culprit":null,"revertSha":null,"pullRequest":null,"failingTests":[],"probes":[]}
+
+            """),
+    ];
+
+    /// <summary>What Azure Resource Manager answers the App Service client: a slot, the site configuration, a deployment status, an error.</summary>
+    public static IReadOnlyList<byte[]> ArmAnswers { get; } =
+    [
+        Utf8("""{"id":"/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Web/sites/shop/slots/canary","name":"shop/canary","location":"West Europe","properties":{"state":"Running","defaultHostName":"shop-canary.azurewebsites.net","enabledHostNames":["shop-canary.azurewebsites.net","shop-canary.scm.azurewebsites.net"]}}"""),
+        Utf8("""{"id":"/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Web/sites/shop/config/web","properties":{"numberOfWorkers":1,"experiments":{"rampUpRules":[{"name":"canary","actionHostName":"shop-canary.azurewebsites.net","reroutePercentage":10.5,"changeStep":null,"minReroutePercentage":null}]}}}"""),
+        Utf8("""{"id":"/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Web/sites/shop/slots/canary/deploymentStatus/d1","name":"d1","properties":{"status":"RuntimeSuccessful","numberOfInstancesInProgress":0,"numberOfInstancesSuccessful":1,"errors":null}}"""),
+        Utf8("""{"error":{"code":"ResourceNotFound","message":"The Resource 'Microsoft.Web/sites/shop' under resource group 'rg' was not found."}}"""),
+    ];
+
+    /// <summary>A real test assembly: this suite's own, built with MSTest's attributes.</summary>
+    public static IReadOnlyList<byte[]> Assemblies { get; } = [File.ReadAllBytes(typeof(Seeds).Assembly.Location)];
+
     /// <summary>Project files: the repository's sample test projects and the shapes real repositories use.</summary>
     public static IReadOnlyList<byte[]> Projects { get; } =
     [

@@ -6,7 +6,8 @@ using System.Text;
 namespace Pipelines.Testing;
 
 /// <summary>One scripted answer: a status, headers, a body, and how long to wait before answering.</summary>
-public sealed record FaultResponse(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default)
+/// <param name="Truncated">Announce the whole body's length, send half of it, and drop the connection.</param>
+public sealed record FaultResponse(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default, bool Truncated = false)
 {
     /// <summary>Runs <paramref name="effect"/> when the server picks this answer (the server-side effect of a write).</summary>
     public FaultResponse With(Action effect)
@@ -106,6 +107,15 @@ public sealed class FaultServer : IDisposable
 
             var body = Encoding.UTF8.GetBytes(response.Body);
             context.Response.ContentType = "application/json";
+            if (response.Truncated)
+            {
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2), _stop.Token).ConfigureAwait(false);
+                await context.Response.OutputStream.FlushAsync(_stop.Token).ConfigureAwait(false);
+                context.Response.Abort();
+                return;
+            }
+
             // A length, not chunks: a chunked answer waits out a delayed ACK (about 40 ms a request on loopback).
             context.Response.ContentLength64 = body.Length;
             await context.Response.OutputStream.WriteAsync(body, _stop.Token).ConfigureAwait(false);

@@ -35,7 +35,7 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
     public async Task<SlotInfo?> GetSlotAsync(string site, string slot, CancellationToken cancellation)
     {
         var (status, body) = await SendAsync(RequestMethod.Get, Site(site) + $"/slots/{Uri.EscapeDataString(slot)}", null, $"read slot {slot}", cancellation).ConfigureAwait(false);
-        return status == 404 ? null : Slot(body!);
+        return status == 404 ? null : Shape($"read slot {slot}", () => Slot(body));
     }
 
     /// <summary>Creates the slot unless it exists; waits for an asynchronous creation to finish.</summary>
@@ -60,7 +60,7 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
     public async Task<IReadOnlyList<RampUpRule>> GetRampUpRulesAsync(string site, CancellationToken cancellation)
     {
         var (_, body) = await SendAsync(RequestMethod.Get, Site(site) + "/config/web", null, "read the routing rules", cancellation).ConfigureAwait(false);
-        return Rules(body!);
+        return Shape("read the routing rules", () => Rules(body));
     }
 
     /// <summary>
@@ -113,19 +113,42 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
     {
         var (_, body) = await SendAsync(RequestMethod.Get, Site(site) + $"/slots/{Uri.EscapeDataString(slot)}/deploymentStatus/{Uri.EscapeDataString(deploymentId)}", null,
             $"read deployment {deploymentId}", cancellation).ConfigureAwait(false);
-        return (string?)body!["properties"]?["status"] ?? throw new OutsideSystemException(SystemName, $"deployment {deploymentId} has no status");
+        return Shape($"read deployment {deploymentId}", () => (string?)Whole(body)["properties"]?["status"])
+            ?? throw new OutsideSystemException(SystemName, $"deployment {deploymentId} has no status");
     }
 
     private string Site(string site) =>
         $"subscriptions/{Uri.EscapeDataString(subscriptionId)}/resourceGroups/{Uri.EscapeDataString(resourceGroup)}/providers/Microsoft.Web/sites/{Uri.EscapeDataString(site)}";
 
-    private static SlotInfo Slot(JsonNode body) => new(
-        (string?)body["name"] ?? string.Empty,
-        (string?)body["properties"]?["state"] ?? "Unknown",
-        (string?)body["properties"]?["defaultHostName"] ?? string.Empty);
+    private static SlotInfo Slot(JsonNode? answer)
+    {
+        var body = Whole(answer);
+        return new(
+            (string?)body["name"] ?? string.Empty,
+            (string?)body["properties"]?["state"] ?? "Unknown",
+            (string?)body["properties"]?["defaultHostName"] ?? string.Empty);
+    }
 
-    private static List<RampUpRule> Rules(JsonNode config) =>
-        config["properties"]?["experiments"]?["rampUpRules"] is JsonArray rules
+    private static JsonNode Whole(JsonNode? body) => body ?? throw new InvalidOperationException("the answer is empty");
+
+    /// <summary>
+    /// Reads an answer of the shape ARM documents; any other shape (not JSON, a list for an object, a repeated key)
+    /// is Azure's failure, exit 3, not a crash.
+    /// </summary>
+    private static T Shape<T>(string what, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new OutsideSystemException(SystemName, $"could not {what}: the answer is not of the documented shape ({ex.Message})", ex);
+        }
+    }
+
+    private static List<RampUpRule> Rules(JsonNode? config) =>
+        Whole(config)["properties"]?["experiments"]?["rampUpRules"] is JsonArray rules
             ? [.. rules.OfType<JsonObject>().Select(r => new RampUpRule((string?)r["name"] ?? string.Empty, (string?)r["actionHostName"] ?? string.Empty, r["reroutePercentage"]?.GetValue<double>() ?? 0))]
             : [];
 
@@ -171,7 +194,7 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
                 throw new OutsideSystemException(SystemName, $"could not {what}: {response.Status} {Error(response.Content)}");
             }
 
-            return (response.Status, response.Content.ToMemory().Length == 0 ? null : JsonNode.Parse(response.Content.ToString()), headers);
+            return (response.Status, response.Content.ToMemory().Length == 0 ? null : Shape(what, () => JsonNode.Parse(response.Content.ToString())), headers);
         }
     }
 
@@ -182,7 +205,7 @@ public sealed class AppServiceClient(HttpPipeline management, string subscriptio
         while (true)
         {
             var (code, content, _) = await GetRawAsync(operation, what, cancellation).ConfigureAwait(false);
-            var status = code is >= 200 and < 300 ? (string?)JsonNode.Parse(content.ToString())?["status"] : null;
+            var status = code is >= 200 and < 300 ? Shape(what, () => (string?)JsonNode.Parse(content.ToString())?["status"]) : null;
             switch (status)
             {
                 case "Succeeded":

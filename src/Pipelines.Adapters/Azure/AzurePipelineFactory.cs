@@ -63,16 +63,43 @@ public static class AzurePipelineFactory
     /// </summary>
     internal static async Task SendWithinBudgetAsync(this HttpPipeline pipeline, HttpMessage message, string system, string what, CancellationToken cancellation)
     {
-        var total = Budgets.TryGetValue(pipeline, out var budget) ? budget.Value : HttpRetryOptions.Default.TotalTimeout;
+        var own = Budgets.TryGetValue(pipeline, out var budget) ? budget.Value : HttpRetryOptions.Default.TotalTimeout;
+
+        // The command's budget for outside calls, when one is set, bounds this call too, and is charged for it.
+        var command = CallBudget.Current;
+        var left = command?.Remaining ?? own;
+        if (command is not null && left <= TimeSpan.Zero)
+        {
+            throw command.Exhausted(system);
+        }
+
+        var total = left < own ? left : own;
         using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         within.CancelAfter(total);
+        var began = TimeProvider.System.GetTimestamp();
         try
         {
             await pipeline.SendAsync(message, within.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellation.IsCancellationRequested)
         {
+            if (command is not null && total < own)
+            {
+                throw command.Exhausted(system, ex);
+            }
+
             throw new OutsideSystemException(system, string.Create(CultureInfo.InvariantCulture, $"could not {what}: no answer within {total.TotalSeconds:0.#} s, retries included"), ex);
+        }
+        catch (AggregateException ex) when (!cancellation.IsCancellationRequested)
+        {
+            // Azure.Core's retry policy, out of tries on timeouts or dropped connections, throws every attempt's exception together.
+            var last = ex.InnerExceptions.Count > 0 ? ex.InnerExceptions[^1].Message.Split('.')[0] : ex.Message;
+            throw new OutsideSystemException(system, string.Create(CultureInfo.InvariantCulture,
+                $"could not {what}: gave up after {ex.InnerExceptions.Count} attempt{(ex.InnerExceptions.Count == 1 ? "" : "s")}: {last}"), ex);
+        }
+        finally
+        {
+            command?.Charge(TimeProvider.System.GetElapsedTime(began));
         }
     }
 

@@ -235,7 +235,7 @@ public sealed class AzureReposClient
         return request;
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
     {
         await EnsureAsync(response, what, cancellation).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
@@ -249,7 +249,10 @@ public sealed class AzureReposClient
         }
     }
 
-    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellation)
+    /// <summary>A server that echoes the request back in its error body must not carry our token into a message.</summary>
+    private string Masked(string text) => _token.Length >= 4 ? text.Replace(_token, "***", StringComparison.Ordinal) : text;
+
+    private async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellation)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -273,6 +276,6 @@ public sealed class AzureReposClient
             HttpStatusCode.Forbidden => " — give the build service 'Contribute', 'Create branch' and 'Contribute to pull requests' on the repository",
             _ => string.Empty,
         };
-        throw new OutsideSystemException(SystemName, $"could not {what}: {(int)response.StatusCode} {error?.Message ?? response.ReasonPhrase}{hint}");
+        throw new OutsideSystemException(SystemName, Masked($"could not {what}: {(int)response.StatusCode} {error?.Message ?? response.ReasonPhrase}{hint}"));
     }
 }

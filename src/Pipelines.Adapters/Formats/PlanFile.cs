@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipelines.Adapters.Files;
 using Pipelines.Core.Errors;
 
 namespace Pipelines.Adapters.Formats;
@@ -46,55 +47,70 @@ public static class PlanFile
         File.WriteAllText(path, JsonSerializer.Serialize(plan, PlanJsonContext.Relaxed.PlanJson));
     }
 
-    public static PlanJson Read(string path)
+    /// <summary>
+    /// Reads a plan file; anything but a whole plan is bad input naming the file, the JSON path and what was expected
+    /// (a null id or filter would otherwise reach <c>dotnet test</c>).
+    /// </summary>
+    /// <param name="display">The file as messages name it (the path the user gave); <paramref name="path"/> when null.</param>
+    public static PlanJson Read(string path, string? display = null)
     {
+        display ??= path;
         if (!File.Exists(path))
         {
-            throw new InputException($"--plan: no plan file at {path}; run 'pipelines plan-tests' first and pass its 'plan' output");
+            throw new InputException($"--plan: no plan file at {display}; run 'pipelines plan-tests' first and pass its 'plan' output");
         }
 
         // Read through JsonDocument rather than the serializer: every matrix job pays for this at start-up, and the
         // serializer's generic code for our records is JIT-compiled on first use (about 40 ms), JsonDocument's is not.
-        try
+        var (file, document) = JsonInput.Load(path, display, "plan file");
+        using (document)
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.GetString() != PlanJson.CurrentFormat)
+            file.Expect(root, JsonValueKind.Object, "$");
+            if (!root.TryGetProperty("format", out var format) || JsonInput.TextOrNull(format) != PlanJson.CurrentFormat)
             {
-                throw new InputException($"--plan: {path} is not a plan of this version (expected \"format\": \"{PlanJson.CurrentFormat}\")");
+                throw file.Error("$.format", $"expected \"{PlanJson.CurrentFormat}\" (a plan of this version, written by 'pipelines plan-tests')");
+            }
+
+            string Placement(string by) => by is "test" or "class" or "file" ? by : throw file.Error("$.by", "expected \"test\", \"class\" or \"file\"");
+            string Text(JsonElement parent, string name, string path) => file.Text(file.Member(parent, name, path), $"{path}.{name}");
+            double Seconds(JsonElement parent, string name, string path) =>
+                file.Number(file.Member(parent, name, path), $"{path}.{name}", 0, MaxSeconds);
+            int Count(JsonElement parent, string name, string path) =>
+                (int)file.Whole(file.Member(parent, name, path), $"{path}.{name}", 0, int.MaxValue);
+
+            var shards = new List<PlanShardJson>();
+            foreach (var (shard, at) in file.Items(file.Member(root, "shards", "$"), "$.shards"))
+            {
+                var units = file.Items(file.Member(shard, "units", at), $"{at}.units").Select(u => new PlanUnitJson(
+                    Text(u.Item, "id", u.Path),
+                    Seconds(u.Item, "seconds", u.Path),
+                    file.Bool(file.Member(u.Item, "estimated", u.Path), $"{u.Path}.estimated"),
+                    file.Bool(file.Member(u.Item, "restricted", u.Path), $"{u.Path}.restricted"))).ToList();
+                // An empty filter would make dotnet test run the whole suite on every shard.
+                var filters = file.Items(file.Member(shard, "filters", at), $"{at}.filters")
+                    .Select(f => file.Text(f.Item, f.Path) is { Length: > 0 } text ? text : throw file.Error(f.Path, "expected a test filter, found an empty string")).ToList();
+                shards.Add(new PlanShardJson(Count(shard, "index", at), Seconds(shard, "predictedSeconds", at), units, filters));
             }
 
             return new PlanJson(
                 Format: PlanJson.CurrentFormat,
-                Seed: root.GetProperty("seed").GetString()!,
-                SeedSource: root.GetProperty("seedSource").GetString()!,
-                By: root.GetProperty("by").GetString()!,
-                Order: root.GetProperty("order").GetString()!,
-                LowerBoundSeconds: root.GetProperty("lowerBoundSeconds").GetDouble(),
-                PredictedMakespanSeconds: root.GetProperty("predictedMakespanSeconds").GetDouble(),
-                TestCount: root.GetProperty("testCount").GetInt32(),
-                EstimatedUnits: root.GetProperty("estimatedUnits").GetInt32(),
-                CategoryFilter: root.GetProperty("categoryFilter").GetString()!,
-                Shards: [.. root.GetProperty("shards").EnumerateArray().Select(shard => new PlanShardJson(
-                    shard.GetProperty("index").GetInt32(),
-                    shard.GetProperty("predictedSeconds").GetDouble(),
-                    [.. shard.GetProperty("units").EnumerateArray().Select(unit => new PlanUnitJson(
-                        unit.GetProperty("id").GetString()!,
-                        unit.GetProperty("seconds").GetDouble(),
-                        unit.GetProperty("estimated").GetBoolean(),
-                        unit.GetProperty("restricted").GetBoolean()))],
-                    [.. shard.GetProperty("filters").EnumerateArray().Select(f => f.GetString()!)]))],
-                Warnings: [.. root.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!)]);
-        }
-        catch (JsonException ex)
-        {
-            throw InputException.At(path, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "not a valid plan file: " + ex.Message);
-        }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
-        {
-            throw new InputException($"--plan: {path} is not a complete plan file ({ex.Message}); write it with 'pipelines plan-tests'", ex);
+                Seed: Text(root, "seed", "$"),
+                SeedSource: Text(root, "seedSource", "$"),
+                By: Placement(Text(root, "by", "$")),
+                Order: Text(root, "order", "$"),
+                LowerBoundSeconds: Seconds(root, "lowerBoundSeconds", "$"),
+                PredictedMakespanSeconds: Seconds(root, "predictedMakespanSeconds", "$"),
+                TestCount: Count(root, "testCount", "$"),
+                EstimatedUnits: Count(root, "estimatedUnits", "$"),
+                CategoryFilter: Text(root, "categoryFilter", "$"),
+                Shards: shards,
+                Warnings: [.. file.Items(file.Member(root, "warnings", "$"), "$.warnings").Select(w => file.Text(w.Item, w.Path))]);
         }
     }
+
+    /// <summary>A plan's durations are at most a year: more is a corrupt file, not a suite.</summary>
+    private const double MaxSeconds = 365 * 24 * 3600;
 }
 
 /// <summary>

@@ -232,7 +232,7 @@ public sealed class GitHubClient
         }
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string what, CancellationToken cancellation)
     {
         await EnsureAsync(response, what, cancellation).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
@@ -323,7 +323,10 @@ public sealed class GitHubClient
         return request;
     }
 
-    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellation)
+    /// <summary>A server that echoes the request back in its error body must not carry our token into a message.</summary>
+    private string Masked(string text) => _token.Length >= 4 ? text.Replace(_token, "***", StringComparison.Ordinal) : text;
+
+    private async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellation)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -350,6 +353,6 @@ public sealed class GitHubClient
             HttpStatusCode.Forbidden or HttpStatusCode.NotFound => " — check the token's permissions for this repository (GITHUB_TOKEN needs them granted in 'permissions:')",
             _ => string.Empty,
         };
-        throw new OutsideSystemException(SystemName, $"could not {what}: {(int)response.StatusCode} {error?.Message ?? response.ReasonPhrase}{details}{hint}");
+        throw new OutsideSystemException(SystemName, Masked($"could not {what}: {(int)response.StatusCode} {error?.Message ?? response.ReasonPhrase}{details}{hint}"));
     }
 }

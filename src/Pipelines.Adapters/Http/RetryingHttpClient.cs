@@ -25,6 +25,8 @@ public sealed class RetryingHttpClient
         HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout,
     ];
 
+    private static readonly TimeSpan ExhaustedSlack = TimeSpan.FromMilliseconds(250);
+
     private readonly HttpClient _client;
     private readonly string _system;
     private readonly HttpRetryOptions _options;
@@ -84,7 +86,10 @@ public sealed class RetryingHttpClient
         string? lastProblem = null;
         var turnedAway = false; // the server refused the last attempt, so it cannot have acted on it
         var done = false;
-        var pipeline = Pipeline(() => done);
+        var budget = CallBudget.Current;
+        var options = budget?.Limit(_options, _system) ?? _options;
+        var pipeline = Pipeline(options, () => done);
+        var began = _time.GetTimestamp();
         try
         {
             var response = await pipeline.ExecuteAsync(async token =>
@@ -138,32 +143,43 @@ public sealed class RetryingHttpClient
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
+            // The budget cut this call's bounds and the call used them up (its last attempt, cut to the remainder, may
+            // time out a hair before the total does).
+            if (budget is not null && CallBudget.Limited(_options, options) && _time.GetElapsedTime(began) + ExhaustedSlack >= options.TotalTimeout)
+            {
+                throw budget.Exhausted(_system, ex);
+            }
+
             throw Failure(attempts, lastProblem ?? ex.Message, ex);
+        }
+        finally
+        {
+            budget?.Charge(_time.GetElapsedTime(began));
         }
     }
 
     private OutsideSystemException Failure(int attempts, string problem, Exception? inner) =>
         new(_system, $"gave up after {attempts} attempt{(attempts == 1 ? "" : "s")}: {problem}", inner);
 
-    private ResiliencePipeline<HttpResponseMessage> Pipeline(Func<bool> done)
+    private ResiliencePipeline<HttpResponseMessage> Pipeline(HttpRetryOptions options, Func<bool> done)
     {
         var retryable = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
             .HandleResult(r => !done() && (Transient.Contains(r.StatusCode) || RateLimited(r)));
         return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
-            .AddTimeout(_options.TotalTimeout)
+            .AddTimeout(options.TotalTimeout)
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = retryable,
-                MaxRetryAttempts = _options.MaxRetries,
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = _options.BaseDelay,
-                MaxDelay = _options.MaxDelay,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
                 DelayGenerator = args => new ValueTask<TimeSpan?>(ServerDelay(args.Outcome.Result)),
             })
-            .AddTimeout(_options.AttemptTimeout)
+            .AddTimeout(options.AttemptTimeout)
             .Build();
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
@@ -19,8 +20,8 @@ public static class Connections
     private static readonly Lazy<HttpClient> SharedHttp = new(() =>
         new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan });
 
-    private static readonly Lazy<TokenCredential> SharedCredential = new(() =>
-        new DefaultAzureCredential(new DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true }));
+    // One credential per sign-in host (one per process in practice): its token cache is what makes it worth sharing.
+    private static readonly ConcurrentDictionary<Uri, TokenCredential> SharedCredentials = new();
 
     /// <summary>The process's HTTP client.</summary>
     public static HttpClient Http => SharedHttp.Value;
@@ -30,6 +31,15 @@ public static class Connections
     /// (azure/login or AzureCLI@2, workload identity, managed identity, or AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret
     /// or federated token; never an interactive sign-in), over the shared client.
     /// </summary>
-    public static HttpPipeline Azure(string scope) =>
-        AzurePipelineFactory.Build(SharedCredential.Value, scope, new AzureClientOptions { Transport = new HttpClientTransport(Http) });
+    /// <param name="authorityHost">The cloud's sign-in host (<see cref="AzureEndpoints.AuthorityHost"/>).</param>
+    public static HttpPipeline Azure(string scope, Uri authorityHost) => Azure(scope, Credential(authorityHost));
+
+    /// <summary>The same over <paramref name="credential"/> (a test's).</summary>
+    public static HttpPipeline Azure(string scope, TokenCredential credential) =>
+        AzurePipelineFactory.Build(credential, scope, new AzureClientOptions { Transport = new HttpClientTransport(Http) });
+
+    /// <summary>The ambient credential, signing in at the cloud's host (AZURE_AUTHORITY_HOST, when set, is that host).</summary>
+    public static TokenCredential Credential(Uri authorityHost) =>
+        SharedCredentials.GetOrAdd(authorityHost, host =>
+            new DefaultAzureCredential(new DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true, AuthorityHost = host }));
 }

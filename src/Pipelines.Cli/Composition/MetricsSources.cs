@@ -21,8 +21,11 @@ public static class MetricsSources
                 context.ResolvePath(data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 data),
             "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate, gate.Canary, "canary"), Targets(gate, gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
-            "prometheus" => new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
-            "azure-monitor" => new AzureMonitorMetricsSource(AzureMonitor(), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time),
+            // A query provider's look is one budget (CallBudgets.GateLook); scraping is bounded by its window and per-scrape bounds.
+            "prometheus" => new BudgetedMetricsSource(
+                new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time), () => CallBudgets.ForLook(context)),
+            "azure-monitor" => new BudgetedMetricsSource(
+                new AzureMonitorMetricsSource(AzureMonitor(AzureEndpoints.From(context)), gate.Endpoint, gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time), () => CallBudgets.ForLook(context)),
             _ => throw new InputException($"gate.provider: '{gate.Provider}' is not available"),
         };
     }
@@ -39,8 +42,16 @@ public static class MetricsSources
     /// Azure Monitor with the ambient Azure credential (azure/login or AzureCLI@2, workload identity, managed identity,
     /// or AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret or federated token); never an interactive sign-in.
     /// </summary>
-    private static AzureMonitorClient AzureMonitor() =>
-        new(Connections.Azure(AzureMonitorClient.LogsScope), Connections.Azure(AzureMonitorClient.ManagementScope));
+    private static AzureMonitorClient AzureMonitor(AzureEndpoints endpoints) =>
+        AzureMonitor(endpoints, Connections.Credential(endpoints.AuthorityHost));
+
+    /// <summary>Azure Monitor at the cloud's (or the overridden) endpoints, with tokens for the cloud's audiences.</summary>
+    public static AzureMonitorClient AzureMonitor(AzureEndpoints endpoints, global::Azure.Core.TokenCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return new(Connections.Azure(endpoints.Cloud.LogsScope, credential), Connections.Azure(endpoints.Cloud.ManagementScope, credential),
+            endpoints.LogAnalytics, endpoints.Monitor);
+    }
 
     /// <summary>gate.endpoint: the server's base URL.</summary>
     private static Uri Endpoint(GateSpec gate)

@@ -46,11 +46,10 @@ public static class RevertTargets
                 var accessToken = ci.AzureDevOps.Token
                     ?? throw new InputException("SYSTEM_ACCESSTOKEN: the azure-devops provider needs the job's token (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken))");
                 session.AddSecret(accessToken);
-                var collection = ci.AzureDevOps.Collection
-                    ?? throw new InputException("SYSTEM_COLLECTIONURI: the azure-devops provider needs the organization's URL (Azure Pipelines sets it)");
+                var collection = ci.AzureDevOps.CollectionUri;
                 var project = ci.AzureDevOps.Project
                     ?? throw new InputException("SYSTEM_TEAMPROJECT: the azure-devops provider needs the project (Azure Pipelines sets it)");
-                var repos = new AzureReposClient(http, new Uri(collection.TrimEnd('/') + "/"), project, where.Slug!, accessToken);
+                var repos = new AzureReposClient(http, collection, project, where.Slug!, accessToken);
                 GreenFinder? lastGreen = ci.AzureDevOps.DefinitionId is { } definition
                     ? async (red, cancellation) =>
                     {

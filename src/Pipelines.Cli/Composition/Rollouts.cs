@@ -67,10 +67,10 @@ public static class Rollouts
     {
         var subscription = app.Subscription ?? context.Get("AZURE_SUBSCRIPTION_ID")
             ?? throw new InputException("canary.appservice.subscription: required (or AZURE_SUBSCRIPTION_ID)");
-        var pipeline = Connections.Azure(AzureMonitorClient.ManagementScope);
-        var client = new AppServiceClient(pipeline, subscription, app.ResourceGroup, time: context.Time);
+        var endpoints = AzureEndpoints.From(context);
+        var (client, pipeline) = AppService(endpoints, Connections.Credential(endpoints.AuthorityHost), subscription, app.ResourceGroup, context.Time);
         var slot = await SlotAsync(client, app, app.Slot, "canary.appservice.slot", cancellation).ConfigureAwait(false);
-        static string Scm(string host) => host.Replace(".azurewebsites.net", ".scm.azurewebsites.net", StringComparison.Ordinal);
+        static string Scm(string host) => AzureCloud.ScmHost(host);
         (string, string, string)? baseline = null;
         if (app.BaselineSlot is { } baselineName)
         {
@@ -80,7 +80,10 @@ public static class Rollouts
 
         var target = new AppServiceSlotTarget(client, pipeline, Connections.Http,
             new AppServiceSlot(app.Site, app.Slot, slot.DefaultHostName, Scm(slot.DefaultHostName), context.ResolvePath(app.Package), new Uri(app.VersionUrl), app.VersionPath, baseline),
-            time: context.Time);
+            endpoints.Kudu, context.Time)
+        {
+            BaselineScmEndpoint = endpoints.Kudu,
+        };
         var perInterval = gate is null ? null : gate.ForVersions(state.Version, state.Previous) with { Window = gate.Interval };
         var judge = perInterval is null
             ? (IRolloutGate)new SelfTestOnlyGate(request.Bake.MinBake, context.Time)
@@ -96,6 +99,15 @@ public static class Rollouts
         var engine = new RolloutEngine(new SlotTarget(target, SelfTest(settings, context.Time, slot.DefaultHostName)), judge, store, RolloutOptions.GateBakes, context.Time, progress,
             watch, request.Watch is { } watchFor ? new WatchOptions(watchFor, settings.Holdout) : null);
         return new CanaryRollout(engine, () => []);
+    }
+
+    /// <summary>App Service through the cloud's (or the overridden) Resource Manager, with tokens for the cloud's audience; the pipeline also carries Kudu's calls.</summary>
+    public static (AppServiceClient Client, global::Azure.Core.Pipeline.HttpPipeline Pipeline) AppService(
+        AzureEndpoints endpoints, global::Azure.Core.TokenCredential credential, string subscription, string resourceGroup, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var pipeline = Connections.Azure(endpoints.Cloud.ManagementScope, credential);
+        return (new AppServiceClient(pipeline, subscription, resourceGroup, endpoints.ResourceManager, time), pipeline);
     }
 
     private static async Task<SlotInfo> SlotAsync(AppServiceClient client, AppServiceSettings app, string name, string key, CancellationToken cancellation) =>

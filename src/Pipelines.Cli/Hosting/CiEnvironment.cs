@@ -104,4 +104,13 @@ public sealed class GitHubConnection(string? token, string? apiUrl, string? repo
 /// <param name="Project">SYSTEM_TEAMPROJECT.</param>
 /// <param name="Repository">BUILD_REPOSITORY_NAME.</param>
 /// <param name="DefinitionId">SYSTEM_DEFINITIONID: the pipeline, whose run history says which commit was last green.</param>
-public sealed record AzureDevOpsConnection(string? Token, string? Collection, string? Project, string? Repository, int? DefinitionId);
+public sealed record AzureDevOpsConnection(string? Token, string? Collection, string? Project, string? Repository, int? DefinitionId)
+{
+    /// <summary>SYSTEM_COLLECTIONURI as the API's root, with a trailing '/'; missing or not an http(s) URL is bad input naming it.</summary>
+    public Uri CollectionUri =>
+        Collection is null
+            ? throw new InputException("SYSTEM_COLLECTIONURI: the azure-devops provider needs the organization's URL (Azure Pipelines sets it)")
+            : Uri.TryCreate(Collection.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : throw new InputException("SYSTEM_COLLECTIONURI: expected the organization's http(s) URL, e.g. https://dev.azure.com/contoso/");
+}

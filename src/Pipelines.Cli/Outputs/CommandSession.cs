@@ -42,6 +42,9 @@ public sealed class CommandSession
     public void AddSecret(string secret)
     {
         // The host must hear the secret itself: redacting first would turn "::add-mask::<secret>" into "::add-mask::***".
+        // A secret the environment registered up front is forgotten for that one line.
+        Log.Flush();
+        Redactor.Remove(secret);
         Host.Mask(secret);
         Log.Flush();
         Redactor.Add(secret);

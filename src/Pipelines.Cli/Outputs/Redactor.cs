@@ -1,11 +1,20 @@
+using System.Text.RegularExpressions;
+
 namespace Pipelines.Cli.Outputs;
 
 /// <summary>
 /// Replaces registered secrets with <c>***</c> in everything we print ourselves, so a token cannot leak through an
 /// exception message or a URL even where the host's own masking does not reach (local runs, files).
 /// </summary>
-public sealed class Redactor
+public sealed partial class Redactor
 {
+    /// <summary>The variables that hold a secret whichever command runs: a token, an Azure service principal's secret.</summary>
+    public static readonly IReadOnlyList<string> SecretVariables =
+    [
+        "GITHUB_TOKEN", "GH_TOKEN", "SYSTEM_ACCESSTOKEN", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_RUNTIME_TOKEN",
+    ];
+
     private readonly List<string> _secrets = [];
 
     public void Add(string secret)
@@ -18,6 +27,40 @@ public sealed class Redactor
         }
     }
 
+    /// <summary>Forgets a secret (only so that the host can be told it in a line of its own).</summary>
+    public bool Remove(string secret) => _secrets.Remove(secret);
+
+    public bool Contains(string secret) => _secrets.Contains(secret);
+
+    /// <summary>
+    /// Registers the secrets the environment holds before any command reads them: the token variables, and the
+    /// credentials of any URL with user-info (GITHUB_API_URL=https://user:TOKEN@host/api/v3), as given and unescaped.
+    /// </summary>
+    public void AddFromEnvironment(IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        foreach (var name in SecretVariables)
+        {
+            if (environment.TryGetValue(name, out var value) && value is not null)
+            {
+                Add(value.Trim());
+            }
+        }
+
+        foreach (var value in environment.Values)
+        {
+            if (value is not null && value.Contains('@', StringComparison.Ordinal)
+                && Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+            {
+                foreach (var part in uri.UserInfo.Split(':'))
+                {
+                    Add(part);
+                    Add(Uri.UnescapeDataString(part));
+                }
+            }
+        }
+    }
+
     public string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -26,8 +69,12 @@ public sealed class Redactor
             text = text.Replace(secret, "***", StringComparison.Ordinal);
         }
 
-        return text;
+        // A URL's user-info is a credential wherever the URL came from: printed as scheme://***@host.
+        return text.Contains("://", StringComparison.Ordinal) ? UrlCredentials().Replace(text, "$1***@") : text;
     }
+
+    [GeneratedRegex(@"\b([A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#@]+@")]
+    private static partial Regex UrlCredentials();
 }
 
 /// <summary>

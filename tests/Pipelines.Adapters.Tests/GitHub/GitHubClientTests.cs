@@ -92,4 +92,18 @@ public sealed class GitHubClientTests
         StringAssert.Contains(error.Message, "422 Validation Failed (Status state invalid)");
         Assert.DoesNotContain("secret-token", error.Message);
     }
+
+    [TestMethod]
+    public async Task A_server_that_echoes_the_token_in_its_error_never_carries_it_into_the_message()
+    {
+        using var server = new FaultServer(_ => new FaultResponse(401, "{\"message\":\"Bad credentials: token secret-token-echoed is not valid\"}"));
+        using var http = new HttpClient();
+        var client = new GitHubClient(http, server.BaseAddress, "secret-token-echoed", Fast);
+
+        var error = await Assert.ThrowsExactlyAsync<OutsideSystemException>(() =>
+            client.CreateStatusAsync("o", "r", Sha1, new NewStatus("failure", null, null, "c"), CancellationToken.None));
+
+        StringAssert.Contains(error.Message, "401 Bad credentials: token *** is not valid");
+        Assert.DoesNotContain("secret-token-echoed", error.ToString());
+    }
 }

@@ -40,6 +40,9 @@ public sealed class RevertOnRedAzureReposTests
 
         public string Red { get; }
 
+        /// <summary>SYSTEM_COLLECTIONURI in place of the emulator's.</summary>
+        public string? Collection { get; init; }
+
         public string OriginMain => Repos.Git("rev-parse", "main").Trim();
 
         public (int Exit, JsonElement Json, string Output) Run(params string[] extra) => Run(withGreen: true, extra);
@@ -50,7 +53,7 @@ public sealed class RevertOnRedAzureReposTests
             {
                 ["TF_BUILD"] = "True",
                 ["SYSTEM_ACCESSTOKEN"] = Token,
-                ["SYSTEM_COLLECTIONURI"] = Repos.CollectionUri.ToString(),
+                ["SYSTEM_COLLECTIONURI"] = Collection ?? Repos.CollectionUri.ToString(),
                 ["SYSTEM_TEAMPROJECT"] = "Shop",
                 ["BUILD_REPOSITORY_NAME"] = "shop",
                 ["BUILD_SOURCEBRANCH"] = "refs/heads/main",
@@ -92,6 +95,21 @@ public sealed class RevertOnRedAzureReposTests
         Assert.IsTrue(setup.Repos.Requests.Any(r => r.Path.Contains("/reverts/1", StringComparison.Ordinal)), "the queued revert was polled");
         Assert.IsTrue(output.Split('\n').Where(l => l.Contains(Token, StringComparison.Ordinal)).All(l => l.StartsWith("##vso[task.setsecret]", StringComparison.Ordinal)),
             "the token appears only where the agent is told to mask it (the agent swallows that line)");
+    }
+
+    [TestMethod]
+    [DataRow("not a url")]
+    [DataRow("dev.azure.com/fabrikam")]
+    [DataRow("ftp://dev.azure.com/fabrikam/")]
+    public void A_collection_uri_that_is_not_an_http_url_is_bad_input_naming_the_variable(string collection)
+    {
+        using var setup = new Setup { Collection = collection };
+
+        var (exit, _, output) = setup.Run();
+
+        Assert.AreEqual(2, exit, output);
+        StringAssert.Contains(output, "SYSTEM_COLLECTIONURI: expected the organization's http(s) URL, e.g. https://dev.azure.com/contoso/");
+        Assert.IsEmpty(setup.Repos.Requests, "nothing was sent");
     }
 
     [TestMethod]

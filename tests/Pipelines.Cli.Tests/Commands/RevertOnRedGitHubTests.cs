@@ -84,6 +84,25 @@ public sealed class RevertOnRedGitHubTests
     }
 
     [TestMethod]
+    public void A_hanging_GitHub_costs_revert_on_red_its_budget_once_and_it_exits_3_naming_it()
+    {
+        using var setup = new Setup();
+        using var hanging = new FaultServer(_ => new FaultResponse(200, "[]", Delay: TimeSpan.FromMinutes(5)));
+        var environment = setup.Environment();
+        environment["GITHUB_API_URL"] = hanging.BaseAddress.ToString();
+        environment["PIPELINES_CALL_BUDGET"] = "3s";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = CliRunner.Run(setup.Clone.Path, environment,
+            ["revert-on-red", "--provider", "github", "--test-command", Passes, "--failed-tests", "Shop.Tests.StateTests.IsOk"]);
+
+        Assert.AreEqual(3, run.ExitCode, run.StandardOutput + run.StandardError);
+        StringAssert.Contains(run.StandardOutput + run.StandardError, "no answer within the time budget for outside calls (revert-on-red: 3 s, retries included)");
+        Assert.IsLessThan(TimeSpan.FromSeconds(3 + 10), clock.Elapsed, "one budget of 3 s (and the local probes), not 5 min per call");
+        Assert.IsFalse(hanging.Requests.Any(r => r.Method != "GET"), "nothing was written to a server that never answered");
+    }
+
+    [TestMethod]
     public void A_red_trunk_from_a_workflow_run_event_is_reverted_on_GitHub_with_the_author_told_and_the_token_never_shown()
     {
         using var setup = new Setup();

@@ -23,7 +23,7 @@ public static class RunTestsHandler
             throw new InputException($"--retries: expected 0 to 10, got {inputs.Retries}");
         }
 
-        var plan = PlanFile.Read(context.ResolvePath(inputs.Plan));
+        var plan = PlanFile.Read(context.ResolvePath(inputs.Plan), inputs.Plan);
         if (inputs.Shard < 1 || inputs.Shard > plan.Shards.Count)
         {
             throw new InputException($"--shard: the plan has shards 1 to {plan.Shards.Count}, got {inputs.Shard}");
