@@ -38,6 +38,9 @@ public sealed class FeatureFlagFile(string path, string display) : IFlagStore
             throw new ArgumentOutOfRangeException(nameof(percent), percent, "a share of users from 0 to 100");
         }
 
+        // Two releases of different flags in one file would each rewrite the whole file: a lock beside it makes
+        // read, compare and replace one step, so neither loses the other's change.
+        using var exclusive = Lock();
         var bytes = Load();
         var found = Find(bytes, seen.Flag);
         if (found.Snapshot.Version != seen.Version)
@@ -73,6 +76,31 @@ public sealed class FeatureFlagFile(string path, string display) : IFlagStore
         var written = Find(Load(), seen.Flag).Snapshot;
         return Task.FromResult(written);
     }
+
+    /// <summary>Waits up to <see cref="LockWait"/> for the lock file beside the flag file (held only while a write is made).</summary>
+    private FileStream Lock()
+    {
+        var full = Path.GetFullPath(path);
+        var lockPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.lock");
+        var until = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < until)
+            {
+                Thread.Sleep(20);
+            }
+            catch (IOException ex)
+            {
+                throw new Core.Errors.OutsideSystemException("feature flag file", $"{display} stayed locked by another writer for {LockWait.TotalSeconds:0} s ({ex.Message})", ex);
+            }
+        }
+    }
+
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
 
     /// <summary>A whole share is written as a whole number, as people write it.</summary>
     private static JsonValue Number(double percent) =>

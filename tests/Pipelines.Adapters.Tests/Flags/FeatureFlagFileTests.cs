@@ -207,4 +207,29 @@ public sealed class FeatureFlagFileTests
 
         StringAssert.StartsWith((await Assert.ThrowsAsync<InputException>(() => store.ReadAsync("x", CancellationToken.None))).Message, "none.json: cannot read the feature flag file");
     }
+
+    [TestMethod]
+    public async Task Two_stores_writing_different_flags_of_one_file_at_once_lose_neither_change()
+    {
+        var (dir, _, path) = Create(Shop);
+        using var _ = dir;
+
+        // Each writer writes on the flag as it last wrote it: had the other's rename carried a stale copy of this
+        // flag back, the next write would be refused as a change made by someone else.
+        async Task Ramp(string flag)
+        {
+            var store = new FeatureFlagFile(path, "flags.json");
+            var seen = await store.ReadAsync(flag, CancellationToken.None);
+            for (var percent = 1; percent <= 40; percent++)
+            {
+                seen = await store.SetPercentAsync(seen, percent, CancellationToken.None);
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => Ramp("new-checkout")), Task.Run(() => Ramp("dark-mode")));
+
+        var check = new FeatureFlagFile(path, "flags.json");
+        Assert.AreEqual(40, (await check.ReadAsync("new-checkout", CancellationToken.None)).Percent);
+        Assert.AreEqual(40, (await check.ReadAsync("dark-mode", CancellationToken.None)).Percent);
+    }
 }
