@@ -166,6 +166,11 @@ public sealed class FlagTarget(IFlagStore store) : IRolloutTarget
     {
         ArgumentNullException.ThrowIfNull(run);
         var flag = Flag(run.State);
+        if (flag.Percent == percent && flag.PercentIntent is null)
+        {
+            return; // already there by this rollout's own write (the holdout's end after promote): nothing to do or say
+        }
+
         run.Save(flag with { PercentIntent = percent });
         var seen = await store.ReadAsync(flag.Flag, cancellation).ConfigureAwait(false);
         if (seen.Percent != percent)

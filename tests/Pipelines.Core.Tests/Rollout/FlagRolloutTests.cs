@@ -114,6 +114,7 @@ public sealed class FlagRolloutTests
         Assert.IsTrue(gate.Sides.All(s => s == ("on", "off")));
         Assert.IsTrue(state.Timeline.Any(e => e.What.StartsWith("step 2 (flag new-checkout at 5% of users) judged pass", StringComparison.Ordinal)));
         Assert.AreEqual(RolloutExit.Success, RolloutRules.Exit(RolloutRules.Outcome(state)));
+        Assert.AreEqual(1, state.Timeline.Count(e => e.What == "flag new-checkout at 100% of users"), "promote's 100% said once, not again when the holdout ends");
     }
 
     [TestMethod]
