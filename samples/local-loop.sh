@@ -7,7 +7,11 @@
 #   4. trunk is green again;
 #   5. a good change is deployed to a local fleet of 8 service processes in waves of 1, 2 and 4 — each wave
 #      self-tested and judged by the scrape gate while a load generator drives checkouts — and promoted;
-#   6. a bad build fails the gate at the first wave and the fleet is rolled back.
+#   6. a bad build fails the gate at the first wave and the fleet is rolled back;
+#   7. push is not release: on the same fleet, a feature flag (new-checkout) is ramped 1 → 5 → 25 → 100% of users,
+#      each step judged by the users who see it against those who do not, while a broken flag (its new flow fails a
+#      fifth of checkouts) is switched back to 0% at its first step — both through the Feature Management file the
+#      service re-reads on change.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -95,6 +99,9 @@ trap stop_fleet EXIT
 stop_fleet
 rm -rf "$fleet"
 mkdir -p "$fleet/builds"
+# The service's feature flags (act 7): every host reads this file and re-reads it when it changes.
+cp "$repo/src/Shop.Service/flags.json" "$fleet/flags.json"
+export SHOP_FLAGS="$fleet/flags.json"
 build_service() { dotnet publish "$repo/src/Shop.Service/Shop.Service.csproj" --configuration Release --output "$fleet/builds/$1" --nologo --verbosity quiet; }
 hosts="$(python3 -c '
 import socket
@@ -136,3 +143,56 @@ for host in "${host_list[@]}"; do
   [ "$running" = "$good" ] || { echo "$host runs $running, not $good" >&2; exit 1; }
 done
 echo "every host is back on $good; the bad build $bad was stopped at the first wave"
+
+step "7. Push is not release: new-checkout ramped 1 → 5 → 25 → 100% of users, broken-checkout switched off at its first step"
+# The same instances, split by cohort: each host's /metrics counts checkouts per flag and cohort (flag on, flag off).
+targets="$(printf 'http://%s/metrics,' "${host_list[@]}")"; targets="${targets%,}"
+cat > "$work/release-gate.yml" << EOF
+gate:
+  provider: scrape
+  interval: 1s
+  min-samples: 10
+  canary:
+    targets: $targets
+    match: 'flag="{flag}",cohort="on"'
+  baseline:
+    targets: $targets
+    match: 'flag="{flag}",cohort="off"'
+  metrics:
+    - name: checkout-errors
+      kind: ratio
+      query: checkout_requests_total{code="500"} / checkout_requests_total
+      tolerance: 50%
+      floor: 1%
+      critical: true
+EOF
+# More users at once, so 1% of them is enough to judge within a short bake.
+LOAD_THREADS=2 python3 "$root/samples/fleet/load.py" "${host_list[@]}" &
+load2_pid=$!
+trap 'kill "$load2_pid" 2> /dev/null || true; stop_fleet' EXIT
+release() { pipelines release run --store "$fleet/flags.json" --gate "$work/release-gate.yml" --steps 1,5,25,100 \
+  --bake "${PIPELINES_RELEASE_BAKE:-5s}" --max-bake "${PIPELINES_RELEASE_MAX_BAKE:-90s}" "$@"; }
+# Both releases at once, on the one flag file: each write is conditional on the flag as read, under a lock.
+release --flag broken-checkout --state "$work/release-broken.json" --report "$work/release-broken.md" > "$work/release-broken.log" 2>&1 &
+broken_pid=$!
+release --flag new-checkout --state "$work/release-good.json" --report "$work/release-good.md" > "$work/release-good.log" 2>&1 &
+good_pid=$!
+broken_exit=0; wait "$broken_pid" || broken_exit=$?
+good_exit=0; wait "$good_pid" || good_exit=$?
+printf '\n-- release of broken-checkout (exit %s):\n' "$broken_exit"; grep -v '^  look ' "$work/release-broken.log" || true
+printf '\n-- release of new-checkout (exit %s):\n' "$good_exit"; grep -v '^  look ' "$work/release-good.log" || true
+percent() { python3 -c "
+import json
+flags = json.load(open('$fleet/flags.json'))['feature_management']['feature_flags']
+f = next(f for f in flags if f['id'] == '$1')
+print(f['conditions']['client_filters'][0]['parameters']['Audience']['DefaultRolloutPercentage'])"; }
+[ "$good_exit" = 0 ] && [ "$(percent new-checkout)" = 100 ] || { echo "new-checkout did not reach 100% (exit $good_exit)" >&2; exit 1; }
+[ "$broken_exit" = 1 ] && [ "$(percent broken-checkout)" = 0 ] || { echo "broken-checkout is not back at 0% (exit $broken_exit)" >&2; exit 1; }
+python3 - "$work/release-broken.json" << 'EOF'
+import json, sys
+from datetime import datetime
+timeline = json.load(open(sys.argv[1]))["timeline"]
+at = lambda words: next(datetime.fromisoformat(e["time"]) for e in timeline if words in e["what"])
+print(f"broken-checkout: from the decided fail to 0% of users in {(at('kill switch: flag broken-checkout at 0%') - at('judged fail')).total_seconds():.2f} s (the gate looks every 1 s)")
+EOF
+echo "new-checkout is on for 100% of users; broken-checkout is off again"

@@ -1,6 +1,6 @@
 using Pipelines.Bench;
 
-// Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|gate|revert|canary|appconfig|action|startup|loop] [--projects 500 --files 2000]
+// Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|gate|revert|canary|release|appconfig|action|startup|loop] [--projects 500 --files 2000]
 // Runs every benchmark by default and prints each figure beside its target.
 var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _));
 var rows = new List<BenchRow>();
@@ -32,6 +32,11 @@ if (only is null or "revert")
 if (only is null or "canary")
 {
     rows.AddRange(CanaryBench.Run());
+}
+
+if (only is null or "release")
+{
+    rows.AddRange(ReleaseBench.Run());
 }
 
 if (only is null or "appconfig")

@@ -27,6 +27,7 @@ public static class PipelinesCli
         root.Subcommands.Add(MetricsGateCommand.Create(context));
         root.Subcommands.Add(PlanBakeCommand.Create(context));
         root.Subcommands.Add(Commands.Canary.CanaryCommand.Create(context));
+        root.Subcommands.Add(Commands.Release.ReleaseCommand.Create(context));
         return root;
     }
 

@@ -4,6 +4,7 @@ using Pipelines.Adapters.AppConfiguration;
 using Pipelines.Adapters.Azure;
 using Pipelines.Adapters.AzureDevOps;
 using Pipelines.Adapters.DotNet;
+using Pipelines.Adapters.Flags;
 using Pipelines.Adapters.GitHub;
 using Pipelines.Adapters.Http;
 using Pipelines.Adapters.Metrics;
@@ -151,6 +152,34 @@ public sealed class ConfigFuzzTests
                 var payload = session.Context.Ci.EventPayload;
                 _ = payload?.Before;
                 _ = payload?.WorkflowRun;
+            });
+        }));
+
+    /// <summary>The feature flag file release ramps (read, then a share written back): bad input or a flag set, never a crash.</summary>
+    [TestMethod]
+    public void Feature_flag_files_never_crash_the_flag_store() =>
+        ResultFileFuzzTests.AssertClean(FuzzCampaign.Run("feature-flags", SeedFormat.Json, Seeds.FeatureFlags, 600, Runs.Parsed, "flags.json", (bytes, host, work) =>
+        {
+            var path = Runs.Write(work, "flags.json", bytes);
+            return Runs.Parse(host, work, _ =>
+            {
+                var store = new FeatureFlagFile(path, "flags.json");
+                foreach (var flag in new[] { "new-checkout", "ComplexTargeting" })
+                {
+                    try
+                    {
+                        var seen = store.ReadAsync(flag, CancellationToken.None).GetAwaiter().GetResult();
+                        var written = store.SetPercentAsync(seen, 25, CancellationToken.None).GetAwaiter().GetResult();
+                        if (written.Percent != 25 || store.ReadAsync(flag, CancellationToken.None).GetAwaiter().GetResult().Percent != 25)
+                        {
+                            throw new InvalidOperationException($"flag {flag} set to 25% reads back as {written.Percent}%");
+                        }
+                    }
+                    catch (Pipelines.Core.Errors.InputException ex) when (ex.Message.Contains("no flag with id", StringComparison.Ordinal))
+                    {
+                        // The seeds hold one of the two flags each; the other one's absence is no finding.
+                    }
+                }
             });
         }));
 }

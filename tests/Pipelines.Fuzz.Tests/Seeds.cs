@@ -395,6 +395,15 @@ internal static class Seeds
     /// <summary>A real test assembly: this suite's own, built with MSTest's attributes.</summary>
     public static IReadOnlyList<byte[]> Assemblies { get; } = [File.ReadAllBytes(typeof(Seeds).Assembly.Location)];
 
+    /// <summary>Feature flag files (release --store): Microsoft's targeting sample and the shop's flags, targeting and percentile.</summary>
+    public static IReadOnlyList<byte[]> FeatureFlags { get; } =
+    [
+        FuzzCampaign.Data("tests", "data", "feature-management", "TargetingFilter.sample.json"),
+        Utf8("""{"feature_management":{"feature_flags":[{"id":"new-checkout","enabled":true,"conditions":{"client_filters":[{"name":"Microsoft.Targeting","parameters":{"Audience":{"Users":[],"DefaultRolloutPercentage":5}}}]}}]}}"""),
+        Utf8("""{"Logging":{},"feature_management":{"feature_flags":[{"id":"new-checkout","enabled":false,"allocation":{"percentile":[{"variant":"On","from":0,"to":10},{"variant":"Off","from":10,"to":100}]}}]}}"""),
+        Utf8("""{"feature_management":{"feature_flags":[{"id":"new-checkout","enabled":true,"conditions":{"client_filters":[{"name":"Microsoft.Percentage","parameters":{"Value":50}}]}}]}}"""),
+    ];
+
     /// <summary>Project files: the repository's sample test projects and the shapes real repositories use.</summary>
     public static IReadOnlyList<byte[]> Projects { get; } =
     [

@@ -31,6 +31,12 @@ public sealed partial class JsonInput
             throw new InputException($"{display}: cannot read the {what}: {ex.Message}", ex);
         }
 
+        return FromBytes(bytes, display, what);
+    }
+
+    /// <summary>Parses <paramref name="bytes"/> read from <paramref name="display"/> as <see cref="Load"/> does (for a caller that keeps the bytes).</summary>
+    public static (JsonInput File, JsonDocument Document) FromBytes(byte[] bytes, string display, string what)
+    {
         var document = Parse(bytes, display, what);
         if (BrokenString(document.RootElement) is { } broken)
         {

@@ -116,11 +116,39 @@ public sealed class RolloutStateFile(string path, string displayPath) : IRollout
                 writer.WriteString("phase", state.Phase.ToString());
                 Common(writer, state);
                 break;
+            case FlagState flag:
+                writer.WriteString("flag", flag.Flag);
+                writer.WriteString("store", flag.Store);
+                writer.WriteStartArray("steps");
+                foreach (var step in flag.Steps)
+                {
+                    writer.WriteNumberValue(step);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteNumber("stepsDone", state.StepsDone);
+                Nullable(writer, "percent", flag.Percent);
+                Nullable(writer, "percentIntent", flag.PercentIntent);
+                writer.WriteString("phase", state.Phase.ToString());
+                Common(writer, state);
+                break;
             default:
                 throw new InvalidOperationException($"no state file shape for a {state.Target.Kind} rollout");
         }
 
         writer.WriteEndObject();
+    }
+
+    private static void Nullable(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     private static void Common(Utf8JsonWriter writer, RolloutState state)
@@ -172,6 +200,12 @@ public sealed class RolloutStateFile(string path, string displayPath) : IRollout
             var phase = Choice(root, "phase", Phases, Enum.Parse<RolloutPhase>);
             var timeline = Timeline(root);
             var verdict = root.TryGetProperty("verdict", out var v) && v.ValueKind != JsonValueKind.Null ? Text(root, "verdict") : null;
+            if (root.TryGetProperty("flag", out _))
+            {
+                var flag = FlagPart(root);
+                return new RolloutState(version, previous, phase, Count(root, "stepsDone", flag.StepCount), timeline, flag, verdict);
+            }
+
             if (root.TryGetProperty("waves", out _) || root.TryGetProperty("hosts", out _))
             {
                 var fleet = Fleet(root);
@@ -184,7 +218,7 @@ public sealed class RolloutStateFile(string path, string displayPath) : IRollout
                 return new RolloutState(version, previous, phase, Count(root, "stepsDone", slot.Steps.Count), timeline, slot, verdict);
             }
 
-            throw Bad("the document", "holds neither a fleet rollout (waves, rest, hosts) nor a slot rollout (steps, traffic)");
+            throw Bad("the document", "holds neither a fleet rollout (waves, rest, hosts), a slot rollout (steps, traffic) nor a flag release (flag, store, steps)");
         }
 
         private FleetState Fleet(JsonElement root)
@@ -239,6 +273,21 @@ public sealed class RolloutStateFile(string path, string displayPath) : IRollout
 
             var intent = root.TryGetProperty("trafficIntent", out var i2) && i2.ValueKind != JsonValueKind.Null ? Share(i2, "trafficIntent") : (double?)null;
             return new SlotState(steps, Share(Field(root, "traffic", JsonValueKind.Number), "traffic"), intent, Flag(root, "deployed"), Flag(root, "swapIntent"));
+        }
+
+        private FlagState FlagPart(JsonElement root)
+        {
+            var steps = new List<double>();
+            foreach (var (step, i) in Field(root, "steps", JsonValueKind.Array).EnumerateArray().Select((s, i) => (s, i)))
+            {
+                var share = Share(step, $"steps[{i}]");
+                steps.Add(share > 0 && (steps.Count == 0 || share > steps[^1])
+                    ? share
+                    : throw Bad($"steps[{i}]", $"expected a rising share of users above 0 and at most 100, got {share.ToString(CultureInfo.InvariantCulture)}"));
+            }
+
+            double? Optional(string name) => root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? Share(value, name) : null;
+            return new FlagState(Text(root, "flag"), Text(root, "store"), steps, Optional("percent"), Optional("percentIntent"));
         }
 
         private List<RolloutEvent> Timeline(JsonElement root)

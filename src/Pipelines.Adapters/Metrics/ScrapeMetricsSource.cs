@@ -10,11 +10,15 @@ namespace Pipelines.Adapters.Metrics;
 /// sample per interval) or a quotient of two (<c>errors_total / requests_total</c>: counters, compared by their
 /// increase over each interval and over the window). Counter resets are handled per instance. Each scrape goes
 /// through the retry policy on the scrape budget (<see cref="HttpRetryOptions.Scrape"/>), so an instance that turns a
-/// scrape away with 503 and Retry-After is asked again, and one that keeps failing is counted missing.
+/// scrape away with 503 and Retry-After is asked again, and one that keeps failing is counted missing. Each side may
+/// also add label matchers to every selector (<paramref name="canaryMatch"/>, <paramref name="baselineMatch"/>): the
+/// same instances split by a label such as a feature flag's <c>cohort="on"</c> against <c>cohort="off"</c>.
 /// </summary>
 public sealed class ScrapeMetricsSource(
     HttpClient http, IReadOnlyList<Uri> canary, IReadOnlyList<Uri> baseline, TimeSpan interval, TimeSpan window, TimeProvider? time = null,
-    HttpRetryOptions? retry = null) : IMetricsSource
+    HttpRetryOptions? retry = null,
+    IReadOnlyList<(string Label, string Operator, string Value)>? canaryMatch = null,
+    IReadOnlyList<(string Label, string Operator, string Value)>? baselineMatch = null) : IMetricsSource
 {
     public const string SystemName = "metrics scrape";
 
@@ -97,14 +101,27 @@ public sealed class ScrapeMetricsSource(
         List<IReadOnlyList<IReadOnlyList<PrometheusSample>?>> canary, List<IReadOnlyList<IReadOnlyList<PrometheusSample>?>> baseline)
     {
         var complete = Missed(canary) <= 0.25 && Missed(baseline) <= 0.25;
+        var (canaryTop, canaryBottom) = (With(numerator, canaryMatch), denominator is null ? null : With(denominator, canaryMatch));
+        var (baselineTop, baselineBottom) = (With(numerator, baselineMatch), denominator is null ? null : With(denominator, baselineMatch));
         if (metric.Kind == MetricKind.Continuous)
         {
-            return new MetricObservation(metric.Name, Samples(canary, numerator, denominator), Samples(baseline, numerator, denominator), Complete: complete);
+            return new MetricObservation(metric.Name, Samples(canary, canaryTop, canaryBottom), Samples(baseline, baselineTop, baselineBottom), Complete: complete);
         }
 
-        var (canaryEvents, canaryTrials) = (Increase(canary, numerator), denominator is null ? Seconds(canary) : Increase(canary, denominator));
-        var (baselineEvents, baselineTrials) = (Increase(baseline, numerator), denominator is null ? Seconds(baseline) : Increase(baseline, denominator));
+        var (canaryEvents, canaryTrials) = (Increase(canary, canaryTop), canaryBottom is null ? Seconds(canary) : Increase(canary, canaryBottom));
+        var (baselineEvents, baselineTrials) = (Increase(baseline, baselineTop), baselineBottom is null ? Seconds(baseline) : Increase(baseline, baselineBottom));
         return MetricObservation.Events(metric.Name, (long)Math.Round(canaryEvents), canaryTrials, (long)Math.Round(baselineEvents), baselineTrials) with { Complete = complete };
+    }
+
+    private static PrometheusSelector With(PrometheusSelector selector, IReadOnlyList<(string Label, string Operator, string Value)>? match) =>
+        match is null or { Count: 0 } ? selector : new PrometheusSelector(selector.Name, [.. selector.Matchers, .. match]);
+
+    /// <summary>A side's label matchers as the gate gives them: <c>cohort="on"</c>, or several comma-separated.</summary>
+    /// <exception cref="FormatException">They are not label matchers.</exception>
+    public static IReadOnlyList<(string Label, string Operator, string Value)> ParseMatch(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return PrometheusText.ParseSelector("side{" + text.Trim().TrimStart('{').TrimEnd('}') + "}").Matchers;
     }
 
     private static double Missed(List<IReadOnlyList<IReadOnlyList<PrometheusSample>?>> scrapes)

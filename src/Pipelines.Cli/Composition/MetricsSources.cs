@@ -20,7 +20,8 @@ public static class MetricsSources
             "file" => new FileMetricsSource(
                 context.ResolvePath(data ?? throw new InputException("--data: the file provider reads its measurements from --data <file>")),
                 data),
-            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate, gate.Canary, "canary"), Targets(gate, gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time),
+            "scrape" => new ScrapeMetricsSource(Connections.Http, Targets(gate, gate.Canary, "canary"), Targets(gate, gate.Baseline, "baseline"), gate.Interval, gate.Window, context.Time,
+                canaryMatch: Match(gate, gate.Canary, "canary"), baselineMatch: Match(gate, gate.Baseline, "baseline")),
             // A query provider's look is one budget (CallBudgets.GateLook); scraping is bounded by its window and per-scrape bounds.
             "prometheus" => new BudgetedMetricsSource(
                 new PrometheusMetricsSource(Connections.Http, Endpoint(gate), gate.Canary, gate.Baseline, gate.Interval, gate.Window, context.Time), () => CallBudgets.ForLook(context)),
@@ -79,6 +80,24 @@ public static class MetricsSources
         }
 
         return targets.Count > 0 ? targets : throw new InputException($"{In(gate)}gate.{side}.targets: no URL given");
+    }
+
+    /// <summary>gate.canary.match / gate.baseline.match: label matchers that pick the side's series out of the same instances (cohort="on").</summary>
+    private static IReadOnlyList<(string Label, string Operator, string Value)>? Match(GateSpec gate, IReadOnlyDictionary<string, string> selectors, string side)
+    {
+        if (selectors.GetValueOrDefault("match") is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ScrapeMetricsSource.ParseMatch(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new InputException($"{In(gate)}gate.{side}.match: '{text}' is not label matchers such as cohort=\"on\": {ex.Message}", ex);
+        }
     }
 
     /// <summary>"gate.yml: " before a message about the gate, when it came from a file.</summary>

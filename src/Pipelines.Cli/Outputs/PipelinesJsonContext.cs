@@ -25,6 +25,7 @@ namespace Pipelines.Cli.Outputs;
 [JsonSerializable(typeof(WatchJson))]
 [JsonSerializable(typeof(PlanBakeJson))]
 [JsonSerializable(typeof(Commands.Canary.CanaryJson))]
+[JsonSerializable(typeof(Commands.Release.ReleaseJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>

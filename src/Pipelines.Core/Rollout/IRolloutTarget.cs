@@ -2,7 +2,7 @@ namespace Pipelines.Core.Rollout;
 
 /// <summary>
 /// What a rollout moves the new version onto — hosts wave by wave (<see cref="FleetTarget"/>), a share of traffic on a
-/// slot (<see cref="SlotTarget"/>), later a feature flag's share of users — as the few actions the
+/// slot (<see cref="SlotTarget"/>), a feature flag's share of users (<see cref="FlagTarget"/>) — as the few actions the
 /// <see cref="RolloutEngine"/> needs; every decision (when to judge, hold, promote, roll back, resume) is the engine's.
 /// Each action records its intention through <see cref="RolloutRun.Save"/> before it changes anything and its result
 /// after, and is safe to repeat: a run resumed after a crash redoes the last intention and changes nothing twice.
@@ -29,6 +29,9 @@ public interface IRolloutTarget
 
     /// <summary>Where the new version runs once promoted, for the timeline: "on all 8 hosts", "in production".</summary>
     string Promoted(RolloutState state);
+
+    /// <summary>What the watch after promote says when it raises the alarm, before the reason: "the watch after the swap raised the alarm".</summary>
+    string WatchAlarm(RolloutState state) => "the watch after the swap raised the alarm";
 
     /// <summary>Gives the previous version <paramref name="percent"/> of the traffic after promote; 0 ends the holdout (and is a no-op where there is none).</summary>
     Task HoldOutAsync(RolloutRun run, double percent, CancellationToken cancellation);

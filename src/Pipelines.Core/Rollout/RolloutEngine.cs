@@ -193,7 +193,7 @@ public sealed class RolloutEngine(
             if (alarm)
             {
                 run.Save(run.State.Log(time.GetUtcNow(), $"watch alarm after {look} look(s): {summary}") with { Verdict = "fail" });
-                return await RollbackAsync(run.State, $"the watch after the swap raised the alarm: {summary}", cancellation).ConfigureAwait(false);
+                return await RollbackAsync(run.State, $"{target.WatchAlarm(run.State)}: {summary}", cancellation).ConfigureAwait(false);
             }
         }
 

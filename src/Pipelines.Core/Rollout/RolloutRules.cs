@@ -74,8 +74,10 @@ public enum JudgementStep
 /// <param name="Hosts">The fleet, for a new fleet rollout.</param>
 /// <param name="Steps">Wave sizes or shares; null for the kind's default.</param>
 /// <param name="Watch">Whether a watch after promote was asked for.</param>
+/// <param name="FlagStore">A flag rollout's store, as <see cref="IFlagStore.Describe"/> names it; its flag is <paramref name="Version"/>.</param>
 public sealed record RolloutRequest(
-    RolloutAction Action, RolloutKind Kind, string? Version, string? Previous, IReadOnlyList<string>? Hosts, IReadOnlyList<string>? Steps, bool Watch);
+    RolloutAction Action, RolloutKind Kind, string? Version, string? Previous, IReadOnlyList<string>? Hosts, IReadOnlyList<string>? Steps, bool Watch,
+    string? FlagStore = null);
 
 /// <summary>
 /// A rollout's rules that are not the engine's loop: which state an action may start from (resume, refuse, start new),
@@ -93,7 +95,7 @@ public static class RolloutRules
         CheckWatch(request);
         if (existing is not null && existing.Target.Kind != request.Kind && (existing.Unfinished || request.Action is RolloutAction.Promote or RolloutAction.Watch or RolloutAction.Rollback))
         {
-            throw new InputException($"--state: {statePath} holds a {KindName(existing.Target.Kind)} rollout of {existing.Version}, and this canary's target is a {KindName(request.Kind)}; give the state file of this target");
+            throw new InputException($"--state: {statePath} holds a {KindName(existing.Target.Kind)} rollout of {existing.Version}, and this {(request.Kind == RolloutKind.Flag ? "release" : "canary")}'s target is a {KindName(request.Kind)}; give the state file of this target");
         }
 
         switch (request.Action)
@@ -101,7 +103,7 @@ public static class RolloutRules
             case RolloutAction.Rollback:
                 return existing ?? throw new InputException($"--state: {statePath} does not exist, so there is nothing to roll back");
             case RolloutAction.Promote:
-                var ramped = existing ?? throw new InputException($"--state: {statePath} does not exist; run 'canary ramp' first");
+                var ramped = existing ?? throw new InputException($"--state: {statePath} does not exist; run '{(request.Kind == RolloutKind.Flag ? "release" : "canary")} ramp' first");
                 return ramped.Phase is (RolloutPhase.Ramping or RolloutPhase.Promoting) && ramped.StepsDone >= ramped.Steps
                     ? ramped
                     : throw new InputException($"--state: the rollout of {ramped.Version} is {PhaseName(ramped.Phase)} with {ramped.StepsDone} of {ramped.Steps} {ramped.Target.StepNoun}s done, so it cannot be promoted");
@@ -110,12 +112,23 @@ public static class RolloutRules
         }
 
         // A finished rollout in the state file is history: a new one starts over it.
-        var version = Required(request.Version, "--version", "the version to roll out");
+        var flag = request.Kind == RolloutKind.Flag;
+        var version = flag ? Required(request.Version, "--flag", "the feature flag to release") : Required(request.Version, "--version", "the version to roll out");
         if (existing is { Unfinished: true })
         {
+            if (flag && existing.Flag.Store != request.FlagStore)
+            {
+                throw new InputException($"--state: {statePath} holds a release of flag {existing.Version} in {existing.Flag.Store}, not in {request.FlagStore}; give the state file of this store");
+            }
+
             return existing.Version == version
                 ? existing
-                : throw new InputException($"--state: a rollout of {existing.Version} is {PhaseName(existing.Phase)} in {statePath}; roll it back or finish it first");
+                : throw new InputException($"--state: a {(flag ? "release of flag" : "rollout of")} {existing.Version} is {PhaseName(existing.Phase)} in {statePath}; roll it back or finish it first");
+        }
+
+        if (flag)
+        {
+            return FlagTarget.Start(version, Required(request.FlagStore, "--store", "where the flag lives"), FlagTarget.ParseSteps(request.Steps ?? FlagTarget.DefaultSteps), now);
         }
 
         var previous = Required(request.Previous, "--previous", request.Kind == RolloutKind.Fleet ? "the version the fleet runs now" : "the version production runs now");
@@ -195,7 +208,7 @@ public static class RolloutRules
     /// <summary>started, ramping, promoting, promoted, rollingback, rolledback (as the messages have always said).</summary>
     public static string PhaseName(RolloutPhase phase) => phase.ToString().ToLowerInvariant();
 
-    private static string KindName(RolloutKind kind) => kind == RolloutKind.Fleet ? "fleet" : "slot";
+    private static string KindName(RolloutKind kind) => kind switch { RolloutKind.Fleet => "fleet", RolloutKind.Slot => "slot", _ => "feature flag" };
 
     private static string Required(string? value, string option, string what) =>
         string.IsNullOrWhiteSpace(value) ? throw new InputException($"{option}: required: {what}") : value;

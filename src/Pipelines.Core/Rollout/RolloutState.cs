@@ -38,6 +38,9 @@ public enum RolloutKind
 
     /// <summary>A share of production's traffic routed to a slot, then a swap (<see cref="SlotTarget"/>).</summary>
     Slot,
+
+    /// <summary>A feature flag's share of users, then 100% (<see cref="FlagTarget"/>).</summary>
+    Flag,
 }
 
 /// <summary>One line of the timeline.</summary>
@@ -63,7 +66,7 @@ public abstract record TargetState
 /// rollback after a crash or a cancellation knows exactly what to put back, and a re-run resumes.
 /// </summary>
 /// <param name="StepsDone">Steps judged and passed.</param>
-/// <param name="Target">The target's own part: which hosts run what (<see cref="FleetState"/>), where the traffic stands (<see cref="SlotState"/>).</param>
+/// <param name="Target">The target's own part: which hosts run what (<see cref="FleetState"/>), where the traffic stands (<see cref="SlotState"/>), where a flag's share stands (<see cref="FlagState"/>).</param>
 /// <param name="Verdict">The gate's last word when it decided the rollout: pass, fail, inconclusive.</param>
 public sealed record RolloutState(
     string Version,
@@ -85,6 +88,9 @@ public sealed record RolloutState(
 
     /// <summary>The slot's part; only for a slot rollout.</summary>
     public SlotState Slot => Target as SlotState ?? throw new InvalidOperationException($"a {Target.Kind} rollout has no slot");
+
+    /// <summary>The flag's part; only for a flag rollout.</summary>
+    public FlagState Flag => Target as FlagState ?? throw new InvalidOperationException($"a {Target.Kind} rollout has no feature flag");
 
     public RolloutState Log(DateTimeOffset now, string what) => this with { Timeline = [.. Timeline, new RolloutEvent(now, what)] };
 }

@@ -268,4 +268,81 @@ public sealed class RolloutStateFileTests
 
         StringAssert.Contains(Assert.ThrowsExactly<InputException>(() => Load(deep)).Message, "not valid JSON");
     }
+
+    /// <summary>A flag release caught mid-step: 5% intended, 1% written.</summary>
+    private const string FlagFile = """
+        {
+          "version": "new-checkout",
+          "previous": "off",
+          "flag": "new-checkout",
+          "store": "flags.json",
+          "steps": [
+            1,
+            5,
+            25,
+            100
+          ],
+          "stepsDone": 1,
+          "percent": 1,
+          "percentIntent": 5,
+          "phase": "Ramping",
+          "timeline": [
+            {
+              "time": "2026-12-07T00:13:14+00:00",
+              "what": "release of flag new-checkout in flags.json at 1%, 5%, 25%, 100% of users planned"
+            }
+          ],
+          "verdict": null
+        }
+        """;
+
+    [TestMethod]
+    public void A_flag_release_caught_mid_step_is_written_and_read_back_unchanged()
+    {
+        var state = Load(FlagFile)!;
+
+        Assert.AreEqual(RolloutKind.Flag, state.Target.Kind);
+        Assert.AreEqual("new-checkout", state.Flag.Flag);
+        Assert.AreEqual("flags.json", state.Flag.Store);
+        Assert.AreEqual(1, state.Flag.Percent);
+        Assert.AreEqual(5, state.Flag.PercentIntent);
+        Assert.AreEqual(3, state.Steps, "the last 100 is the promote");
+        Assert.AreEqual(FlagFile.ReplaceLineEndings("\n"), RoundTrip(FlagFile).ReplaceLineEndings("\n"));
+    }
+
+    [TestMethod]
+    public void A_flag_release_not_read_yet_keeps_its_unknown_share()
+    {
+        var fresh = Mutated(FlagFile, root => { root["percent"] = null; root["percentIntent"] = null; root["stepsDone"] = 0; });
+
+        var state = Load(fresh)!;
+
+        Assert.IsNull(state.Flag.Percent);
+        Assert.IsNull(state.Flag.PercentIntent);
+    }
+
+    [TestMethod]
+    [DataRow("flag", null, "flag: expected a string, got null", DisplayName = "flag null")]
+    [DataRow("store", "<missing>", "store: missing", DisplayName = "store missing")]
+    [DataRow("percent", 101, "percent: expected a share of traffic from 0 to 100, got 101", DisplayName = "percent over 100")]
+    [DataRow("percentIntent", "5", "percentIntent: expected a number, got a string", DisplayName = "percent intent as text")]
+    [DataRow("stepsDone", 4, "stepsDone: expected a whole number from 0 to 3, got 4", DisplayName = "more flag steps done than there are")]
+    public void A_malformed_flag_field_is_bad_input_naming_the_file_and_the_field(string field, object? value, string expected)
+    {
+        var text = Mutated(FlagFile, root =>
+        {
+            if (value is "<missing>")
+            {
+                root.Remove(field);
+            }
+            else
+            {
+                root[field] = JsonValue.Create(value);
+            }
+        });
+
+        var message = Assert.ThrowsExactly<InputException>(() => Load(text)).Message;
+        StringAssert.Contains(message, "canary-state.json");
+        StringAssert.Contains(message, expected);
+    }
 }

@@ -117,10 +117,10 @@ public sealed class BadInputTests
     {
         using var dir = new TempDirectory();
 
-        var run = CliRunner.Run(dir.Path, "release", "--help");
+        var run = CliRunner.Run(dir.Path, "deploy", "--help");
 
         Assert.AreEqual(2, run.ExitCode);
-        StringAssert.Contains(run.StandardError, "error: 'release' is not a pipelines command; the commands are: select-tests, plan-tests, run-tests, revert-on-red, metrics-gate, plan-bake, canary");
+        StringAssert.Contains(run.StandardError, "error: 'deploy' is not a pipelines command; the commands are: select-tests, plan-tests, run-tests, revert-on-red, metrics-gate, plan-bake, canary, release");
         Assert.AreEqual(string.Empty, run.StandardOutput, "no help that would read as success");
     }
 

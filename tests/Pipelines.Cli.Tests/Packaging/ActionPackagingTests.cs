@@ -43,6 +43,7 @@ public sealed class ActionPackagingTests
     [DataRow("revert-on-red")]
     [DataRow("metrics-gate")]
     [DataRow("canary")]
+    [DataRow("release")]
     public void Every_action_input_is_a_cli_option_and_every_option_an_input(string command)
     {
         var inputs = Keys(Section(LoadYaml($"actions/{command}/action.yml"), "inputs")).Where(i => !PhaseInputs.Contains(i)).ToList();
@@ -69,6 +70,7 @@ public sealed class ActionPackagingTests
     [DataRow("actions/revert-on-red/action.yml")]
     [DataRow("actions/metrics-gate/action.yml")]
     [DataRow("actions/canary/action.yml")]
+    [DataRow("actions/release/action.yml")]
     [DataRow("action.yml")]
     public void Every_action_input_is_passed_as_the_environment_variable_the_cli_reads_and_never_expanded_in_run(string actionFile)
     {
@@ -99,6 +101,7 @@ public sealed class ActionPackagingTests
     [DataRow("PlanTests", "plan-tests")]
     [DataRow("RunTests", "run-tests")]
     [DataRow("Canary", "canary")]
+    [DataRow("Release", "release")]
     public void The_task_inputs_map_to_the_cli_options_by_the_camel_case_rule(string task, string command)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/task.json")));
@@ -116,6 +119,7 @@ public sealed class ActionPackagingTests
     [DataRow("PlanTests", "plan-tests")]
     [DataRow("RunTests", "run-tests")]
     [DataRow("Canary", "canary")]
+    [DataRow("Release", "release")]
     public void The_action_and_the_task_declare_the_same_outputs(string task, string command)
     {
         var actionOutputs = Keys(Section(LoadYaml($"actions/{command}/action.yml"), "outputs"));

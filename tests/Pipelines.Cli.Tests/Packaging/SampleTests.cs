@@ -55,7 +55,8 @@ public sealed partial class SampleTests
         var problems = new List<string>();
         var name = Path.GetRelativePath(SourceTree.Root, file);
         var text = File.ReadAllText(file);
-        foreach (var job in Mappings(ActionYaml.LoadFile(file)).Where(m => m.Children.ContainsKey(new YamlScalarNode("steps"))))
+        // A job's steps are a list; a `steps:` scalar is an action's input (release's share steps), not a job.
+        foreach (var job in Mappings(ActionYaml.LoadFile(file)).Where(m => m.Children.TryGetValue(new YamlScalarNode("steps"), out var steps) && steps is YamlSequenceNode))
         {
             var ours = new Dictionary<string, YamlMappingNode>(StringComparer.Ordinal);
             foreach (var step in ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).OfType<YamlMappingNode>())
