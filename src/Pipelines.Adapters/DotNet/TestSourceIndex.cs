@@ -51,7 +51,8 @@ public sealed class TestSourceIndex : ITestSourceIndex
 
     /// <summary>
     /// The file's path and its folders of two or more segments (<c>.github/workflows</c>, <c>samples/shop</c>): tests
-    /// often enumerate a folder. A single segment (<c>src</c>) would name nearly everything.
+    /// often enumerate a folder. A top folder (<c>tasks</c>) counts only as the start of a string literal
+    /// (<c>"tasks"</c>, <c>"tasks/{name}/task.json"</c>): unquoted, a single segment would name nearly everything.
     /// </summary>
     internal static IEnumerable<string> Needles(string path)
     {
@@ -62,6 +63,8 @@ public sealed class TestSourceIndex : ITestSourceIndex
             folder = folder[..slash];
             if (!folder.Contains('/', StringComparison.Ordinal))
             {
+                yield return "\"" + folder + "\"";
+                yield return "\"" + folder + "/";
                 yield break;
             }
 

@@ -84,6 +84,7 @@ public sealed class ProjectInputsTests
             .Add("tests/Lib.Tests/WorkflowTests.cs", "var all = Directory.GetFiles(Root(\".github/workflows\"));")
             .Add("tests/Testing/Testing.csproj", Project())
             .Add("tests/Testing/Samples.cs", "const string Shop = \"samples/shop\";")
+            .Add("tests/Lib.Tests/TaskTests.cs", "var json = Read($\"tasks/{name}/task.json\");")
             .Add("src/Lib/Uses.cs", "// tools/release.sh is named here, but by no test");
 
         var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
@@ -91,6 +92,7 @@ public sealed class ProjectInputsTests
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/workflows/ci.yml").ToArray());
         CollectionAssert.AreEqual(new[] { "tests/Testing/Testing.csproj" }, index.ProjectsNaming("samples/shop/src/Cart.cs").ToArray(), "a library only tests use counts");
         Assert.AreEqual(0, index.ProjectsNaming("tools/release.sh").Count, "a production project's sources do not count");
-        Assert.AreEqual(0, index.ProjectsNaming(".github/dependabot.yml").Count, "one segment (.github) is not enough");
+        Assert.AreEqual(0, index.ProjectsNaming(".github/dependabot.yml").Count, "one segment (.github) is not enough unquoted");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming("tasks/Deploy/index.js").ToArray(), "a top folder at the start of a literal");
     }
 }
