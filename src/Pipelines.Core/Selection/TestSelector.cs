@@ -118,7 +118,8 @@ public static class TestSelector
             }
 
             var owners = headIndex.OwnersOf(path);
-            if (reached.Count == 0 && !goneWithItsTests && testSources is not null)
+            // A tag already covers it as before; only the files nothing else covers pay for reading test sources.
+            if (reached.Count == 0 && !goneWithItsTests && !covered && testSources is not null)
             {
                 // Read at run time by tests (a workflow they lint, a sample they build), not through the build.
                 var naming = testSources.ProjectsNaming(path);
