@@ -51,9 +51,8 @@ public sealed class TestSourceIndex : ITestSourceIndex
 
     /// <summary>
     /// The file's path and its folders of two or more segments (<c>.github/workflows</c>, <c>samples/shop</c>): tests
-    /// often enumerate a folder. A top folder (<c>tasks</c>) counts only as a whole string literal (<c>"tasks"</c>) or
-    /// one that continues with an interpolation (<c>$"tasks/{name}/task.json"</c>): anything looser names nearly
-    /// everything.
+    /// often enumerate a folder. A top folder (<c>tasks</c>) counts only as the start of a string literal
+    /// (<c>"tasks"</c>, <c>"tasks/{name}/task.json"</c>): unquoted, a single segment would name nearly everything.
     /// </summary>
     internal static IEnumerable<string> Needles(string path)
     {
@@ -65,7 +64,7 @@ public sealed class TestSourceIndex : ITestSourceIndex
             if (!folder.Contains('/', StringComparison.Ordinal))
             {
                 yield return "\"" + folder + "\"";
-                yield return "\"" + folder + "/{";
+                yield return "\"" + folder + "/";
                 yield break;
             }
 
