@@ -32,7 +32,15 @@ internal sealed class ProjectEvaluator
     {
         "Compile", "Content", "None", "EmbeddedResource", "AdditionalFiles", "Page", "Resource",
         "ApplicationDefinition", "Protobuf", "TypeScriptCompile", "Watch",
+        "GlobalAnalyzerConfigFiles", "EditorConfigFiles", "AnalyzerConfigFiles",
     };
+
+    // Properties whose value is a file the build reads: the strong-name key, the ruleset, the icon and manifest.
+    private static readonly string[] FileProperties =
+    [
+        "AssemblyOriginatorKeyFile", "CodeAnalysisRuleSet", "ApplicationIcon", "ApplicationManifest", "Win32Resource",
+        "RunSettingsFilePath",
+    ];
 
     private readonly IFileTree _tree;
     private readonly MsBuildXml _xml;
@@ -114,6 +122,14 @@ internal sealed class ProjectEvaluator
                         outside.AddRange(Files(values, projectDirectory).Where(f => projectFolder.Length > 0 && !f.StartsWith(projectFolder, StringComparison.Ordinal)));
                         break;
                 }
+            }
+        }
+
+        foreach (var name in FileProperties)
+        {
+            if (_expander.Properties.GetValueOrDefault(name) is { Length: > 0 } value)
+            {
+                outside.AddRange(Files([value], projectDirectory).Where(f => projectFolder.Length > 0 && !f.StartsWith(projectFolder, StringComparison.Ordinal)));
             }
         }
 

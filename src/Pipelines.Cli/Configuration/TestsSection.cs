@@ -7,7 +7,13 @@ namespace Pipelines.Cli.Configuration;
 /// <summary>Reads the <c>tests:</c> section into a <see cref="SelectionPolicy"/>.</summary>
 public static class TestsSection
 {
-    public static readonly IReadOnlyList<string> Keys = ["tags", "always", "ignore", "untagged", "infer", "filter-syntax", "plan"];
+    public static readonly IReadOnlyList<string> Keys = ["tags", "always", "ignore", "untagged", "infer", "filter-syntax", "plan", "housekeeping", "untested-projects"];
+
+    public static readonly IReadOnlyDictionary<string, UntestedProjectPolicy> UntestedProjectValues = new Dictionary<string, UntestedProjectPolicy>
+    {
+        ["known"] = UntestedProjectPolicy.Known,
+        ["untagged"] = UntestedProjectPolicy.Untagged,
+    };
 
     public static readonly IReadOnlyDictionary<string, UntaggedPolicy> UntaggedValues = new Dictionary<string, UntaggedPolicy>
     {
@@ -46,7 +52,14 @@ public static class TestsSection
             Ignore: Globs(section, section.StringList("ignore") ?? [], "tests.ignore"),
             Untagged: section.Choice("untagged", UntaggedValues) ?? defaults.Untagged,
             Infer: section.Choice("infer", InferValues) ?? defaults.Infer,
-            FilterSyntax: section.Choice("filter-syntax", FilterSyntaxValues) ?? defaults.FilterSyntax);
+            FilterSyntax: section.Choice("filter-syntax", FilterSyntaxValues) ?? defaults.FilterSyntax)
+        {
+            // A list replaces the built-in housekeeping files; [] turns them off.
+            Housekeeping = section.StringList("housekeeping") is { } housekeeping
+                ? Globs(section, housekeeping, "tests.housekeeping")
+                : defaults.Housekeeping,
+            UntestedProjects = section.Choice("untested-projects", UntestedProjectValues) ?? defaults.UntestedProjects,
+        };
     }
 
     private static List<TagRule> ReadTags(YamlMap section)

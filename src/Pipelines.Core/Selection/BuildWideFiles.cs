@@ -23,6 +23,10 @@ public static class BuildWideFiles
         "Directory.Build.targets",
         "Directory.Build.rsp",
         "Directory.Packages.props",
+
+        // Analyzer configuration: the compiler reads every one at or above a source file's folder.
+        ".editorconfig",
+        ".globalconfig",
     };
 
     private static readonly HashSet<string> RepositoryScoped = new(StringComparer.OrdinalIgnoreCase)

@@ -85,6 +85,18 @@ internal sealed class GraphIndex
         return [.. result];
     }
 
+    /// <summary>The test projects among <paramref name="projects"/> and everything that references them.</summary>
+    public IReadOnlyList<string> TestProjectsReaching(IEnumerable<string> projects)
+    {
+        var result = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var project in projects)
+        {
+            result.UnionWith(ReachableTestProjects(project));
+        }
+
+        return [.. result];
+    }
+
     /// <summary>The test projects among <paramref name="project"/> and everything that references it, transitively.</summary>
     private IReadOnlyList<string> ReachableTestProjects(string project)
     {

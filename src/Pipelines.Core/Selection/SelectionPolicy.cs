@@ -15,6 +15,16 @@ public enum UntaggedPolicy
     Fail,
 }
 
+/// <summary>What a change to a project that no test project depends on (a sample, a benchmark, a tool) does.</summary>
+public enum UntestedProjectPolicy
+{
+    /// <summary>It is known: it selects the project's own tests if it has any, otherwise nothing.</summary>
+    Known,
+
+    /// <summary>It counts as untagged, and the <see cref="UntaggedPolicy"/> decides.</summary>
+    Untagged,
+}
+
 /// <summary>How to find test projects beyond the configured tags.</summary>
 public enum InferMode
 {
@@ -44,7 +54,28 @@ public sealed record SelectionPolicy(
     InferMode Infer,
     FilterSyntax FilterSyntax)
 {
+    /// <summary>
+    /// The built-in housekeeping files: CI configuration (but composite actions, which steps run), repository
+    /// metadata, licences and markdown. README "select-tests" lists them; <c>tests.housekeeping</c> replaces them.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultHousekeepingPatterns { get; } =
+    [
+        ".github/**", "!.github/actions/**", ".gitattributes", ".gitignore", ".mailmap", "CODEOWNERS",
+        "LICENSE", "LICENSE.*", "LICENCE", "LICENCE.*", "COPYING", "COPYING.*", "*.md",
+    ];
+
+    private static readonly GlobSet DefaultHousekeepingSet = GlobSet.Compile(DefaultHousekeepingPatterns);
+
     /// <summary>No tags, nothing ignored, infer from the .NET project graph, run everything when unsure.</summary>
     public static SelectionPolicy Default { get; } =
         new([], [], GlobSet.Empty, UntaggedPolicy.RunAll, InferMode.DotNet, FilterSyntax.MSTest);
+
+    /// <summary>
+    /// Files that need no tests unless a project uses them or a test's sources name them: consulted only for
+    /// files that reach no test project otherwise. Defaults to <see cref="DefaultHousekeepingPatterns"/>.
+    /// </summary>
+    public GlobSet Housekeeping { get; init; } = DefaultHousekeepingSet;
+
+    /// <summary>What a change to a project no test project depends on does.</summary>
+    public UntestedProjectPolicy UntestedProjects { get; init; } = UntestedProjectPolicy.Known;
 }

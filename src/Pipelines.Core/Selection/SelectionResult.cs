@@ -9,6 +9,9 @@ public sealed record SelectionReason(IReadOnlyList<string> Files, int FileCount,
 /// <summary>A changed file nothing covers, and why not.</summary>
 public sealed record UntaggedFile(string Path, string Why);
 
+/// <summary>A changed file behind a run-all, and why it could not be narrowed down.</summary>
+public sealed record RunAllCause(string Path, string Why);
+
 /// <summary>What <see cref="TestSelector.Select"/> decided, with every decision explained.</summary>
 public sealed record SelectionResult(
     IReadOnlyList<string> Tags,
@@ -23,6 +26,12 @@ public sealed record SelectionResult(
     int ChangedFileCount,
     UntaggedPolicy UntaggedPolicy)
 {
+    /// <summary>For every changed path, what it did to the selection, in words (path order).</summary>
+    public IReadOnlyDictionary<string, string> FileReasons { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When <see cref="RunAll"/>: every file behind it and why each was unknown or build-wide.</summary>
+    public IReadOnlyList<RunAllCause> RunAllCauses { get; init; } = [];
+
     /// <summary>True when the untagged policy is <c>fail</c> and something was untagged: the step exits 1.</summary>
     public bool Failed => UntaggedPolicy == UntaggedPolicy.Fail && Untagged.Count > 0;
 

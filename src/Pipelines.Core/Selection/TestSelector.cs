@@ -13,11 +13,13 @@ public static class TestSelector
     /// <param name="policy">The repository's selection policy.</param>
     /// <param name="graph">Projects at head; null when inference is off.</param>
     /// <param name="baseGraph">Projects at base, consulted only for files whose project is gone at head.</param>
+    /// <param name="testSources">Which projects' sources name a file, for files the graph leads to no test.</param>
     public static SelectionResult Select(
         IReadOnlyList<FileChange> changes,
         SelectionPolicy policy,
         ProjectGraph? graph = null,
-        ProjectGraph? baseGraph = null)
+        ProjectGraph? baseGraph = null,
+        ITestSourceIndex? testSources = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(policy);
@@ -37,47 +39,67 @@ public static class TestSelector
         var projectFiles = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         var projectRules = new Dictionary<string, string>(StringComparer.Ordinal);
         var relevant = 0;
-        string? wholeBuildFile = null;
+        var wholeBuild = new List<RunAllCause>();
+        var fileReasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
         foreach (var path in paths)
         {
-            if (policy.Ignore.IsMatch(path))
+            if (policy.Ignore.Match(path) is { IsNegated: false } ignoredBy)
             {
                 ignored.Add(path);
+                fileReasons[path] = $"ignored (tests.ignore: {ignoredBy.Pattern})";
                 continue;
             }
 
             relevant++;
             var covered = false;
+            var said = new List<string>();
             foreach (var tag in policy.Tags)
             {
                 if (tag.Paths.IsMatch(path))
                 {
                     tagFiles[tag.Name].Add(path);
-                    tagRules.TryAdd(tag.Name, string.Join(", ", tag.Paths.Globs.Where(g => g.IsMatch(path) && !g.IsNegated).Select(g => g.Pattern)));
+                    var globs = string.Join(", ", tag.Paths.Globs.Where(g => g.IsMatch(path) && !g.IsNegated).Select(g => g.Pattern));
+                    tagRules.TryAdd(tag.Name, globs);
+                    said.Add($"tag {tag.Name} ({globs})");
                     covered = true;
                 }
             }
 
             if (headIndex is null)
             {
-                if (!covered)
+                if (!covered && Housekeeping(policy, path) is { } housekeeping)
                 {
-                    untagged.Add(new UntaggedFile(path, "no tag's paths match it"));
+                    said.Add(housekeeping);
+                    covered = true;
+                    relevant--; // like an ignored file, it does not run the always tags
                 }
 
+                if (!covered)
+                {
+                    var why = "no tag's paths match it";
+                    untagged.Add(new UntaggedFile(path, why));
+                    said.Add("unknown: " + why);
+                }
+
+                fileReasons[path] = string.Join("; ", said);
                 continue;
             }
 
             var scope = BuildWideFiles.Classify(path);
             if (scope == BuildFileScope.Repository || (scope == BuildFileScope.Folder && BuildWideFiles.Folder(path).Length == 0))
             {
-                wholeBuildFile ??= path;
+                var why = scope == BuildFileScope.Repository
+                    ? "it configures the whole build"
+                    : "it applies to every project below the repository root";
+                wholeBuild.Add(new RunAllCause(path, why));
                 foreach (var test in headIndex.TestProjects)
                 {
                     AddReason(projectFiles, projectRules, test, path, "whole build");
                 }
 
+                said.Add("whole build: " + why);
+                fileReasons[path] = string.Join("; ", said);
                 continue;
             }
 
@@ -95,19 +117,62 @@ public static class TestSelector
                 goneWithItsTests = reached.Count == 0 && atBase.Count > 0;
             }
 
+            var owners = headIndex.OwnersOf(path);
+            // A tag already covers it as before; only the files nothing else covers pay for reading test sources.
+            if (reached.Count == 0 && !goneWithItsTests && !covered && testSources is not null)
+            {
+                // Read at run time by tests (a workflow they lint, a sample they build), not through the build.
+                var naming = testSources.ProjectsNaming(path);
+                reached = headIndex.TestProjectsReaching(naming);
+                if (reached.Count > 0)
+                {
+                    rule = "named in test sources";
+                    said.Add($"named in the sources of {string.Join(", ", naming)}");
+                }
+            }
+
             foreach (var test in reached)
             {
                 AddReason(projectFiles, projectRules, test, path, rule);
             }
 
-            if (reached.Count > 0 || goneWithItsTests)
+            if (reached.Count > 0)
             {
                 covered = true;
+                if (rule != "named in test sources")
+                {
+                    said.Add($"{rule}: {Count(reached.Count, "test project")} ({FirstFew(reached)})");
+                }
             }
-            else if (!covered)
+            else if (goneWithItsTests)
             {
-                untagged.Add(new UntaggedFile(path, WhyUncovered(headIndex, path, policy.Tags.Count > 0)));
+                covered = true;
+                said.Add("its project and every test that depended on it are gone at head");
             }
+            else if (owners.Count > 0 && policy.UntestedProjects == UntestedProjectPolicy.Known)
+            {
+                covered = true;
+                said.Add($"known: belongs to {string.Join(", ", owners)}, which no test project depends on");
+            }
+            else if (!covered && owners.Count == 0 && Housekeeping(policy, path) is { } housekeeping)
+            {
+                covered = true;
+                said.Add(housekeeping);
+                relevant--; // like an ignored file, it does not run the always tags
+            }
+            else if (covered && owners.Count > 0)
+            {
+                said.Add($"no test project depends on {string.Join(", ", owners)}");
+            }
+
+            if (!covered)
+            {
+                var why = WhyUncovered(owners, policy.Tags.Count > 0);
+                untagged.Add(new UntaggedFile(path, why));
+                said.Add("unknown: " + why);
+            }
+
+            fileReasons[path] = string.Join("; ", said);
         }
 
         var tags = new List<string>();
@@ -135,15 +200,21 @@ public static class TestSelector
         }
 
         string? runAllReason = null;
-        if (wholeBuildFile is not null)
+        var runAllCauses = new List<RunAllCause>(wholeBuild);
+        if (wholeBuild.Count > 0)
         {
-            runAllReason = $"'{wholeBuildFile}' affects the whole build";
+            runAllReason = $"'{wholeBuild[0].Path}' affects the whole build";
         }
         else if (untagged.Count > 0 && policy.Untagged == UntaggedPolicy.RunAll)
         {
             runAllReason = untagged.Count == 1
                 ? $"'{untagged[0].Path}' is covered by no tag or project (untagged: run-all)"
                 : $"{untagged.Count} changed files are covered by no tag or project (untagged: run-all)";
+        }
+
+        if (policy.Untagged == UntaggedPolicy.RunAll)
+        {
+            runAllCauses.AddRange(untagged.Select(u => new RunAllCause(u.Path, "unknown: " + u.Why)));
         }
 
         var runAll = runAllReason is not null;
@@ -163,12 +234,25 @@ public static class TestSelector
             TagReasons: tagReasons,
             ProjectReasons: projectReasons,
             ChangedFileCount: paths.Count,
-            UntaggedPolicy: policy.Untagged);
+            UntaggedPolicy: policy.Untagged)
+        {
+            FileReasons = fileReasons,
+            RunAllCauses = runAllCauses.Count > 0 && runAllReason is not null ? runAllCauses : [],
+        };
     }
 
-    private static string WhyUncovered(GraphIndex index, string path, bool hasTags)
+    private static string? Housekeeping(SelectionPolicy policy, string path) =>
+        policy.Housekeeping.Match(path) is { IsNegated: false } glob
+            ? $"housekeeping ({glob.Pattern}): needs no tests"
+            : null;
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    private static string FirstFew(IReadOnlyList<string> items) =>
+        items.Count <= 3 ? string.Join(", ", items) : string.Join(", ", items.Take(3)) + $" and {items.Count - 3} more";
+
+    private static string WhyUncovered(IReadOnlyList<string> owners, bool hasTags)
     {
-        var owners = index.OwnersOf(path);
         var tagPart = hasTags ? "no tag's paths match it" : "no tags are configured";
         return owners.Count == 0
             ? $"{tagPart}, and no project owns or includes it"

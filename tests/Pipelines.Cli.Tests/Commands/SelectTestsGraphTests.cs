@@ -205,4 +205,81 @@ public sealed class SelectTestsGraphTests
         Assert.AreEqual(2, run.ExitCode, run.StandardError);
         StringAssert.Contains(run.StandardError, "src/Web/Web.csproj(");
     }
+
+    // ---- issue #17: run everything only when something is truly unknown ----
+
+    [TestMethod]
+    public void Samples_housekeeping_and_workflows_select_what_they_reach_and_json_explains_each_file()
+    {
+        using var repo = ShopRepository();
+        repo.Write("samples/Demo/Demo.csproj", Project(references: [@"..\..\src\Web\Web.csproj"]))
+            .Write("tests/Web.Tests/WorkflowTests.cs", "class WorkflowTests { string Folder = \".github/workflows\"; }")
+            .Commit("sample and a workflow test");
+        repo.Write("samples/Demo/Program.cs", "class Program {}")
+            .Write(".github/workflows/ci.yml", "on: push")
+            .Write(".github/dependabot.yml", "version: 2")
+            .Write("LICENSE", "MIT")
+            .Write("CONTRIBUTING.md", "# contributing")
+            .Commit();
+
+        var (exit, json, error) = Select(repo);
+
+        Assert.AreEqual(0, exit, error);
+        AssertProjects(json, WebTests);
+        var reasons = json.GetProperty("fileReasons");
+        StringAssert.Contains(reasons.GetProperty("samples/Demo/Program.cs").GetString(), "known: belongs to samples/Demo/Demo.csproj, which no test project depends on");
+        StringAssert.Contains(reasons.GetProperty(".github/workflows/ci.yml").GetString(), "named in the sources of tests/Web.Tests/Web.Tests.csproj");
+        StringAssert.StartsWith(reasons.GetProperty(".github/dependabot.yml").GetString(), "housekeeping (.github/**)");
+        StringAssert.StartsWith(reasons.GetProperty("LICENSE").GetString(), "housekeeping (LICENSE)");
+        StringAssert.StartsWith(reasons.GetProperty("CONTRIBUTING.md").GetString(), "housekeeping (*.md)");
+        Assert.AreEqual(0, json.GetProperty("runAllCauses").GetArrayLength());
+    }
+
+    [TestMethod]
+    public void A_run_all_lists_every_unknown_file_and_why()
+    {
+        using var repo = ShopRepository();
+        repo.Write(".pipelines/pipelines.yml", "tests:\n  untagged: run-all\n").Commit("run-all policy");
+        repo.Write("scripts/deploy.sh", "echo").Write(".github/actions/setup/action.yml", "runs: {}").Write("src/Web/Page.cs", "class Page { }").Commit();
+
+        var (exit, json, error) = Select(repo);
+
+        Assert.AreEqual(0, exit, error);
+        Assert.IsTrue(json.GetProperty("runAll").GetBoolean());
+        var causes = json.GetProperty("runAllCauses").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("path").GetString()!, c => c.GetProperty("why").GetString()!);
+        CollectionAssert.AreEquivalent(new[] { ".github/actions/setup/action.yml", "scripts/deploy.sh" }, causes.Keys.ToArray());
+        StringAssert.Contains(causes["scripts/deploy.sh"], "no project owns or includes it");
+    }
+
+    [TestMethod]
+    public void The_policy_can_replace_the_housekeeping_files_and_make_untested_projects_untagged()
+    {
+        using var repo = ShopRepository();
+        repo.Write(".pipelines/pipelines.yml", "tests:\n  untagged: run-all\n  housekeeping: [\"scripts/**\"]\n  untested-projects: untagged\n")
+            .Write("tools/Gen/Gen.csproj", Project())
+            .Commit("policy");
+        repo.Write("scripts/deploy.sh", "echo").Write("LICENSE", "MIT").Write("tools/Gen/Program.cs", "class P {}").Commit();
+
+        var (exit, json, error) = Select(repo);
+
+        Assert.AreEqual(0, exit, error);
+        Assert.IsTrue(json.GetProperty("runAll").GetBoolean());
+        var causes = json.GetProperty("runAllCauses").EnumerateArray().Select(c => c.GetProperty("path").GetString()).ToArray();
+        CollectionAssert.AreEquivalent(new[] { "LICENSE", "tools/Gen/Program.cs" }, causes);
+        StringAssert.StartsWith(json.GetProperty("fileReasons").GetProperty("scripts/deploy.sh").GetString(), "housekeeping (scripts/**)");
+    }
+
+    [TestMethod]
+    public void An_unknown_untested_projects_value_is_bad_input_naming_the_key()
+    {
+        using var repo = ShopRepository();
+        repo.Write(".pipelines/pipelines.yml", "tests:\n  untested-projects: sometimes\n").Commit("policy");
+        repo.Write("src/Web/Page.cs", "class Page { }").Commit();
+
+        var (exit, _, error) = Select(repo);
+
+        Assert.AreEqual(2, exit, error);
+        StringAssert.Contains(error, "untested-projects");
+    }
 }

@@ -204,13 +204,165 @@ public sealed class TestSelectorTests
     }
 
     [TestMethod]
-    public void A_file_in_a_project_no_test_depends_on_is_untagged_and_says_so()
+    public void A_file_in_a_project_no_test_depends_on_is_known_selects_nothing_and_says_so()
     {
-        var result = TestSelector.Select([Modified("src/Tool/Program.cs")], GraphPolicy, Graph);
+        // Issue #17 changed this: a sample, benchmark or tool is known, not untagged, so it no longer runs everything.
+        var result = TestSelector.Select([Modified("src/Tool/Program.cs")], SelectionPolicy.Default, Graph);
+
+        Assert.IsFalse(result.RunAll, result.RunAllReason);
+        Assert.AreEqual(0, result.Untagged.Count);
+        Assert.IsTrue(result.NothingToRun);
+        StringAssert.Contains(result.FileReasons["src/Tool/Program.cs"], "known: belongs to src/Tool/Tool.csproj, which no test project depends on");
+    }
+
+    [TestMethod]
+    public void Under_untested_projects_untagged_a_project_no_test_depends_on_is_untagged_as_before()
+    {
+        var policy = SelectionPolicy.Default with { UntestedProjects = UntestedProjectPolicy.Untagged };
+        var result = TestSelector.Select([Modified("src/Tool/Program.cs")], policy, Graph);
 
         var untagged = result.Untagged.Single();
         Assert.AreEqual("src/Tool/Program.cs", untagged.Path);
         StringAssert.Contains(untagged.Why, "no test project depends on src/Tool/Tool.csproj");
+        Assert.IsTrue(result.RunAll);
+        Assert.AreEqual("src/Tool/Program.cs", result.RunAllCauses.Single().Path);
+    }
+
+    [TestMethod]
+    public void A_sample_with_its_own_tests_selects_only_those()
+    {
+        var graph = new ProjectGraph([.. Graph.Projects,
+            new ProjectNode("samples/Shop/Shop.csproj", false, [], []),
+            new ProjectNode("samples/Shop.Tests/Shop.Tests.csproj", true, ["samples/Shop/Shop.csproj"], [])]);
+
+        var result = TestSelector.Select([Modified("samples/Shop/Cart.cs")], SelectionPolicy.Default, graph);
+
+        Assert.IsFalse(result.RunAll);
+        CollectionAssert.AreEqual(new[] { "samples/Shop.Tests/Shop.Tests.csproj" }, result.Projects.ToArray());
+        StringAssert.Contains(result.FileReasons["samples/Shop/Cart.cs"], "project graph: 1 test project (samples/Shop.Tests/Shop.Tests.csproj)");
+    }
+
+    [TestMethod]
+    [DataRow(".github/workflows/ci.yml")]
+    [DataRow(".github/dependabot.yml")]
+    [DataRow(".github/CODEOWNERS")]
+    [DataRow("CODEOWNERS")]
+    [DataRow(".gitattributes")]
+    [DataRow(".gitignore")]
+    [DataRow("LICENSE")]
+    [DataRow("LICENSE.txt")]
+    [DataRow("README.md")]
+    [DataRow("docs/guide/setup.md")]
+    public void Housekeeping_files_outside_projects_need_no_tests_by_default(string path)
+    {
+        var result = TestSelector.Select([Modified(path)], SelectionPolicy.Default, Graph);
+
+        Assert.IsFalse(result.RunAll, result.RunAllReason);
+        Assert.AreEqual(0, result.Untagged.Count);
+        Assert.IsTrue(result.NothingToRun);
+        StringAssert.StartsWith(result.FileReasons[path], "housekeeping (");
+    }
+
+    [TestMethod]
+    public void A_composite_action_is_not_housekeeping_it_is_unknown_and_runs_everything_naming_it()
+    {
+        var result = TestSelector.Select([Modified(".github/actions/setup/action.yml"), Modified(".github/workflows/ci.yml")], SelectionPolicy.Default, Graph);
+
+        Assert.IsTrue(result.RunAll);
+        var cause = result.RunAllCauses.Single();
+        Assert.AreEqual(".github/actions/setup/action.yml", cause.Path);
+        StringAssert.Contains(cause.Why, "no project owns or includes it");
+        StringAssert.StartsWith(result.FileReasons[".github/workflows/ci.yml"], "housekeeping");
+    }
+
+    [TestMethod]
+    public void Markdown_inside_a_project_is_that_projects_file_not_housekeeping()
+    {
+        var result = TestSelector.Select([Modified("src/Billing/README.md")], SelectionPolicy.Default, Graph);
+        CollectionAssert.AreEqual(new[] { "tests/Billing.Tests/Billing.Tests.csproj", "tests/Web.Tests/Web.Tests.csproj" }, result.Projects.ToArray());
+    }
+
+    [TestMethod]
+    public void A_policy_housekeeping_list_replaces_the_defaults()
+    {
+        var policy = SelectionPolicy.Default with { Housekeeping = GlobSet.Compile(["scripts/**"]) };
+
+        var result = TestSelector.Select([Modified("scripts/release.sh"), Modified(".github/workflows/ci.yml")], policy, Graph);
+
+        Assert.IsTrue(result.RunAll);
+        Assert.AreEqual(".github/workflows/ci.yml", result.RunAllCauses.Single().Path);
+        StringAssert.StartsWith(result.FileReasons["scripts/release.sh"], "housekeeping (scripts/**)");
+    }
+
+    [TestMethod]
+    public void A_file_the_tests_name_in_their_sources_selects_them_even_if_it_looks_like_housekeeping()
+    {
+        var sources = new NamedBy(new Dictionary<string, string[]>
+        {
+            [".github/workflows/ci.yml"] = ["tests/Web.Tests/Web.Tests.csproj"],
+            ["tools/lint.sh"] = ["tests/Core.Tests/Core.Tests.csproj"],
+        });
+
+        var result = TestSelector.Select([Modified(".github/workflows/ci.yml"), Modified("tools/lint.sh")], SelectionPolicy.Default, Graph, testSources: sources);
+
+        Assert.IsFalse(result.RunAll, result.RunAllReason);
+        CollectionAssert.AreEqual(new[] { "tests/Core.Tests/Core.Tests.csproj", "tests/Web.Tests/Web.Tests.csproj" }, result.Projects.ToArray());
+        Assert.AreEqual("named in test sources", result.ProjectReasons["tests/Web.Tests/Web.Tests.csproj"].Rule);
+        StringAssert.Contains(result.FileReasons["tools/lint.sh"], "named in the sources of tests/Core.Tests/Core.Tests.csproj");
+    }
+
+    [TestMethod]
+    public void A_whole_build_file_is_a_run_all_cause_with_its_reason()
+    {
+        var result = TestSelector.Select([Modified("global.json"), Modified("src/Core/A.cs")], SelectionPolicy.Default, Graph);
+
+        Assert.IsTrue(result.RunAll);
+        var cause = result.RunAllCauses.Single();
+        Assert.AreEqual("global.json", cause.Path);
+        Assert.AreEqual("it configures the whole build", cause.Why);
+    }
+
+    [TestMethod]
+    public void Every_changed_file_gets_a_reason()
+    {
+        var policy = SelectionPolicy.Default with { Ignore = GlobSet.Compile(["docs/**"]), Tags = TagPolicy.Tags };
+        string[] paths = ["docs/a.txt", "src/Billing/A.cs", "src/Core/B.cs", "scripts/x.sh"];
+
+        var result = TestSelector.Select([.. paths.Select(Modified)], policy, Graph);
+
+        CollectionAssert.AreEqual(paths.Order(StringComparer.Ordinal).ToArray(), result.FileReasons.Keys.ToArray());
+        Assert.AreEqual("ignored (tests.ignore: docs/**)", result.FileReasons["docs/a.txt"]);
+        StringAssert.StartsWith(result.FileReasons["src/Billing/A.cs"], "tag billing (src/Billing/**); project graph: 2 test projects");
+        StringAssert.StartsWith(result.FileReasons["scripts/x.sh"], "unknown: no tag's paths match it, and no project owns or includes it");
+    }
+
+    [TestMethod]
+    [DataRow(".editorconfig")]
+    [DataRow(".globalconfig")]
+    public void An_analyzer_config_applies_to_the_projects_below_it(string name)
+    {
+        var below = TestSelector.Select([Modified("src/Billing/" + name)], SelectionPolicy.Default, Graph);
+        CollectionAssert.AreEqual(new[] { "tests/Billing.Tests/Billing.Tests.csproj", "tests/Web.Tests/Web.Tests.csproj" }, below.Projects.ToArray());
+        Assert.IsFalse(below.RunAll);
+
+        var atRoot = TestSelector.Select([Modified(name)], SelectionPolicy.Default, Graph);
+        Assert.IsTrue(atRoot.RunAll);
+        Assert.AreEqual("it applies to every project below the repository root", atRoot.RunAllCauses.Single().Why);
+    }
+
+    [TestMethod]
+    public void With_tags_only_housekeeping_still_needs_no_tests()
+    {
+        var policy = TagPolicy with { Ignore = GlobSet.Empty };
+        var result = TestSelector.Select([Modified(".github/workflows/ci.yml"), Modified("NOTES.md")], policy);
+
+        Assert.IsFalse(result.RunAll, result.RunAllReason);
+        Assert.IsTrue(result.NothingToRun);
+    }
+
+    private sealed class NamedBy(Dictionary<string, string[]> names) : ITestSourceIndex
+    {
+        public IReadOnlyList<string> ProjectsNaming(string path) => names.GetValueOrDefault(path) ?? [];
     }
 
     [TestMethod]

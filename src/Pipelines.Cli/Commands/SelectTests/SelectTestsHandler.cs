@@ -27,9 +27,12 @@ public static class SelectTestsHandler
 
         ProjectGraph? graph = null;
         ProjectGraph? baseGraph = null;
-        if (policy.Infer == InferMode.DotNet)
+        using var headTree = policy.Infer == InferMode.DotNet ? repository.ReadTree(head) : null;
+        TestSourceIndex? testSources = null;
+        if (headTree is not null)
         {
-            graph = ReadGraph(repository, head);
+            graph = ProjectGraphReader.Read(headTree);
+            testSources = new TestSourceIndex(headTree, graph);
 
             // Only a project that is gone at head needs the base's graph to find who depended on it.
             if (baseCommit.Sha != GitRepository.EmptyTree && changes.Any(c =>
@@ -39,7 +42,7 @@ public static class SelectTestsHandler
             }
         }
 
-        var selection = TestSelector.Select(changes, policy, graph, baseGraph);
+        var selection = TestSelector.Select(changes, policy, graph, baseGraph, testSources);
         return SelectTestsReport.Build(selection, baseCommit, head, config.DisplayPath);
     }
 

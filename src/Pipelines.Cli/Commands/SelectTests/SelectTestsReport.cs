@@ -21,7 +21,9 @@ public sealed record SelectTestsJson(
     IReadOnlyList<UntaggedFile> UntaggedDetails,
     IReadOnlyList<string> Ignored,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Reasons,
-    IReadOnlyDictionary<string, SelectionReason> ReasonDetails);
+    IReadOnlyDictionary<string, SelectionReason> ReasonDetails,
+    IReadOnlyList<RunAllCause> RunAllCauses,
+    IReadOnlyDictionary<string, string> FileReasons);
 
 /// <summary>Turns a <see cref="SelectionResult"/> into outputs, a readable report, a step summary and annotations.</summary>
 public static class SelectTestsReport
@@ -60,7 +62,9 @@ public static class SelectTestsReport
             UntaggedDetails: selection.Untagged,
             Ignored: selection.Ignored,
             Reasons: allReasons.ToDictionary(r => r.Key, r => r.Value.Files),
-            ReasonDetails: allReasons.ToDictionary(r => r.Key, r => r.Value)), c => c.SelectTestsJson);
+            ReasonDetails: allReasons.ToDictionary(r => r.Key, r => r.Value),
+            RunAllCauses: selection.RunAllCauses,
+            FileReasons: selection.FileReasons), c => c.SelectTestsJson);
         result.Report = Readable(selection, baseCommit, head);
         result.Summary = Summary(selection, baseCommit, head);
         return result;
@@ -102,6 +106,11 @@ public static class SelectTestsReport
             text.Append("  untagged ").Append(UntrustedText.ForLine(file.Path)).Append(": ").AppendLine(UntrustedText.ForLine(file.Why));
         }
 
+        foreach (var cause in selection.RunAllCauses.Where(c => !selection.Untagged.Any(u => u.Path == c.Path)))
+        {
+            text.Append("  run-all ").Append(UntrustedText.ForLine(cause.Path)).Append(": ").AppendLine(UntrustedText.ForLine(cause.Why));
+        }
+
         return text.ToString();
     }
 
@@ -116,6 +125,15 @@ public static class SelectTestsReport
         if (selection.RunAll)
         {
             md.Append("**Running all tests:** ").AppendLine(Markdown.Cell(selection.RunAllReason ?? string.Empty)).AppendLine();
+            foreach (var cause in selection.RunAllCauses.Take(TestSelector.MaxReasonFiles))
+            {
+                md.Append("- ").Append(Markdown.Code(cause.Path)).Append(" — ").AppendLine(Markdown.Cell(cause.Why));
+            }
+
+            if (selection.RunAllCauses.Count > 0)
+            {
+                md.AppendLine();
+            }
         }
         else if (selection.Filter.Length > 0)
         {

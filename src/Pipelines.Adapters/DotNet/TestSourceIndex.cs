@@ -1,0 +1,133 @@
+using Pipelines.Adapters.Files;
+using Pipelines.Core.Selection;
+
+namespace Pipelines.Adapters.DotNet;
+
+/// <summary>
+/// Answers which test projects name a file in their sources: the files tests read at run time (a workflow they lint,
+/// a sample they build) rather than through the build. Reads the sources of test projects and of the libraries only
+/// tests use, once, on the first question.
+/// </summary>
+public sealed class TestSourceIndex : ITestSourceIndex
+{
+    /// <summary>Larger files are generated data, not sources that name paths.</summary>
+    private const int MaxFileChars = 1 << 20;
+
+    private static readonly string[] SourceExtensions =
+    [
+        ".cs", ".fs", ".vb", ".json", ".yml", ".yaml", ".xml", ".txt", ".sh", ".ps1", ".props", ".targets", ".csproj", ".fsproj", ".vbproj",
+    ];
+
+    private readonly IFileTree _tree;
+    private readonly ProjectGraph _graph;
+    private readonly Dictionary<string, IReadOnlyList<string>> _answers = new(StringComparer.Ordinal);
+    private List<(string Project, string Text)>? _sources;
+
+    public TestSourceIndex(IFileTree tree, ProjectGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(graph);
+        _tree = tree;
+        _graph = graph;
+    }
+
+    public IReadOnlyList<string> ProjectsNaming(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var sources = _sources ??= Read();
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var needle in Needles(path))
+        {
+            if (!_answers.TryGetValue(needle, out var projects))
+            {
+                projects = _answers[needle] = [.. sources.Where(s => s.Text.Contains(needle, StringComparison.Ordinal)).Select(s => s.Project).Distinct(StringComparer.Ordinal)];
+            }
+
+            found.UnionWith(projects);
+        }
+
+        return [.. found];
+    }
+
+    /// <summary>
+    /// The file's path and its folders of two or more segments (<c>.github/workflows</c>, <c>samples/shop</c>): tests
+    /// often enumerate a folder. A top folder (<c>tasks</c>) counts only as the start of a string literal
+    /// (<c>"tasks"</c>, <c>"tasks/{name}/task.json"</c>): unquoted, a single segment would name nearly everything.
+    /// </summary>
+    internal static IEnumerable<string> Needles(string path)
+    {
+        yield return path;
+        var folder = path;
+        while (folder.LastIndexOf('/') is var slash and > 0)
+        {
+            folder = folder[..slash];
+            if (!folder.Contains('/', StringComparison.Ordinal))
+            {
+                yield return "\"" + folder + "\"";
+                yield return "\"" + folder + "/";
+                yield break;
+            }
+
+            yield return folder;
+        }
+    }
+
+    private List<(string, string)> Read()
+    {
+        var dependents = new Dictionary<string, List<ProjectNode>>(StringComparer.Ordinal);
+        foreach (var project in _graph.Projects)
+        {
+            foreach (var reference in project.References)
+            {
+                if (!dependents.TryGetValue(reference, out var list))
+                {
+                    dependents[reference] = list = [];
+                }
+
+                list.Add(project);
+            }
+        }
+
+        // Test projects, and the helper libraries that only test projects reference.
+        var scanned = _graph.Projects.Where(p => p.IsTestProject
+            || (dependents.TryGetValue(p.Path, out var users) && users.All(u => u.IsTestProject)));
+        var sources = new List<(string, string)>();
+        foreach (var project in scanned)
+        {
+            var prefix = project.Directory.Length == 0 ? string.Empty : project.Directory + "/";
+            foreach (var file in FilesUnder(prefix).Where(f => SourceExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))))
+            {
+                if (_tree.ReadText(file) is { Length: <= MaxFileChars } text)
+                {
+                    sources.Add((project.Path, text));
+                }
+            }
+        }
+
+        return sources;
+    }
+
+    // Files is sorted ordinally, so the files under a folder are one contiguous run.
+    private IEnumerable<string> FilesUnder(string prefix)
+    {
+        var files = _tree.Files;
+        int low = 0, high = files.Count;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (string.CompareOrdinal(files[mid], prefix) < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        for (var i = low; i < files.Count && files[i].StartsWith(prefix, StringComparison.Ordinal); i++)
+        {
+            yield return files[i];
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Pipelines.Core.Selection;
+
+/// <summary>
+/// Which test projects read a file at run time, as far as their sources name it: a workflow a test lints, a
+/// sample a test builds. Asked only about files that reach no test project through the project graph.
+/// </summary>
+public interface ITestSourceIndex
+{
+    /// <summary>The projects whose sources name <paramref name="path"/> or its folder; empty when none do.</summary>
+    IReadOnlyList<string> ProjectsNaming(string path);
+}

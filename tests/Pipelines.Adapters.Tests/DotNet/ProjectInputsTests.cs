@@ -1,0 +1,99 @@
+using Pipelines.Adapters.DotNet;
+using Pipelines.Core.Selection;
+
+namespace Pipelines.Adapters.Tests.DotNet;
+
+/// <summary>Files outside a project's folder that it still builds from belong to it (issue #17).</summary>
+[TestClass]
+public sealed class ProjectInputsTests
+{
+    private static string Project(string body = "") => "<Project Sdk=\"Microsoft.NET.Sdk\">" + body + "</Project>";
+
+    private static IReadOnlyList<string> Inputs(InMemoryFileTree tree, string project) => ProjectGraphReader.Read(tree).Find(project)!.Inputs;
+
+    [TestMethod]
+    [DataRow("AssemblyOriginatorKeyFile", "eng/key.snk")]
+    [DataRow("CodeAnalysisRuleSet", "eng/rules.ruleset")]
+    [DataRow("ApplicationIcon", "assets/app.ico")]
+    public void A_file_named_by_a_property_is_an_input(string property, string file)
+    {
+        var tree = new InMemoryFileTree()
+            .Add("Directory.Build.props", $"<Project><PropertyGroup><RepoRoot>$(MSBuildThisFileDirectory)</RepoRoot><{property}>$(RepoRoot){file}</{property}></PropertyGroup></Project>")
+            .Add("src/A/A.csproj", Project())
+            .Add(file, "x");
+
+        CollectionAssert.Contains(Inputs(tree, "src/A/A.csproj").ToArray(), file);
+    }
+
+    [TestMethod]
+    public void A_property_naming_a_missing_file_adds_nothing()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("src/A/A.csproj", Project("<PropertyGroup><AssemblyOriginatorKeyFile>../../eng/none.snk</AssemblyOriginatorKeyFile></PropertyGroup>"));
+
+        Assert.AreEqual(0, Inputs(tree, "src/A/A.csproj").Count);
+    }
+
+    [TestMethod]
+    [DataRow("None")]
+    [DataRow("Content")]
+    [DataRow("EmbeddedResource")]
+    [DataRow("AdditionalFiles")]
+    [DataRow("GlobalAnalyzerConfigFiles")]
+    [DataRow("EditorConfigFiles")]
+    public void Items_outside_the_folder_are_inputs_globs_included(string item)
+    {
+        var tree = new InMemoryFileTree()
+            .Add("src/A/A.csproj", Project($"""<ItemGroup><{item} Include="..\..\shared\config\**\*.json" /><{item} Include="../../eng/analyzers.globalconfig" /></ItemGroup>"""))
+            .Add("shared/config/a.json", "{}")
+            .Add("shared/config/deep/b.json", "{}")
+            .Add("shared/config/c.txt", "no")
+            .Add("eng/analyzers.globalconfig", "is_global = true");
+
+        CollectionAssert.AreEquivalent(
+            new[] { "shared/config/a.json", "shared/config/deep/b.json", "eng/analyzers.globalconfig" },
+            Inputs(tree, "src/A/A.csproj").ToArray());
+    }
+
+    [TestMethod]
+    public void Linked_shared_sources_and_targets_imported_through_a_property_are_inputs()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("Directory.Build.props", "<Project><PropertyGroup><EngDir>$(MSBuildThisFileDirectory)eng/</EngDir></PropertyGroup></Project>")
+            .Add("Directory.Build.targets", "<Project><Import Project=\"$(EngDir)*.targets\" /></Project>")
+            .Add("eng/Signing.targets", "<Project />")
+            .Add("eng/Packaging.targets", "<Project />")
+            .Add("src/Shared/Guard.cs", "class Guard {}")
+            .Add("src/Shared/Text/Ascii.cs", "class Ascii {}")
+            .Add("src/Lib/Lib.csproj", Project("""<ItemGroup><Compile Include="..\Shared\**\*.cs" LinkBase="Shared" /></ItemGroup>"""));
+
+        var inputs = Inputs(tree, "src/Lib/Lib.csproj");
+
+        foreach (var file in new[] { "eng/Signing.targets", "eng/Packaging.targets", "src/Shared/Guard.cs", "src/Shared/Text/Ascii.cs" })
+        {
+            CollectionAssert.Contains(inputs.ToArray(), file);
+        }
+    }
+
+    [TestMethod]
+    public void Test_sources_that_name_a_file_or_its_folder_are_found()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("src/Lib/Lib.csproj", Project())
+            .Add("tests/Lib.Tests/Lib.Tests.csproj", Project("""<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" /><ProjectReference Include="../Testing/Testing.csproj" /></ItemGroup>"""))
+            .Add("tests/Lib.Tests/WorkflowTests.cs", "var all = Directory.GetFiles(Root(\".github/workflows\"));")
+            .Add("tests/Testing/Testing.csproj", Project())
+            .Add("tests/Testing/Samples.cs", "const string Shop = \"samples/shop\";")
+            .Add("tests/Lib.Tests/TaskTests.cs", "var json = Read($\"tasks/{name}/task.json\");")
+            .Add("src/Lib/Uses.cs", "// tools/release.sh is named here, but by no test");
+
+        var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
+
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/workflows/ci.yml").ToArray());
+        CollectionAssert.AreEqual(new[] { "tests/Testing/Testing.csproj" }, index.ProjectsNaming("samples/shop/src/Cart.cs").ToArray(), "a library only tests use counts");
+        Assert.AreEqual(0, index.ProjectsNaming("tools/release.sh").Count, "a production project's sources do not count");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/dependabot.yml").ToArray(), "a literal starting with the top folder (\".github/…) names it: the safe side");
+        Assert.AreEqual(0, index.ProjectsNaming("tools/other.sh").Count, "a top folder unquoted (tools/release.sh in a comment of a production project) does not");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming("tasks/Deploy/index.js").ToArray(), "a top folder at the start of a literal");
+    }
+}
