@@ -158,7 +158,7 @@ public sealed class ConfigFuzzTests
     /// <summary>The feature flag file release ramps (read, then a share written back): bad input or a flag set, never a crash.</summary>
     [TestMethod]
     public void Feature_flag_files_never_crash_the_flag_store() =>
-        ResultFileFuzzTests.AssertClean(FuzzCampaign.Run("feature-flags", SeedFormat.Json, Seeds.FeatureFlags, 600, Runs.Parsed, "flags.json", (bytes, host, work) =>
+        ResultFileFuzzTests.AssertClean(FuzzCampaign.Run("feature-flags", SeedFormat.Json, Seeds.FeatureFlagFiles, 600, Runs.Parsed, "flags.json", (bytes, host, work) =>
         {
             var path = Runs.Write(work, "flags.json", bytes);
             return Runs.Parse(host, work, _ =>

@@ -396,7 +396,7 @@ internal static class Seeds
     public static IReadOnlyList<byte[]> Assemblies { get; } = [File.ReadAllBytes(typeof(Seeds).Assembly.Location)];
 
     /// <summary>Feature flag files (release --store): Microsoft's targeting sample and the shop's flags, targeting and percentile.</summary>
-    public static IReadOnlyList<byte[]> FeatureFlags { get; } =
+    public static IReadOnlyList<byte[]> FeatureFlagFiles { get; } =
     [
         FuzzCampaign.Data("tests", "data", "feature-management", "TargetingFilter.sample.json"),
         Utf8("""{"feature_management":{"feature_flags":[{"id":"new-checkout","enabled":true,"conditions":{"client_filters":[{"name":"Microsoft.Targeting","parameters":{"Audience":{"Users":[],"DefaultRolloutPercentage":5}}}]}}]}}"""),

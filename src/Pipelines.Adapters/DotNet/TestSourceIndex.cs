@@ -31,12 +31,12 @@ public sealed class TestSourceIndex : ITestSourceIndex
         _graph = graph;
     }
 
-    public IReadOnlyList<string> ProjectsNaming(string path)
+    public IReadOnlyList<string> ProjectsNaming(string path, bool exactly = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         var sources = _sources ??= Read();
         var found = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var needle in Needles(path))
+        foreach (var needle in Needles(path, exactly))
         {
             if (!_answers.TryGetValue(needle, out var projects))
             {
@@ -54,7 +54,7 @@ public sealed class TestSourceIndex : ITestSourceIndex
     /// often enumerate a folder. A top folder (<c>tasks</c>) counts only as the start of a string literal
     /// (<c>"tasks"</c>, <c>"tasks/{name}/task.json"</c>): unquoted, a single segment would name nearly everything.
     /// </summary>
-    internal static IEnumerable<string> Needles(string path)
+    internal static IEnumerable<string> Needles(string path, bool exactly = false)
     {
         yield return path;
         var folder = path;
@@ -64,7 +64,11 @@ public sealed class TestSourceIndex : ITestSourceIndex
             if (!folder.Contains('/', StringComparison.Ordinal))
             {
                 yield return "\"" + folder + "\"";
-                yield return "\"" + folder + "/";
+                if (!exactly)
+                {
+                    yield return "\"" + folder + "/";
+                }
+
                 yield break;
             }
 

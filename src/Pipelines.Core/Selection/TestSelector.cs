@@ -122,7 +122,7 @@ public static class TestSelector
             if (reached.Count == 0 && !goneWithItsTests && !covered && testSources is not null)
             {
                 // Read at run time by tests (a workflow they lint, a sample they build), not through the build.
-                var naming = testSources.ProjectsNaming(path);
+                var naming = testSources.ProjectsNaming(path, exactly: owners.Count == 0 && Housekeeping(policy, path) is not null);
                 reached = headIndex.TestProjectsReaching(naming);
                 if (reached.Count > 0)
                 {

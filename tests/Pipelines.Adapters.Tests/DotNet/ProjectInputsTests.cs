@@ -93,6 +93,8 @@ public sealed class ProjectInputsTests
         CollectionAssert.AreEqual(new[] { "tests/Testing/Testing.csproj" }, index.ProjectsNaming("samples/shop/src/Cart.cs").ToArray(), "a library only tests use counts");
         Assert.AreEqual(0, index.ProjectsNaming("tools/release.sh").Count, "a production project's sources do not count");
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/dependabot.yml").ToArray(), "a literal starting with the top folder (\".github/…) names it: the safe side");
+        Assert.AreEqual(0, index.ProjectsNaming(".github/dependabot.yml", exactly: true).Count, "asked exactly (a housekeeping file), \".github/workflows\" names the workflows only");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/workflows/ci.yml", exactly: true).ToArray(), "its folder is named");
         Assert.AreEqual(0, index.ProjectsNaming("tools/other.sh").Count, "a top folder unquoted (tools/release.sh in a comment of a production project) does not");
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming("tasks/Deploy/index.js").ToArray(), "a top folder at the start of a literal");
     }

@@ -362,7 +362,7 @@ public sealed class TestSelectorTests
 
     private sealed class NamedBy(Dictionary<string, string[]> names) : ITestSourceIndex
     {
-        public IReadOnlyList<string> ProjectsNaming(string path) => names.GetValueOrDefault(path) ?? [];
+        public IReadOnlyList<string> ProjectsNaming(string path, bool exactly = false) => names.GetValueOrDefault(path) ?? [];
     }
 
     [TestMethod]
