@@ -124,6 +124,38 @@ public sealed class PrometheusMetricsSourceTests
         Assert.AreNotEqual(GateVerdict.Pass, Judge.Evaluate([spec], [fromPartial], GatePolicy.Default with { MinSamples = 5 }).Verdict);
     }
 
+    private const string Matrix = """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"0.2"],[2,"0.2"]]}]}}""";
+
+    // Issue #20's fault matrix for Prometheus: each fault's retry count and total time, on the Fast budget (2 retries,
+    // 2 s an attempt). A continuous metric asks twice (canary, then baseline); a side that fails ends the metric.
+    [TestMethod]
+    [DataRow("429 with Retry-After", true, 3, 0.9, 5.0)]
+    [DataRow("503", false, 3, 0.0, 5.0)]
+    [DataRow("hang", false, 3, 5.5, 9.0)]
+    [DataRow("truncated", false, 3, 0.0, 5.0)]
+    [DataRow("garbage", false, 1, 0.0, 5.0)]
+    public async Task A_fault_is_retried_as_counted_within_its_time_and_only_ever_incomplete(string fault, bool complete, int requests, double atLeastSeconds, double atMostSeconds)
+    {
+        using var http = new HttpClient();
+        using var server = fault switch
+        {
+            "429 with Retry-After" => new FaultServer(_ => new FaultResponse(200, Matrix)).Then(new FaultResponse(429, Headers: new Dictionary<string, string> { ["Retry-After"] = "1" })),
+            "503" => new FaultServer(_ => new FaultResponse(503, """{"status":"error","errorType":"unavailable","error":"overloaded"}""")),
+            "hang" => new FaultServer(_ => new FaultResponse(200, Matrix, Delay: TimeSpan.FromSeconds(30))),
+            "truncated" => new FaultServer(_ => new FaultResponse(200, Matrix, Truncated: true)),
+            _ => new FaultServer(_ => new FaultResponse(200, "<html>proxy error</html>")),
+        };
+        var query = new MetricQuery("latency", MetricKind.Continuous, "latency_p95_seconds{{selector}}");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var observation = (await Source(http, server.BaseAddress).FetchAsync([query], CancellationToken.None)).Single();
+
+        Assert.AreEqual(complete, observation.Complete, fault);
+        Assert.HasCount(requests, server.Requests, fault);
+        Assert.IsGreaterThanOrEqualTo(atLeastSeconds, watch.Elapsed.TotalSeconds, fault);
+        Assert.IsLessThan(atMostSeconds, watch.Elapsed.TotalSeconds, fault);
+    }
+
     [TestMethod]
     public void Selectors_names_and_durations_are_put_into_the_template_with_values_escaped()
     {
