@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipelines.Adapters.Metrics;
+using Pipelines.Core.Errors;
 using Pipelines.Core.Judging;
 using YamlDotNet.RepresentationModel;
 
@@ -246,6 +247,10 @@ public static class GateSection
         "false" or "no" => false,
         var other => throw map.ErrorAt(map.Node(key)!, YamlMap.Join(map.KeyPath, key), $"expected true or false, got '{other}'"),
     };
+
+    /// <summary>A command-line option's duration; bad input naming <paramref name="option"/> when the text is not one.</summary>
+    public static TimeSpan DurationOption(string text, string option) =>
+        ParseDuration(text) ?? throw new InputException($"{option}: expected a duration such as 30s, 1m or 2h, got '{text}'");
 
     /// <summary>"30s", "1m", "2h" (at most 30 days); null when the text is not one.</summary>
     public static TimeSpan? ParseDuration(string text)

@@ -34,11 +34,9 @@ public static class CanaryHandler
         var rollout = await Rollouts.CanaryAsync(context, settings, gate, request, state, store, line => session.Log.WriteLine(line), cancellation).ConfigureAwait(false);
         var final = await rollout.Engine.RunAsync(request.Rollout.Action, state, cancellation).ConfigureAwait(false);
 
-        var result = CanaryResult.Of(final, rollout.LastObservations(), inputs.State, inputs.Report);
+        var result = RolloutResult.Of(final, rollout.LastObservations(), inputs.State, inputs.Report);
         var markdown = CanaryReport.Markdown(result);
-        var reportPath = context.ResolvePath(inputs.Report);
-        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-        await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
+        await RolloutReport.WriteAsync(context, inputs.Report, markdown, cancellation).ConfigureAwait(false);
         return CanaryReport.Build(result, markdown);
     }
 

@@ -10,26 +10,14 @@ namespace Pipelines.Cli.Commands.Canary;
 /// <summary>The <c>--json</c> document of <c>canary</c>.</summary>
 public sealed record CanaryJson(string Result, string Version, string Previous, string State, string Report, IReadOnlyDictionary<string, string> Hosts, IReadOnlyList<string> Timeline);
 
-/// <summary>What a canary phase left: the rollout's state and outcome (the core's), the last bake's measurements, and where the files are.</summary>
-public sealed record CanaryResult(RolloutState State, RolloutOutcome Outcome, IReadOnlyList<MetricObservation> Observations, string StatePath, string ReportPath)
-{
-    public static CanaryResult Of(RolloutState state, IReadOnlyList<MetricObservation> observations, string statePath, string reportPath) =>
-        new(state, RolloutRules.Outcome(state), observations, statePath, reportPath);
-}
-
 /// <summary>Renders a canary phase's result: outputs, the timeline, the markdown report; the outcome and its exit code are the core's.</summary>
 public static class CanaryReport
 {
-    public static CommandResult Build(CanaryResult result, string markdown)
+    public static CommandResult Build(RolloutResult result, string markdown)
     {
         ArgumentNullException.ThrowIfNull(result);
         var (state, name) = (result.State, RolloutRules.Name(result.Outcome));
-        var command = new CommandResult(RolloutRules.Exit(result.Outcome) switch
-        {
-            RolloutExit.Success => ExitCodes.Success,
-            RolloutExit.NegativeVerdict => ExitCodes.NegativeVerdict,
-            _ => ExitCodes.OutsideFailure,
-        })
+        var command = new CommandResult(RolloutReport.ExitCode(result.Outcome))
             .Output("result", name)
             .Output("state", result.StatePath)
             .Output("report", result.ReportPath);
@@ -44,36 +32,31 @@ public static class CanaryReport
             _ => new Dictionary<string, string>(StringComparer.Ordinal) { ["slot-traffic"] = state.Slot.Traffic.ToString("0.##", CultureInfo.InvariantCulture) + "%" },
         };
         command.WithJson(new CanaryJson(name, state.Version, state.Previous, result.StatePath, result.ReportPath, where,
-            [.. state.Timeline.Select(e => $"{e.Time:HH:mm:ss} {e.What}")]), c => c.CanaryJson);
+            RolloutReport.TimelineJson(state)), c => c.CanaryJson);
         var standing = state.Target is FleetState onHosts
             ? $"on {onHosts.OnNew.Count} of {onHosts.Hosts.Count} hosts"
             : $"{state.Slot.Traffic:0.##}% of traffic on the slot";
         command.Report = $"canary: {name} — {state.Version} (from {state.Previous}){(state.Target is FleetState ? " " : ", ")}{standing}\n"
-            + string.Concat(state.Timeline.Select(e => $"  {e.Time:HH:mm:ss} {UntrustedText.ForLine(e.What)}\n"));
+            + RolloutReport.TimelineLines(state);
         command.Summary = markdown;
         return command;
     }
 
-    public static string Markdown(CanaryResult result)
+    public static string Markdown(RolloutResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var (state, name) = (result.State, RolloutRules.Name(result.Outcome));
         var md = new StringBuilder();
         if (state.Target is FleetState)
         {
-            var icon = result.Outcome switch { RolloutOutcome.Promoted => "✅", RolloutOutcome.Ramped => "⏸️", RolloutOutcome.RolledBack => "↩️", _ => "❌" };
-            md.Append(CultureInfo.InvariantCulture, $"## {icon} Canary: {name} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)})").AppendLine().AppendLine();
+            md.Append(CultureInfo.InvariantCulture, $"## {RolloutReport.Icon(result.Outcome)} Canary: {name} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)})").AppendLine().AppendLine();
         }
         else
         {
             md.Append(CultureInfo.InvariantCulture, $"## Canary: {name} — {Outputs.Markdown.Code(state.Version)} (from {Outputs.Markdown.Code(state.Previous)}) through a slot").AppendLine().AppendLine();
         }
 
-        var started = state.Timeline.Count > 0 ? state.Timeline[0].Time : default;
-        Outputs.Markdown.Table(md, ["at", "what"], state.Timeline.Select(e => (IReadOnlyList<string>)
-        [
-            string.Create(CultureInfo.InvariantCulture, $"+{(e.Time - started).TotalSeconds:0} s"), Outputs.Markdown.Cell(e.What),
-        ]));
+        RolloutReport.TimelineTable(md, state);
         if (state.Target is FleetState fleet)
         {
             md.AppendLine();
@@ -103,7 +86,7 @@ public static class CanaryReport
     }
 
     /// <summary>The annotation an outcome short of where it was asked to go gets: what happened, and for hosts left, what to run.</summary>
-    private static string? Problem(CanaryResult result)
+    private static string? Problem(RolloutResult result)
     {
         var state = result.State;
         if (state.Target is not FleetState fleet)

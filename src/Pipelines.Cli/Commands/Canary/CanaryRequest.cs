@@ -22,7 +22,7 @@ public sealed record CanaryRequest(RolloutRequest Rollout, BakePolicy Bake, IRea
         var action = Enum.Parse<RolloutAction>(inputs.Phase, ignoreCase: true);
         var kind = settings.AppService is null ? RolloutKind.Fleet : RolloutKind.Slot;
         var bake = inputs.Bake is { } bakeText
-            ? GateSection.ParseDuration(bakeText) ?? throw new InputException($"--bake: expected a duration such as 30s or 1m, got '{bakeText}'")
+            ? GateSection.DurationOption(bakeText, "--bake")
             : settings.Bake ?? TimeSpan.FromMinutes(1);
         IReadOnlyList<string>? deploy = null, rollback = null;
         if (kind == RolloutKind.Fleet)
@@ -37,13 +37,13 @@ public sealed record CanaryRequest(RolloutRequest Rollout, BakePolicy Bake, IRea
         }
 
         var bakePolicy = BakePolicy.From(bake,
-            inputs.MinBake is { } min ? Duration(min, "--min-bake") : settings.MinBake,
-            inputs.MaxBake is { } max ? Duration(max, "--max-bake") : settings.MaxBake,
+            inputs.MinBake is { } min ? GateSection.DurationOption(min, "--min-bake") : settings.MinBake,
+            inputs.MaxBake is { } max ? GateSection.DurationOption(max, "--max-bake") : settings.MaxBake,
             inputs.Undecided is { } undecided ? CanarySection.ParseUndecided(undecided, "--undecided") : settings.Undecided);
         var steps = inputs.Steps?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? settings.Steps;
         var rollout = new RolloutRequest(action, kind, Version(inputs.Version, "--version"), Version(inputs.Previous, "--previous"),
             kind == RolloutKind.Fleet ? HostNames(Hosts(inputs.Hosts) ?? settings.Hosts) : null, steps, inputs.Watch is not null);
-        return new CanaryRequest(rollout, bakePolicy, deploy, rollback, inputs.Watch is { } watch ? Duration(watch, "--watch") : null);
+        return new CanaryRequest(rollout, bakePolicy, deploy, rollback, inputs.Watch is { } watch ? GateSection.DurationOption(watch, "--watch") : null);
     }
 
     /// <summary>The hosts given: comma-separated, or a file with one per line (# comments).</summary>
@@ -74,7 +74,4 @@ public sealed record CanaryRequest(RolloutRequest Rollout, BakePolicy Bake, IRea
 
     private static IReadOnlyList<string>? Command(string? text, string option) =>
         string.IsNullOrWhiteSpace(text) ? null : ArgumentSplitter.Split(text, option);
-
-    private static TimeSpan Duration(string text, string option) =>
-        GateSection.ParseDuration(text) ?? throw new InputException($"{option}: expected a duration such as 30m or 2h, got '{text}'");
 }

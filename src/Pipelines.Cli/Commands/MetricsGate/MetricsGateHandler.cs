@@ -27,7 +27,7 @@ public static class MetricsGateHandler
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         if (inputs.Watch is { } watchText)
         {
-            var duration = GateSection.ParseDuration(watchText) ?? throw new InputException($"--watch: expected a duration such as 30m or 2h, got '{watchText}'");
+            var duration = GateSection.DurationOption(watchText, "--watch");
             var perLook = MetricsSources.For(gate with { Window = gate.Interval }, context, inputs.Data);
             var watch = await GateRun.WatchAsync(perLook, specs, queries, gate.Policy, gate.Interval, duration, context.Time, (look, looks, standing) =>
                 session.Log.WriteLine($"look {look}/{looks}: " + string.Join("; ", standing.Standings.Select(s => $"{s.Name} {(s.Alarm ? "ALARM " : string.Empty)}{s.Summary}"))),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipelines.Adapters.Formats;
+using Pipelines.Cli.Commands.Canary;
 using Pipelines.Cli.Composition;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Hosting;
@@ -39,20 +40,18 @@ public static class ReleaseHandler
         var rollout = Releases.Build(context, store, gate, request, stateFile, line => session.Log.WriteLine(line));
         var final = await rollout.Engine.RunAsync(action, state, cancellation).ConfigureAwait(false);
 
-        var result = ReleaseResult.Of(final, rollout.LastObservations(), inputs.State, inputs.Report);
+        var result = RolloutResult.Of(final, rollout.LastObservations(), inputs.State, inputs.Report);
         var markdown = ReleaseReport.Markdown(result);
-        var reportPath = context.ResolvePath(inputs.Report);
-        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-        await File.WriteAllTextAsync(reportPath, markdown, cancellation).ConfigureAwait(false);
+        await RolloutReport.WriteAsync(context, inputs.Report, markdown, cancellation).ConfigureAwait(false);
         return ReleaseReport.Build(result, markdown);
     }
 
     private static ReleaseRequest Read(ReleaseInputs inputs, RolloutAction action, string? flag, string store)
     {
-        var bake = inputs.Bake is { } bakeText ? Duration(bakeText, "--bake") : TimeSpan.FromMinutes(1);
+        var bake = inputs.Bake is { } bakeText ? GateSection.DurationOption(bakeText, "--bake") : TimeSpan.FromMinutes(1);
         var bakePolicy = BakePolicy.From(bake,
-            inputs.MinBake is { } min ? Duration(min, "--min-bake") : null,
-            inputs.MaxBake is { } max ? Duration(max, "--max-bake") : null,
+            inputs.MinBake is { } min ? GateSection.DurationOption(min, "--min-bake") : null,
+            inputs.MaxBake is { } max ? GateSection.DurationOption(max, "--max-bake") : null,
             inputs.Undecided is { } undecided ? CanarySection.ParseUndecided(undecided, "--undecided") : UndecidedPolicy.Hold);
         var holdout = 5.0;
         if (inputs.Holdout is { } holdoutText
@@ -68,7 +67,7 @@ public static class ReleaseHandler
 
         var steps = inputs.Steps?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var rollout = new RolloutRequest(action, RolloutKind.Flag, flag, null, null, steps, inputs.Watch is not null, store);
-        return new ReleaseRequest(rollout, bakePolicy, inputs.Watch is { } watch ? Duration(watch, "--watch") : null, holdout);
+        return new ReleaseRequest(rollout, bakePolicy, inputs.Watch is { } watch ? GateSection.DurationOption(watch, "--watch") : null, holdout);
     }
 
     /// <summary>The gate from --gate or the config's gate section, with <c>{flag}</c> filled into its sides; null when there is none.</summary>
@@ -95,7 +94,4 @@ public static class ReleaseHandler
             side.ToDictionary(p => p.Key.Replace("{flag}", flag, StringComparison.Ordinal), p => p.Value.Replace("{flag}", flag, StringComparison.Ordinal), StringComparer.Ordinal);
         return gate with { Canary = Fill(gate.Canary), Baseline = Fill(gate.Baseline) };
     }
-
-    private static TimeSpan Duration(string text, string option) =>
-        GateSection.ParseDuration(text) ?? throw new InputException($"{option}: expected a duration such as 30s, 1m or 2h, got '{text}'");
 }

@@ -11,26 +11,14 @@ namespace Pipelines.Cli.Commands.Release;
 /// <summary>The <c>--json</c> document of <c>release</c>.</summary>
 public sealed record ReleaseJson(string Result, string Flag, string Store, double? Percent, string State, string Report, IReadOnlyList<string> Timeline);
 
-/// <summary>What a release phase left: the rollout's state and outcome (the core's), the last bake's measurements, and where the files are.</summary>
-public sealed record ReleaseResult(RolloutState State, RolloutOutcome Outcome, IReadOnlyList<MetricObservation> Observations, string StatePath, string ReportPath)
-{
-    public static ReleaseResult Of(RolloutState state, IReadOnlyList<MetricObservation> observations, string statePath, string reportPath) =>
-        new(state, RolloutRules.Outcome(state), observations, statePath, reportPath);
-}
-
 /// <summary>Renders a release phase's result: outputs (result, percent, state, report), the timeline, the markdown report.</summary>
 public static class ReleaseReport
 {
-    public static CommandResult Build(ReleaseResult result, string markdown)
+    public static CommandResult Build(RolloutResult result, string markdown)
     {
         ArgumentNullException.ThrowIfNull(result);
         var (state, name, flag) = (result.State, RolloutRules.Name(result.Outcome), result.State.Flag);
-        var command = new CommandResult(RolloutRules.Exit(result.Outcome) switch
-        {
-            RolloutExit.Success => ExitCodes.Success,
-            RolloutExit.NegativeVerdict => ExitCodes.NegativeVerdict,
-            _ => ExitCodes.OutsideFailure,
-        })
+        var command = new CommandResult(RolloutReport.ExitCode(result.Outcome))
             .Output("result", name)
             .Output("percent", Share(flag.Percent))
             .Output("state", result.StatePath)
@@ -46,25 +34,20 @@ public static class ReleaseReport
         }
 
         command.WithJson(new ReleaseJson(name, flag.Flag, flag.Store, flag.Percent, result.StatePath, result.ReportPath,
-            [.. state.Timeline.Select(e => $"{e.Time:HH:mm:ss} {e.What}")]), c => c.ReleaseJson);
+            RolloutReport.TimelineJson(state)), c => c.ReleaseJson);
         command.Report = $"release: {name} — flag {flag.Flag} at {Share(flag.Percent)}% of users in {flag.Store}\n"
-            + string.Concat(state.Timeline.Select(e => $"  {e.Time:HH:mm:ss} {UntrustedText.ForLine(e.What)}\n"));
+            + RolloutReport.TimelineLines(state);
         command.Summary = markdown;
         return command;
     }
 
-    public static string Markdown(ReleaseResult result)
+    public static string Markdown(RolloutResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var (state, name, flag) = (result.State, RolloutRules.Name(result.Outcome), result.State.Flag);
-        var icon = result.Outcome switch { RolloutOutcome.Promoted => "✅", RolloutOutcome.Ramped => "⏸️", RolloutOutcome.RolledBack => "↩️", _ => "❌" };
         var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"## {icon} Release: {name} — flag {Outputs.Markdown.Code(flag.Flag)} at {Share(flag.Percent)}% of users").AppendLine().AppendLine();
-        var started = state.Timeline.Count > 0 ? state.Timeline[0].Time : default;
-        Outputs.Markdown.Table(md, ["at", "what"], state.Timeline.Select(e => (IReadOnlyList<string>)
-        [
-            string.Create(CultureInfo.InvariantCulture, $"+{(e.Time - started).TotalSeconds:0} s"), Outputs.Markdown.Cell(e.What),
-        ]));
+        md.Append(CultureInfo.InvariantCulture, $"## {RolloutReport.Icon(result.Outcome)} Release: {name} — flag {Outputs.Markdown.Code(flag.Flag)} at {Share(flag.Percent)}% of users").AppendLine().AppendLine();
+        RolloutReport.TimelineTable(md, state);
         return md.Append(CanaryReport.GateCharts(result.Observations)).ToString();
     }
 
