@@ -33,6 +33,9 @@ public sealed class GitTree : IFileTree, IDisposable
 
     public IReadOnlyList<string> Files { get; }
 
+    /// <summary>Every file's blob id (its content hash, as <c>git ls-tree</c> prints it), by path.</summary>
+    public IReadOnlyDictionary<string, string> ObjectIds => _objects;
+
     public bool FileExists(string path) => _objects.ContainsKey(FileTreePaths.Normalize(path));
 
     public bool DirectoryExists(string path) => _directories.Contains(FileTreePaths.Normalize(path));
