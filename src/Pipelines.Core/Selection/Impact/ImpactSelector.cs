@@ -1,0 +1,248 @@
+namespace Pipelines.Core.Selection.Impact;
+
+/// <summary>
+/// Narrows the project-level selection inside each test project with an impact map: a test runs when a file it
+/// executed changed since the map's commit, when the map does not know it, or when it failed there. What the map
+/// cannot see falls back to the project-level answer for the projects concerned, named per file.
+/// </summary>
+/// <remarks>
+/// The changes counted are those since the map's commit, not since the pull request's base: the map ran every test
+/// at its commit, so a test whose executed files are all unchanged since then behaves as it did there.
+/// </remarks>
+public static class ImpactSelector
+{
+    /// <summary>The default oldest map, in commits behind head, that selection still narrows with.</summary>
+    public const int DefaultMaxAge = 100;
+
+    /// <param name="projectLevel">The project-level answer for the change under test (base..head).</param>
+    /// <param name="headFiles">Every file tracked at head with its blob id.</param>
+    /// <param name="graph">The projects at head.</param>
+    /// <param name="projectLevelFor">The project-level answer for other changes, with the same policy and graph.</param>
+    public static ImpactSelection Narrow(
+        SelectionResult projectLevel,
+        ImpactMap map,
+        IReadOnlyDictionary<string, string> headFiles,
+        MapStanding standing,
+        int maxAge,
+        ProjectGraph graph,
+        Func<IReadOnlyList<FileChange>, SelectionResult> projectLevelFor,
+        IImpactDiff diff)
+    {
+        ArgumentNullException.ThrowIfNull(projectLevel);
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(headFiles);
+        ArgumentNullException.ThrowIfNull(standing);
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(projectLevelFor);
+        ArgumentNullException.ThrowIfNull(diff);
+
+        var selected = projectLevel.Projects;
+        var known = map.Projects.ToDictionary(p => p.Path, StringComparer.Ordinal);
+        var notUsed = standing switch
+        {
+            { InHistory: false } => $"the map's commit {Short(map.Commit)} is not in this clone's history (a shallow clone? fetch with fetch-depth: 0)",
+            { IsAncestor: false } => $"the map's commit {Short(map.Commit)} is not an ancestor of head (recorded on another branch, or history was rewritten)",
+            { CommitsSince: { } age } when age > maxAge => $"the map is {age} commits behind head, more than the {maxAge} allowed (--impact-max-age)",
+            _ when map.Projects.Count == 0 => "the map records no test project",
+            _ => null,
+        };
+        if (notUsed is not null)
+        {
+            return new ImpactSelection(false, notUsed, map.Commit, standing.CommitsSince, 0,
+                [.. selected.Select(p => Whole(p, known, "the impact map is not used: " + notUsed))], new Dictionary<string, string>());
+        }
+
+        var mapFiles = new Dictionary<string, (int Index, ImpactFile File)>(StringComparer.Ordinal);
+        for (var i = 0; i < map.Files.Count; i++)
+        {
+            mapFiles[map.Files[i].Path] = (i, map.Files[i]);
+        }
+
+        var changed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (path, hash) in headFiles)
+        {
+            if (!mapFiles.TryGetValue(path, out var entry) || !string.Equals(entry.File.Hash, hash, StringComparison.Ordinal))
+            {
+                changed.Add(path);
+            }
+        }
+
+        changed.UnionWith(map.Files.Where(f => !headFiles.ContainsKey(f.Path)).Select(f => f.Path));
+
+        // Which tests executed each file, and which classes each test source defines.
+        var executedBy = new Dictionary<int, List<(string Project, ImpactTest Test)>>();
+        foreach (var project in map.Projects)
+        {
+            foreach (var test in project.Tests)
+            {
+                foreach (var file in test.Files)
+                {
+                    if (!executedBy.TryGetValue(file, out var list))
+                    {
+                        executedBy[file] = list = [];
+                    }
+
+                    list.Add((project.Path, test));
+                }
+            }
+        }
+
+        var index = new GraphIndex(graph);
+        var tests = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var classes = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var fallback = new List<(string Path, string Why)>();
+        var reasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+        foreach (var path in changed)
+        {
+            var inMap = mapFiles.TryGetValue(path, out var entry);
+            var atHead = headFiles.ContainsKey(path);
+            if (!SourceDeclarations.IsSource(path))
+            {
+                fallback.Add((path, "the map cannot see what reads it (a project or build file, a resource, data read at run time)"));
+                continue;
+            }
+
+            if (inMap && !entry.File.Code)
+            {
+                fallback.Add((path, "no recorded assembly has code from it (declarations only, or a project no recorded test loads)"));
+                continue;
+            }
+
+            var lines = diff.ChangedLines(path);
+            var headText = atHead ? diff.HeadText(path) : null;
+            if (SourceDeclarations.ReachBeyondExecutedCode(lines, headText) is { } beyond)
+            {
+                fallback.Add((path, beyond));
+                continue;
+            }
+
+            var owners = index.OwnersOf(path);
+            var testOwners = owners.Where(o => graph.Find(o)?.IsTestProject == true).ToList();
+            var said = new List<string>();
+            if (inMap)
+            {
+                var runners = executedBy.GetValueOrDefault(entry.Index) ?? [];
+                foreach (var (project, test) in runners)
+                {
+                    Add(tests, project, test.Name);
+                }
+
+                said.Add(runners.Count == 0
+                    ? "no recorded test executed it"
+                    : $"executed by {Count(runners.Count, "recorded test")} in {Count(runners.Select(r => r.Project).Distinct(StringComparer.Ordinal).Count(), "project")}");
+            }
+            else if (atHead && testOwners.Count == 0)
+            {
+                said.Add(owners.Count == 0
+                    ? "new, and no project compiles it"
+                    : "new: no recorded test ran it, and anything that calls it changed too");
+            }
+
+            // A test source's classes run whole: a test added to them is unknown to the map.
+            if (testOwners.Count > 0 && atHead)
+            {
+                var declared = path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && headText is not null
+                    ? SourceDeclarations.ClassNames(headText)
+                    : [];
+                if (declared.Count == 0)
+                {
+                    fallback.Add((path, "a test source whose classes cannot be read (not C#, or no class declared): its tests may be new"));
+                    continue;
+                }
+
+                foreach (var project in testOwners)
+                {
+                    foreach (var name in declared)
+                    {
+                        Add(classes, project, name);
+                    }
+                }
+
+                said.Add($"test source: its {Count(declared.Count, "class", "classes")} run whole ({FirstFew(declared)})");
+            }
+
+            reasons[path] = string.Join("; ", said);
+        }
+
+        // Fallback files take the project-level answer, as one selection over all of them.
+        var whole = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (fallback.Count > 0)
+        {
+            var answer = projectLevelFor([.. fallback.Select(f => new FileChange(ChangeKind.Modified, f.Path))]);
+            foreach (var (path, why) in fallback)
+            {
+                var projectSaid = answer.FileReasons.GetValueOrDefault(path) ?? "no project-level answer";
+                reasons[path] = $"the impact map cannot narrow it: {why}; project level: {projectSaid}";
+            }
+
+            var fallbackProjects = answer.RunAll ? [.. selected] : answer.Projects;
+            foreach (var project in fallbackProjects)
+            {
+                var files = answer.RunAll
+                    ? fallback.Select(f => f.Path).ToList()
+                    : answer.ProjectReasons.TryGetValue(project, out var reason) ? [.. reason.Files] : fallback.Select(f => f.Path).ToList();
+                whole.TryAdd(project, $"the impact map cannot narrow {files[0]}{(files.Count > 1 ? $" and {files.Count - 1} more" : string.Empty)} (see its file reason)");
+            }
+        }
+
+        var result = new List<ImpactProjectSelection>();
+        foreach (var project in selected)
+        {
+            if (whole.TryGetValue(project, out var why))
+            {
+                result.Add(Whole(project, known, why));
+                continue;
+            }
+
+            if (!known.TryGetValue(project, out var recorded))
+            {
+                result.Add(Whole(project, known, "the map has no recording of this project"));
+                continue;
+            }
+
+            var run = tests.GetValueOrDefault(project) ?? new SortedSet<string>(StringComparer.Ordinal);
+            var rerun = 0;
+            foreach (var test in recorded.Tests.Where(t => t.Outcome != ImpactOutcome.Passed))
+            {
+                rerun += run.Add(test.Name) ? 1 : 0;
+            }
+
+            var runClasses = classes.GetValueOrDefault(project) ?? new SortedSet<string>(StringComparer.Ordinal);
+            var parts = new List<string> { $"{run.Count} of {recorded.Tests.Count} recorded tests" };
+            if (rerun > 0)
+            {
+                parts.Add($"{rerun} of them failed or did not run when recorded");
+            }
+
+            if (runClasses.Count > 0)
+            {
+                parts.Add($"and {Count(runClasses.Count, "class", "classes")} whole from changed test sources");
+            }
+
+            result.Add(new ImpactProjectSelection(project, false, string.Join(", ", parts), [.. run], [.. runClasses], recorded.Tests.Count));
+        }
+
+        return new ImpactSelection(true, null, map.Commit, standing.CommitsSince, changed.Count, result, reasons);
+    }
+
+    private static ImpactProjectSelection Whole(string project, Dictionary<string, ImpactProject> known, string reason) =>
+        new(project, true, reason, [], [], known.TryGetValue(project, out var recorded) ? recorded.Tests.Count : 0);
+
+    private static void Add(Dictionary<string, SortedSet<string>> sets, string key, string value)
+    {
+        if (!sets.TryGetValue(key, out var set))
+        {
+            sets[key] = set = new SortedSet<string>(StringComparer.Ordinal);
+        }
+
+        set.Add(value);
+    }
+
+    private static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
+
+    private static string Count(int count, string noun, string? plural = null) => count == 1 ? $"1 {noun}" : $"{count} {plural ?? noun + "s"}";
+
+    private static string FirstFew(IReadOnlyList<string> items) =>
+        items.Count <= 3 ? string.Join(", ", items) : string.Join(", ", items.Take(3)) + $" and {items.Count - 3} more";
+}

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+
+namespace Pipelines.Core.Selection.Impact;
+
+/// <summary>
+/// What a change to a source file does beyond the code it runs: the cases where tests that never executed the file can
+/// still behave differently, so only the project-level answer is safe.
+/// </summary>
+public static partial class SourceDeclarations
+{
+    /// <summary>The source extensions whose code an instrumented assembly's symbols name.</summary>
+    public static bool IsSource(string path) =>
+        path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".fs", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".vb", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Why a change reaches beyond the code tests executed, or null when it does not: a constant or enum member (compiled
+    /// into the callers), a partial type (another file's part runs it), a module initializer, a global using or an
+    /// assembly attribute.
+    /// </summary>
+    /// <param name="changedLines">The lines added or removed.</param>
+    /// <param name="headText">The file at head, or null when it is gone.</param>
+    public static string? ReachBeyondExecutedCode(IReadOnlyList<string> changedLines, string? headText)
+    {
+        ArgumentNullException.ThrowIfNull(changedLines);
+        foreach (var line in changedLines)
+        {
+            var code = WithoutComment(line);
+            if (code.Length == 0)
+            {
+                continue;
+            }
+
+            var match = Reaching().Match(code);
+            if (match.Success)
+            {
+                return match.Value.Trim() switch
+                {
+                    "const" => "it changes a constant, which the compiler copies into every caller",
+                    "enum" => "it changes an enum, whose values the compiler copies into every user",
+                    "partial" => "it changes a partial type, whose other parts run in tests this map did not see run this file",
+                    "interface" => "it changes an interface, whose implementations and callers live elsewhere",
+                    var other when other.StartsWith("global", StringComparison.Ordinal) => "it changes a global using, which applies to every file of the project",
+                    var other when other.StartsWith("[assembly", StringComparison.Ordinal) => "it changes an assembly attribute",
+                    _ => "it changes a module initializer, which runs whenever the assembly loads",
+                };
+            }
+        }
+
+        // A changed enum member line ("Red = 2,") names no keyword: any change to a file declaring an enum counts.
+        return headText is not null && changedLines.Count > 0 && EnumDeclaration().IsMatch(headText)
+            ? "it declares an enum, whose values the compiler copies into every user"
+            : null;
+    }
+
+    /// <summary>The names of the classes a C# source declares (bare names, nested ones too): tests in them may be new.</summary>
+    public static IReadOnlyList<string> ClassNames(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return [.. ClassDeclaration().Matches(text).Select(m => m.Groups["name"].Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    private static string WithoutComment(string line)
+    {
+        var trimmed = line.Trim();
+        if (trimmed.StartsWith("//", StringComparison.Ordinal) || trimmed.StartsWith('*') || trimmed.StartsWith("/*", StringComparison.Ordinal))
+        {
+            return string.Empty;
+        }
+
+        var comment = trimmed.IndexOf("//", StringComparison.Ordinal);
+        return comment < 0 ? trimmed : trimmed[..comment];
+    }
+
+    [GeneratedRegex(@"\b(const|enum|partial|interface)\b|\bglobal\s+using\b|\[\s*assembly\s*:|\bModuleInitializer\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Reaching();
+
+    [GeneratedRegex(@"\benum\s+[A-Za-z_]\w*", RegexOptions.CultureInvariant)]
+    private static partial Regex EnumDeclaration();
+
+    [GeneratedRegex(@"\b(class|record)\s+(?:(?:class|struct)\s+)?(?<name>[A-Za-z_]\w*)", RegexOptions.CultureInvariant)]
+    private static partial Regex ClassDeclaration();
+}

@@ -1,0 +1,295 @@
+using Pipelines.Core.Selection;
+using Pipelines.Core.Selection.Impact;
+
+namespace Pipelines.Core.Tests.Selection.Impact;
+
+[TestClass]
+public sealed class ImpactSelectorTests
+{
+    private const string MapCommit = "1111111111111111111111111111111111111111";
+    private const string ShopTests = "tests/Shop.Tests/Shop.Tests.csproj";
+    private const string OtherTests = "tests/Other.Tests/Other.Tests.csproj";
+
+    private static readonly ProjectGraph Graph = new(
+    [
+        new ProjectNode("src/Shop/Shop.csproj", false, [], []),
+        new ProjectNode(ShopTests, true, ["src/Shop/Shop.csproj"], []),
+        new ProjectNode(OtherTests, true, ["src/Shop/Shop.csproj"], []),
+    ]);
+
+    // What the map saw at its commit: paths and hashes, and which test ran which file.
+    private static readonly Dictionary<string, (string Hash, bool Code)> Recorded = new(StringComparer.Ordinal)
+    {
+        ["src/Shop/Cart.cs"] = ("a1", true),
+        ["src/Shop/Price.cs"] = ("a2", true),
+        ["src/Shop/Unused.cs"] = ("a3", true),
+        ["src/Shop/IShop.cs"] = ("a4", false),
+        ["src/Shop/Shop.csproj"] = ("a5", false),
+        ["src/Shop/prices.json"] = ("a6", false),
+        ["tests/Shop.Tests/CartTests.cs"] = ("a7", true),
+        ["tests/Shop.Tests/PriceTests.cs"] = ("a8", true),
+        ["tests/Shop.Tests/Shop.Tests.csproj"] = ("a9", false),
+        ["tests/Other.Tests/Other.Tests.csproj"] = ("aa", false),
+        ["docs/guide.md"] = ("ab", false),
+    };
+
+    private static ImpactMap Map()
+    {
+        var files = Recorded.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ImpactFile(f.Key, Hash(f.Value.Hash), f.Value.Code)).ToList();
+        int[] Of(params string[] paths) => [.. paths.Select(p => files.FindIndex(f => f.Path == p)).Order()];
+        return new ImpactMap(MapCommit, DateTimeOffset.UnixEpoch, files,
+        [
+            new ImpactProject(ShopTests,
+            [
+                new ImpactTest("Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests", "tests/Shop.Tests/CartTests.cs", ImpactOutcome.Passed, Of("src/Shop/Cart.cs", "tests/Shop.Tests/CartTests.cs")),
+                new ImpactTest("Shop.Tests.CartTests.Totals", "Shop.Tests.CartTests", "tests/Shop.Tests/CartTests.cs", ImpactOutcome.Passed, Of("src/Shop/Cart.cs", "src/Shop/Price.cs", "tests/Shop.Tests/CartTests.cs")),
+                new ImpactTest("Shop.Tests.PriceTests.Rounds", "Shop.Tests.PriceTests", "tests/Shop.Tests/PriceTests.cs", ImpactOutcome.Passed, Of("src/Shop/Price.cs", "tests/Shop.Tests/PriceTests.cs")),
+                new ImpactTest("Shop.Tests.PriceTests.Discounts", "Shop.Tests.PriceTests", "tests/Shop.Tests/PriceTests.cs", ImpactOutcome.Passed, Of("src/Shop/Price.cs", "tests/Shop.Tests/PriceTests.cs")),
+            ]),
+        ]);
+    }
+
+    private static string Hash(string seed) => seed.PadLeft(40, '0');
+
+    private static Dictionary<string, string> HeadWith(params (string Path, string? Hash)[] changes)
+    {
+        var head = Recorded.ToDictionary(f => f.Key, f => Hash(f.Value.Hash), StringComparer.Ordinal);
+        foreach (var (path, hash) in changes)
+        {
+            if (hash is null)
+            {
+                head.Remove(path);
+            }
+            else
+            {
+                head[path] = Hash(hash);
+            }
+        }
+
+        return head;
+    }
+
+    private sealed class Diff(Dictionary<string, string[]>? lines = null, Dictionary<string, string>? texts = null) : IImpactDiff
+    {
+        public IReadOnlyList<string> ChangedLines(string path) => lines?.GetValueOrDefault(path) ?? ["return total;"];
+
+        public string? HeadText(string path) => texts?.GetValueOrDefault(path) ?? "namespace Shop; public sealed class Something { }";
+    }
+
+    private static SelectionResult ProjectLevel(params string[] paths) =>
+        TestSelector.Select([.. paths.Select(p => new FileChange(ChangeKind.Modified, p))], SelectionPolicy.Default, Graph);
+
+    private static ImpactSelection Narrow(
+        Dictionary<string, string> head, Diff? diff = null, MapStanding? standing = null, ImpactMap? map = null, params string[] changedInChange) =>
+        ImpactSelector.Narrow(
+            ProjectLevel(changedInChange.Length > 0 ? changedInChange : ["src/Shop/Cart.cs"]),
+            map ?? Map(),
+            head,
+            standing ?? new MapStanding(true, true, 3),
+            ImpactSelector.DefaultMaxAge,
+            Graph,
+            changes => TestSelector.Select(changes, SelectionPolicy.Default, Graph),
+            diff ?? new Diff());
+
+    private static ImpactProjectSelection Shop(ImpactSelection selection) => selection.Projects.Single(p => p.Project == ShopTests);
+
+    [TestMethod]
+    public void A_changed_source_file_runs_only_the_tests_that_executed_it()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1")));
+
+        Assert.IsTrue(selection.Used);
+        var shop = Shop(selection);
+        Assert.IsFalse(shop.Whole);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, shop.Tests.ToArray());
+        Assert.AreEqual(4, shop.KnownTests);
+        StringAssert.Contains(selection.FileReasons["src/Shop/Cart.cs"], "executed by 2 recorded tests");
+    }
+
+    [TestMethod]
+    public void A_test_project_the_map_did_not_record_runs_whole()
+    {
+        var other = Narrow(HeadWith(("src/Shop/Cart.cs", "b1"))).Projects.Single(p => p.Project == OtherTests);
+
+        Assert.IsTrue(other.Whole);
+        StringAssert.Contains(other.Reason, "no recording of this project");
+    }
+
+    [TestMethod]
+    public void Changes_before_the_maps_commit_run_nothing_the_map_saw_pass()
+    {
+        // The pull request changed Cart.cs, but the map was recorded after that change: its tests ran with it there.
+        var selection = Narrow(HeadWith(), changedInChange: ["src/Shop/Cart.cs"]);
+
+        Assert.IsTrue(Shop(selection).Nothing);
+        Assert.AreEqual(0, selection.ChangedSinceMap);
+    }
+
+    [TestMethod]
+    public void Changes_since_the_maps_commit_count_even_when_the_change_under_test_did_not_make_them()
+    {
+        // Price.cs changed on the main line after the map; the pull request touches Cart.cs only.
+        var selection = Narrow(HeadWith(("src/Shop/Price.cs", "b2")), changedInChange: ["src/Shop/Cart.cs"]);
+
+        CollectionAssert.AreEquivalent(
+            new[] { "Shop.Tests.CartTests.Totals", "Shop.Tests.PriceTests.Discounts", "Shop.Tests.PriceTests.Rounds" }, Shop(selection).Tests.ToArray());
+    }
+
+    [TestMethod]
+    public void A_test_that_failed_when_recorded_runs_whatever_changed()
+    {
+        var map = Map();
+        var failing = map.Projects[0].Tests[2] with { Outcome = ImpactOutcome.Failed };
+        map = map with { Projects = [map.Projects[0] with { Tests = [.. map.Projects[0].Tests.Where(t => t.Name != failing.Name), failing] }] };
+
+        var shop = Shop(Narrow(HeadWith(("src/Shop/Cart.cs", "b1")), map: map));
+
+        CollectionAssert.Contains(shop.Tests.ToArray(), "Shop.Tests.PriceTests.Rounds");
+        StringAssert.Contains(shop.Reason, "1 of them failed or did not run when recorded");
+    }
+
+    [TestMethod]
+    public void A_data_file_the_map_cannot_see_falls_back_to_the_project_level_answer_named_per_file()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1"), ("src/Shop/prices.json", "b6")));
+
+        Assert.IsTrue(Shop(selection).Whole);
+        StringAssert.Contains(Shop(selection).Reason, "src/Shop/prices.json");
+        StringAssert.Contains(selection.FileReasons["src/Shop/prices.json"], "the impact map cannot narrow it");
+        StringAssert.Contains(selection.FileReasons["src/Shop/prices.json"], "project graph");
+    }
+
+    [TestMethod]
+    public void A_project_file_change_runs_its_dependents_whole()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Shop.csproj", "b5")));
+
+        Assert.IsTrue(selection.Projects.All(p => p.Whole));
+    }
+
+    [TestMethod]
+    public void A_changed_file_with_no_code_in_any_recorded_assembly_falls_back()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/IShop.cs", "b4")));
+
+        Assert.IsTrue(Shop(selection).Whole);
+        StringAssert.Contains(selection.FileReasons["src/Shop/IShop.cs"], "no recorded assembly has code from it");
+    }
+
+    [TestMethod]
+    public void A_changed_constant_falls_back_because_callers_hold_a_copy()
+    {
+        var diff = new Diff(new() { ["src/Shop/Price.cs"] = ["    public const decimal VatRate = 0.2m;"] });
+
+        var selection = Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff);
+
+        Assert.IsTrue(Shop(selection).Whole);
+        StringAssert.Contains(selection.FileReasons["src/Shop/Price.cs"], "constant");
+    }
+
+    [TestMethod]
+    public void A_changed_enum_member_falls_back_although_its_line_names_no_keyword()
+    {
+        var diff = new Diff(
+            new() { ["src/Shop/Price.cs"] = ["    Gold = 3,"] },
+            new() { ["src/Shop/Price.cs"] = "namespace Shop; public enum Tier { Silver = 2, Gold = 3, } public static class Price { }" });
+
+        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff)).Whole);
+    }
+
+    [TestMethod]
+    public void A_comment_naming_const_does_not_fall_back()
+    {
+        var diff = new Diff(new() { ["src/Shop/Price.cs"] = ["    // the const rate moved to configuration", "return rate * amount; // not a const"] });
+
+        Assert.IsFalse(Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff)).Whole);
+    }
+
+    [TestMethod]
+    public void A_changed_test_source_runs_its_classes_whole_so_new_tests_in_them_run()
+    {
+        var diff = new Diff(texts: new() { ["tests/Shop.Tests/CartTests.cs"] = "namespace Shop.Tests; [TestClass] public sealed class CartTests { [TestMethod] public void New() { } }" });
+
+        var selection = Narrow(HeadWith(("tests/Shop.Tests/CartTests.cs", "b7")), diff);
+
+        var shop = Shop(selection);
+        CollectionAssert.AreEqual(new[] { "CartTests" }, shop.Classes.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, shop.Tests.ToArray());
+        CollectionAssert.AreEqual(new[] { "FullyQualifiedName~CartTests." }, ImpactFilter.Batches(shop).ToArray(), "the class term covers its known tests");
+    }
+
+    [TestMethod]
+    public void A_new_test_source_runs_the_classes_it_declares()
+    {
+        var diff = new Diff(texts: new() { ["tests/Shop.Tests/TaxTests.cs"] = "namespace Shop.Tests;\n[TestClass]\npublic sealed class TaxTests { }\n" });
+
+        var shop = Shop(Narrow(HeadWith(("tests/Shop.Tests/TaxTests.cs", "c1")), diff));
+
+        CollectionAssert.AreEqual(new[] { "TaxTests" }, shop.Classes.ToArray());
+    }
+
+    [TestMethod]
+    public void A_new_test_file_that_declares_no_class_falls_back_for_its_project()
+    {
+        var diff = new Diff(texts: new() { ["tests/Shop.Tests/Helpers.fs"] = "module Helpers" });
+
+        Assert.IsTrue(Shop(Narrow(HeadWith(("tests/Shop.Tests/Helpers.fs", "c2")), diff)).Whole);
+    }
+
+    [TestMethod]
+    public void A_new_production_source_runs_nothing_by_itself()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Tax.cs", "c3")));
+
+        Assert.IsTrue(Shop(selection).Nothing);
+        StringAssert.Contains(selection.FileReasons["src/Shop/Tax.cs"], "new");
+    }
+
+    [TestMethod]
+    public void A_new_partial_part_falls_back_because_it_changes_a_type_tests_already_run()
+    {
+        var diff = new Diff(new() { ["src/Shop/Cart.Disposal.cs"] = ["public sealed partial class Cart : IDisposable"] });
+
+        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Cart.Disposal.cs", "c4")), diff)).Whole);
+    }
+
+    [TestMethod]
+    public void A_deleted_source_runs_the_tests_that_executed_it()
+    {
+        var shop = Shop(Narrow(HeadWith(("src/Shop/Price.cs", null))));
+
+        CollectionAssert.AreEquivalent(
+            new[] { "Shop.Tests.CartTests.Totals", "Shop.Tests.PriceTests.Discounts", "Shop.Tests.PriceTests.Rounds" }, shop.Tests.ToArray());
+    }
+
+    [TestMethod]
+    public void A_source_no_recorded_test_executed_runs_nothing()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Unused.cs", "b3")));
+
+        Assert.IsTrue(Shop(selection).Nothing);
+        StringAssert.Contains(selection.FileReasons["src/Shop/Unused.cs"], "no recorded test executed it");
+    }
+
+    [TestMethod]
+    public void An_ignored_file_changes_nothing()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1"), ("docs/guide.md", "bb")));
+
+        Assert.IsFalse(Shop(selection).Whole);
+    }
+
+    [TestMethod]
+    [DataRow(false, true, 3, "not in this clone's history")]
+    [DataRow(true, false, null, "not an ancestor of head")]
+    [DataRow(true, true, 101, "more than the 100 allowed")]
+    public void A_map_it_cannot_trust_is_not_used_and_every_project_runs_whole(bool inHistory, bool ancestor, int? age, string why)
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1")), standing: new MapStanding(inHistory, ancestor, age));
+
+        Assert.IsFalse(selection.Used);
+        StringAssert.Contains(selection.NotUsedReason, why);
+        Assert.IsTrue(selection.Projects.All(p => p.Whole));
+        CollectionAssert.AreEquivalent(new[] { OtherTests, ShopTests }, selection.Projects.Select(p => p.Project).ToArray());
+    }
+}
