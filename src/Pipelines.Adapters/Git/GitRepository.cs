@@ -170,6 +170,21 @@ public sealed class GitRepository : IChangeSource
     public bool IsAncestor(string ancestor, string descendant) =>
         Run("merge-base", "--is-ancestor", ancestor, descendant).Succeeded;
 
+    /// <summary>True when this clone has <paramref name="commit"/> (a shallow clone may lack an older one).</summary>
+    public bool HasCommit(string commit) => Run("cat-file", "-e", commit + "^{commit}").Succeeded;
+
+    /// <summary>How many commits <paramref name="to"/> has that <paramref name="from"/> has not.</summary>
+    public int CountCommits(string from, string to)
+    {
+        var result = Require(Run("rev-list", "--count", from + ".." + to), $"count the commits from {from} to {to}");
+        return int.Parse(result.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The diff between two commits with no context lines, limited to <paramref name="pathspecs"/> (git's <c>-U0</c> text).</summary>
+    public string DiffWithoutContext(string from, string to, IEnumerable<string> pathspecs) =>
+        Require(Run(["-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", from, to, "--", .. pathspecs]),
+            $"diff {from} {to}").StandardOutput;
+
     /// <summary>An object's exact bytes (a blob may be binary, so not through a text reader).</summary>
     public byte[] ReadObjectBytes(string type, string sha)
     {

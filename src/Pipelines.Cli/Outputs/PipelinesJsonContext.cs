@@ -17,6 +17,7 @@ namespace Pipelines.Cli.Outputs;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(SelectTestsJson))]
+[JsonSerializable(typeof(ImpactSelectionJson))]
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(SelectTestsAuditJson))]
 [JsonSerializable(typeof(RunTestsJson))]

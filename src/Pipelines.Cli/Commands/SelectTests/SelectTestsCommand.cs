@@ -41,9 +41,24 @@ public static class SelectTestsCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
+        var impactMap = new Option<string?>("--impact-map")
+        {
+            Description = "An impact map from 'pipelines record-impact': narrow the selected test projects to the tests that executed what changed since its commit.",
+        };
+        var impactMaxAge = new Option<int>("--impact-max-age")
+        {
+            Description = "The oldest impact map still used, in commits behind --head; an older one leaves every project whole.",
+            DefaultValueFactory = _ => Core.Selection.Impact.ImpactSelector.DefaultMaxAge,
+        };
+        var impactOut = new Option<string>("--impact-out")
+        {
+            Description = "With --impact-map: where to write what to run (every dotnet test invocation, with its filter).",
+            DefaultValueFactory = _ => "impact-selection.json",
+        };
+
         var command = new Command(Name, "Select the tests a change needs: changed files → tags and affected test projects → a test filter.")
         {
-            baseOption, head, repo, config, json, untagged, infer, filterSyntax, audit, assemblies,
+            baseOption, head, repo, config, json, untagged, infer, filterSyntax, audit, assemblies, impactMap, impactMaxAge, impactOut,
         };
         command.SetAction(parse => PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
             SelectTestsHandler.Run(session, new SelectTestsInputs(
@@ -55,7 +70,12 @@ public static class SelectTestsCommand
                 Infer: parse.GetValue(infer),
                 FilterSyntax: parse.GetValue(filterSyntax),
                 Audit: parse.GetValue(audit),
-                Assemblies: parse.GetValue(assemblies) ?? []))));
+                Assemblies: parse.GetValue(assemblies) ?? [])
+            {
+                ImpactMap = parse.GetValue(impactMap),
+                ImpactMaxAge = parse.GetValue(impactMaxAge),
+                ImpactOut = parse.GetValue(impactOut)!,
+            })));
         return command;
     }
 }
@@ -70,4 +90,12 @@ public sealed record SelectTestsInputs(
     string? Infer,
     string? FilterSyntax,
     bool Audit,
-    IReadOnlyList<string> Assemblies);
+    IReadOnlyList<string> Assemblies)
+{
+    /// <summary>The impact map to narrow with; null for the project-level answer alone.</summary>
+    public string? ImpactMap { get; init; }
+
+    public int ImpactMaxAge { get; init; } = Core.Selection.Impact.ImpactSelector.DefaultMaxAge;
+
+    public string ImpactOut { get; init; } = "impact-selection.json";
+}

@@ -2,6 +2,7 @@ using Pipelines.Adapters.DotNet;
 using Pipelines.Adapters.Git;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Outputs;
+using Pipelines.Core.Errors;
 using Pipelines.Core.Selection;
 
 namespace Pipelines.Cli.Commands.SelectTests;
@@ -43,7 +44,26 @@ public static class SelectTestsHandler
         }
 
         var selection = TestSelector.Select(changes, policy, graph, baseGraph, testSources);
-        return SelectTestsReport.Build(selection, baseCommit, head, config.DisplayPath);
+        if (inputs.ImpactMap is null)
+        {
+            return SelectTestsReport.Build(selection, baseCommit, head, config.DisplayPath);
+        }
+
+        if (inputs.ImpactMaxAge < 0)
+        {
+            throw new InputException($"--impact-max-age: expected a number of commits, 0 or more, got {inputs.ImpactMaxAge}");
+        }
+
+        if (headTree is null || graph is null)
+        {
+            throw new InputException("--impact-map: the map narrows the test projects the .NET project graph selects; set tests.infer: dotnet (or --infer dotnet)");
+        }
+
+        var impact = SelectTestsImpact.Narrow(repository, headTree, session.Context.ResolvePath(inputs.ImpactMap), inputs.ImpactMap, inputs.ImpactMaxAge,
+            selection, graph, more => TestSelector.Select(more, policy, graph, baseGraph, testSources));
+        var outPath = session.Context.ResolvePath(inputs.ImpactOut);
+        SelectTestsImpact.Write(outPath, impact.Selection);
+        return SelectTestsReport.Build(selection, baseCommit, head, config.DisplayPath, impact, inputs.ImpactOut);
     }
 
     private static ProjectGraph ReadGraph(GitRepository repository, string commit)

@@ -23,16 +23,23 @@ public sealed record SelectTestsJson(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Reasons,
     IReadOnlyDictionary<string, SelectionReason> ReasonDetails,
     IReadOnlyList<RunAllCause> RunAllCauses,
-    IReadOnlyDictionary<string, string> FileReasons);
+    IReadOnlyDictionary<string, string> FileReasons)
+{
+    /// <summary>With <c>--impact-map</c>: what the map made of the projects (also written to <c>--impact-out</c>).</summary>
+    public ImpactSelectionJson? Impact { get; init; }
+}
 
 /// <summary>Turns a <see cref="SelectionResult"/> into outputs, a readable report, a step summary and annotations.</summary>
 public static class SelectTestsReport
 {
-    public static CommandResult Build(SelectionResult selection, BaseCommit baseCommit, string head, string configPath)
+    public static CommandResult Build(
+        SelectionResult selection, BaseCommit baseCommit, string head, string configPath, SelectTestsImpact.Outcome? impact = null, string? impactOut = null)
     {
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(baseCommit);
-        var result = new CommandResult(selection.Failed ? ExitCodes.NegativeVerdict : ExitCodes.Success)
+        // A map that is bad input still leaves the project-level answer in the outputs, for a job that goes on regardless.
+        var exitCode = impact?.BadInput is not null ? ExitCodes.BadInput : selection.Failed ? ExitCodes.NegativeVerdict : ExitCodes.Success;
+        var result = new CommandResult(exitCode)
             .Output("tags", selection.Tags)
             .Output("projects", selection.Projects)
             .Output("filter", selection.Filter)
@@ -64,10 +71,79 @@ public static class SelectTestsReport
             Reasons: allReasons.ToDictionary(r => r.Key, r => r.Value.Files),
             ReasonDetails: allReasons.ToDictionary(r => r.Key, r => r.Value),
             RunAllCauses: selection.RunAllCauses,
-            FileReasons: selection.FileReasons), c => c.SelectTestsJson);
+            FileReasons: selection.FileReasons) { Impact = impact?.Selection }, c => c.SelectTestsJson);
         result.Report = Readable(selection, baseCommit, head);
         result.Summary = Summary(selection, baseCommit, head);
+        if (impact is not null)
+        {
+            AddImpact(result, impact, impactOut ?? string.Empty);
+        }
+
         return result;
+    }
+
+    private static void AddImpact(CommandResult result, SelectTestsImpact.Outcome impact, string impactOut)
+    {
+        var selection = impact.Selection;
+        result.Output("impact", selection.Used ? "narrowed" : "not-used")
+            .Output("impact-selection", impactOut)
+            .Output("impact-invocations", selection.Invocations.Count.ToString(CultureInfo.InvariantCulture));
+        if (impact.BadInput is not null)
+        {
+            result.Annotations.Add(new Annotation(AnnotationLevel.Error,
+                $"{impact.BadInput}. The project-level selection stands; record a new map with 'pipelines record-impact'.", Title: "Impact map"));
+        }
+        else if (!selection.Used && impact.Missing is null)
+        {
+            result.Annotations.Add(new Annotation(AnnotationLevel.Warning, $"Impact map not used: {selection.NotUsedReason}.", Title: "Impact map"));
+        }
+
+        var text = new StringBuilder(result.Report);
+        if (impact.BadInput is not null)
+        {
+            text.Append("error: ").AppendLine(UntrustedText.ForLine(impact.BadInput));
+        }
+
+        Line(text, "impact", selection.Used
+            ? $"narrowed with the map of {Short(selection.MapCommit ?? string.Empty)} ({selection.MapAge} commit{Plural(selection.MapAge ?? 0)} behind, {selection.ChangedSinceMap} file{Plural(selection.ChangedSinceMap)} changed since); {selection.Invocations.Count} dotnet test run{Plural(selection.Invocations.Count)} in {impactOut}"
+            : "not used — " + selection.NotUsedReason);
+        foreach (var project in selection.Projects)
+        {
+            text.Append("  ").Append(UntrustedText.ForLine(project.Project)).Append(": ").Append(project.Run).Append(" — ").AppendLine(UntrustedText.ForLine(project.Reason));
+        }
+
+        foreach (var (path, why) in selection.FileReasons.Where(f => f.Value.StartsWith("the impact map cannot", StringComparison.Ordinal)))
+        {
+            text.Append("  not narrowed ").Append(UntrustedText.ForLine(path)).Append(": ").AppendLine(UntrustedText.ForLine(why));
+        }
+
+        result.Report = text.ToString();
+
+        var md = new StringBuilder(result.Summary);
+        md.AppendLine("### Impact map").AppendLine();
+        md.AppendLine(selection.Used
+            ? $"Narrowed with the map of `{Short(selection.MapCommit ?? string.Empty)}` ({selection.MapAge} commits behind; {selection.ChangedSinceMap} files changed since)."
+            : "Not used: " + Markdown.Cell(selection.NotUsedReason ?? string.Empty)).AppendLine();
+        if (selection.Projects.Count > 0)
+        {
+            Markdown.Table(md, ["test project", "runs", "why"], [.. selection.Projects.Select(p => (IReadOnlyList<string>)
+                [Markdown.Code(p.Project), p.Run == "filtered" ? $"{p.SelectedTests} of {p.KnownTests} tests" + (p.SelectedClasses > 0 ? $" + {p.SelectedClasses} classes" : string.Empty) : p.Run, Markdown.Cell(p.Reason)])]);
+            md.AppendLine();
+        }
+
+        var blind = selection.FileReasons.Where(f => f.Value.StartsWith("the impact map cannot", StringComparison.Ordinal)).ToList();
+        if (blind.Count > 0)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"<details><summary>{blind.Count} file{Plural(blind.Count)} the map cannot narrow</summary>").AppendLine().AppendLine();
+            foreach (var (path, why) in blind.Take(TestSelector.MaxReasonFiles))
+            {
+                md.Append("- ").Append(Markdown.Code(path)).Append(" — ").AppendLine(Markdown.Cell(why));
+            }
+
+            md.AppendLine().AppendLine("</details>");
+        }
+
+        result.Summary = md.ToString();
     }
 
     private static string Readable(SelectionResult selection, BaseCommit baseCommit, string head)

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Pipelines.Adapters.Formats;
+using Pipelines.Core.Selection.Impact;
+using Pipelines.Testing;
+
+namespace Pipelines.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>select-tests --impact-map</c> on a real git repository: the map narrows the project-level answer to the tests
+/// that executed what changed since the map's commit, and a map it cannot trust leaves every project whole, said out loud.
+/// </summary>
+[TestClass]
+public sealed class SelectTestsImpactTests
+{
+    private const string ShopTests = "tests/Shop.Tests/Shop.Tests.csproj";
+    private const string MapPath = ".git/impact-map.json";
+
+    private static TemporaryRepository ShopRepository()
+    {
+        var repo = new TemporaryRepository();
+        repo.Write(".pipelines/pipelines.yml", "tests:\n  infer: dotnet\n")
+            .Write("src/Shop/Shop.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />")
+            .Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { public int Count => 0; }")
+            .Write("src/Shop/Price.cs", "namespace Shop; public static class Price { public static decimal Of(int n) => n; }")
+            .Write("src/Shop/prices.json", "{}")
+            .Write(ShopTests, """
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup><IsTestProject>true</IsTestProject></PropertyGroup>
+                  <ItemGroup><ProjectReference Include="..\..\src\Shop\Shop.csproj" /></ItemGroup>
+                </Project>
+                """)
+            .Write("tests/Shop.Tests/CartTests.cs", "namespace Shop.Tests; public sealed class CartTests { public void Counts() { } }")
+            .Write("tests/Shop.Tests/PriceTests.cs", "namespace Shop.Tests; public sealed class PriceTests { public void Rounds() { } }")
+            .Commit("initial");
+        return repo;
+    }
+
+    // A map as the recorder writes it: every file at the commit with its blob id, and which test ran which file.
+    private static string WriteMap(TemporaryRepository repo, string commit = "HEAD")
+    {
+        var sha = repo.Git("rev-parse", commit).Trim();
+        var files = repo.Git("ls-tree", "-r", sha).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => (Path: line[(line.IndexOf('\t') + 1)..], Hash: line.Split(' ', '\t')[2]))
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f => new ImpactFile(f.Path, f.Hash, f.Path.EndsWith(".cs", StringComparison.Ordinal)))
+            .ToList();
+        int[] Of(params string[] paths) => [.. paths.Select(p => files.FindIndex(f => f.Path == p)).Order()];
+        var map = new ImpactMap(sha, DateTimeOffset.UtcNow, files,
+        [
+            new ImpactProject(ShopTests,
+            [
+                new ImpactTest("Shop.Tests.CartTests.Counts", "Shop.Tests.CartTests", "tests/Shop.Tests/CartTests.cs", ImpactOutcome.Passed, Of("src/Shop/Cart.cs", "tests/Shop.Tests/CartTests.cs")),
+                new ImpactTest("Shop.Tests.PriceTests.Rounds", "Shop.Tests.PriceTests", "tests/Shop.Tests/PriceTests.cs", ImpactOutcome.Passed, Of("src/Shop/Price.cs", "tests/Shop.Tests/PriceTests.cs")),
+            ]),
+        ]);
+        // Inside .git: the repository's next commit must not take the map in.
+        var path = Path.Combine(repo.Path, MapPath);
+        ImpactMapFile.Write(path, map);
+        return path;
+    }
+
+    private static (CliRun Run, JsonElement Json, JsonElement Selection) Select(TemporaryRepository repo, params string[] extra)
+    {
+        var run = CliRunner.Run(repo.Path, ["select-tests", "--base", "HEAD~1", "--json", "--impact-map", MapPath, .. extra]);
+        var json = run.StandardOutput.Length > 0 ? JsonDocument.Parse(run.StandardOutput).RootElement.Clone() : default;
+        var file = Path.Combine(repo.Path, "impact-selection.json");
+        var selection = File.Exists(file) ? JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone() : default;
+        return (run, json, selection);
+    }
+
+    private static List<(string Project, string? Filter)> Invocations(JsonElement selection) =>
+        [.. selection.GetProperty("invocations").EnumerateArray().Select(i => (i.GetProperty("project").GetString()!, i.GetProperty("filter").GetString()))];
+
+    [TestMethod]
+    public void A_change_runs_only_the_tests_that_executed_the_changed_file()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { public int Count => 1; }").Commit();
+
+        var (run, json, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        Assert.IsTrue(selection.GetProperty("used").GetBoolean());
+        Assert.AreEqual(1, selection.GetProperty("mapAge").GetInt32());
+        CollectionAssert.AreEqual(new[] { (ShopTests, (string?)"FullyQualifiedName=Shop.Tests.CartTests.Counts") }, Invocations(selection));
+        Assert.AreEqual("filtered", json.GetProperty("impact").GetProperty("projects")[0].GetProperty("run").GetString());
+    }
+
+    [TestMethod]
+    public void A_changed_data_file_runs_its_projects_whole_and_says_which_file()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/prices.json", "{\"vat\": 0.2}").Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { }").Commit();
+
+        var (run, _, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        CollectionAssert.AreEqual(new[] { (ShopTests, (string?)null) }, Invocations(selection));
+        StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("src/Shop/prices.json").GetString(), "cannot narrow");
+    }
+
+    [TestMethod]
+    public void A_changed_constant_read_from_git_diff_runs_its_projects_whole()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Price.cs", "namespace Shop; public static class Price {\n    public const decimal Vat = 0.2m;\n    public static decimal Of(int n) => n;\n}").Commit();
+
+        var (run, _, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        CollectionAssert.AreEqual(new[] { (ShopTests, (string?)null) }, Invocations(selection));
+        StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("src/Shop/Price.cs").GetString(), "constant");
+    }
+
+    [TestMethod]
+    public void No_map_yet_is_no_error_every_selected_project_runs_whole()
+    {
+        using var repo = ShopRepository();
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { }").Commit();
+
+        var (run, json, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        Assert.IsFalse(selection.GetProperty("used").GetBoolean());
+        StringAssert.Contains(selection.GetProperty("notUsedReason").GetString(), "no impact map at .git/impact-map.json");
+        CollectionAssert.AreEqual(new[] { (ShopTests, (string?)null) }, Invocations(selection));
+        CollectionAssert.AreEqual(new[] { ShopTests }, json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()).ToArray());
+    }
+
+    [TestMethod]
+    [DataRow("{\"format\":\"pipelines-impact-map/1\",\"commit\":\"abc\"", ".git/impact-map.json")]
+    [DataRow("{\"format\":\"someone-elses-map\"}", "$.format")]
+    public void A_corrupt_or_foreign_map_is_bad_input_and_the_project_level_answer_stands(string content, string named)
+    {
+        using var repo = ShopRepository();
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { }").Commit();
+        File.WriteAllText(Path.Combine(repo.Path, MapPath), content);
+
+        var (run, json, selection) = Select(repo);
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardOutput + run.StandardError, named);
+        Assert.IsFalse(selection.GetProperty("used").GetBoolean(), "never narrowed on a map it cannot read");
+        CollectionAssert.AreEqual(new[] { (ShopTests, (string?)null) }, Invocations(selection));
+        CollectionAssert.AreEqual(new[] { ShopTests }, json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()).ToArray());
+    }
+
+    [TestMethod]
+    public void A_map_recorded_on_another_branch_is_not_used()
+    {
+        using var repo = ShopRepository();
+        repo.Git("checkout", "-q", "-b", "elsewhere");
+        repo.Write("src/Shop/Price.cs", "namespace Shop; public static class Price { }").Commit("elsewhere");
+        WriteMap(repo);
+        repo.Git("checkout", "-q", "main");
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { }").Commit();
+
+        var (run, _, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        StringAssert.Contains(selection.GetProperty("notUsedReason").GetString(), "not an ancestor of head");
+        CollectionAssert.AreEqual(new[] { (ShopTests, (string?)null) }, Invocations(selection));
+    }
+
+    [TestMethod]
+    public void A_map_older_than_the_limit_is_not_used()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Price.cs", "namespace Shop; public static class Price { }").Commit();
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { }").Commit();
+
+        var (run, _, selection) = Select(repo, "--impact-max-age", "1");
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        StringAssert.Contains(selection.GetProperty("notUsedReason").GetString(), "2 commits behind head, more than the 1 allowed");
+    }
+
+    [TestMethod]
+    public void The_map_needs_the_project_graph()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { }").Commit();
+
+        var (run, _, _) = Select(repo, "--infer", "none");
+
+        Assert.AreEqual(2, run.ExitCode);
+        StringAssert.Contains(run.StandardError, "--impact-map");
+    }
+}
