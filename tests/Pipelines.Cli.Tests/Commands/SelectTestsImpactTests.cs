@@ -116,6 +116,37 @@ public sealed class SelectTestsImpactTests
     }
 
     [TestMethod]
+    public void The_audit_fails_naming_a_test_that_failed_in_the_full_run_but_was_not_selected()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { public int Count => 1; }").Commit();
+        var trx = Path.Combine(repo.Path, ".git", "full.trx");
+        ResultFileWriter.Trx(trx, [("Shop.Tests.CartTests.Counts", 0.1, "Failed"), ("Shop.Tests.PriceTests.Rounds", 0.1, "Failed")], "/build/Shop.Tests.dll");
+
+        var (run, json, _) = Select(repo, "--impact-audit", trx);
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        Assert.AreEqual("Shop.Tests.PriceTests.Rounds", json.GetProperty("impact").GetProperty("missed")[0].GetProperty("test").GetString());
+        StringAssert.Contains(run.StandardError, "1 of 2 failed tests of the full run would not have run: Shop.Tests.PriceTests.Rounds");
+    }
+
+    [TestMethod]
+    public void The_audit_passes_when_every_failure_of_the_full_run_was_selected()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { public int Count => 1; }").Commit();
+        var trx = Path.Combine(repo.Path, ".git", "full.trx");
+        ResultFileWriter.Trx(trx, [("Shop.Tests.CartTests.Counts", 0.1, "Failed"), ("Shop.Tests.PriceTests.Rounds", 0.1, "Passed")], "/build/Shop.Tests.dll");
+
+        var (run, _, _) = Select(repo, "--impact-audit", trx);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardError, "the full run had 1 failed test; the selection runs every one");
+    }
+
+    [TestMethod]
     public void No_map_yet_is_no_error_every_selected_project_runs_whole()
     {
         using var repo = ShopRepository();

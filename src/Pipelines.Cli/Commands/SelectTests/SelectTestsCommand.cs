@@ -56,9 +56,15 @@ public static class SelectTestsCommand
             DefaultValueFactory = _ => "impact-selection.json",
         };
 
+        var impactAudit = new Option<string[]>("--impact-audit")
+        {
+            Description = "With --impact-map: result files of a full run of head (TRX, JUnit or NUnit XML; paths or globs). Exits 1 naming every failed test the selection would have left out.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+
         var command = new Command(Name, "Select the tests a change needs: changed files → tags and affected test projects → a test filter.")
         {
-            baseOption, head, repo, config, json, untagged, infer, filterSyntax, audit, assemblies, impactMap, impactMaxAge, impactOut,
+            baseOption, head, repo, config, json, untagged, infer, filterSyntax, audit, assemblies, impactMap, impactMaxAge, impactOut, impactAudit,
         };
         command.SetAction(parse => PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
             SelectTestsHandler.Run(session, new SelectTestsInputs(
@@ -75,6 +81,7 @@ public static class SelectTestsCommand
                 ImpactMap = parse.GetValue(impactMap),
                 ImpactMaxAge = parse.GetValue(impactMaxAge),
                 ImpactOut = parse.GetValue(impactOut)!,
+                ImpactAudit = parse.GetValue(impactAudit) ?? [],
             })));
         return command;
     }
@@ -98,4 +105,7 @@ public sealed record SelectTestsInputs(
     public int ImpactMaxAge { get; init; } = Core.Selection.Impact.ImpactSelector.DefaultMaxAge;
 
     public string ImpactOut { get; init; } = "impact-selection.json";
+
+    /// <summary>Result files of a full run to check the selection against.</summary>
+    public IReadOnlyList<string> ImpactAudit { get; init; } = [];
 }

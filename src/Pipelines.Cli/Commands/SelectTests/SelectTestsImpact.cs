@@ -30,6 +30,9 @@ public sealed record ImpactSelectionJson(
     IReadOnlyDictionary<string, string> FileReasons)
 {
     public const string CurrentFormat = "pipelines-impact-selection/1";
+
+    /// <summary>With <c>--impact-audit</c>: the failed tests of the full run that the selection left out; null without an audit.</summary>
+    public IReadOnlyList<MissedTest>? Missed { get; init; }
 }
 
 /// <summary>
@@ -39,7 +42,14 @@ public sealed record ImpactSelectionJson(
 public static class SelectTestsImpact
 {
     /// <summary>The outcome: the selection (whole projects when the map is not used) and the problem, if the map was bad input.</summary>
-    public sealed record Outcome(ImpactSelectionJson Selection, string? BadInput, string? Missing);
+    public sealed record Outcome(ImpactSelection Raw, ImpactSelectionJson Selection, string? BadInput, string? Missing)
+    {
+        /// <summary>With <c>--impact-audit</c>: the failed tests of the full run that the selection left out.</summary>
+        public IReadOnlyList<MissedTest>? Missed { get; init; }
+
+        /// <summary>With <c>--impact-audit</c>: how many tests failed in the full run.</summary>
+        public int AuditedFailures { get; init; }
+    }
 
     public static Outcome Narrow(
         GitRepository repository,
@@ -58,7 +68,7 @@ public static class SelectTestsImpact
         {
             // A first run or a cache miss: nothing is wrong, there is just nothing to narrow with.
             var missing = $"no impact map at {mapDisplay} (a first run, or the cache missed): every selected project runs whole";
-            return new Outcome(NotUsed(projectLevel, missing), null, missing);
+            return NotUsed(projectLevel, missing, null, missing);
         }
 
         ImpactMap map;
@@ -68,7 +78,7 @@ public static class SelectTestsImpact
         }
         catch (InputException ex)
         {
-            return new Outcome(NotUsed(projectLevel, "the impact map is bad input: " + ex.Message), ex.Message, null);
+            return NotUsed(projectLevel, "the impact map is bad input: " + ex.Message, ex.Message, null);
         }
 
         var inHistory = repository.HasCommit(map.Commit);
@@ -76,7 +86,7 @@ public static class SelectTestsImpact
         var standing = new MapStanding(inHistory, ancestor, ancestor ? repository.CountCommits(map.Commit, headTree.Commit) : null);
         var diff = new GitImpactDiff(repository, headTree, map.Commit);
         var selection = ImpactSelector.Narrow(projectLevel, map, headTree.ObjectIds, standing, maxAge, graph, projectLevelFor, diff);
-        return new Outcome(ToJson(selection), null, null);
+        return new Outcome(selection, ToJson(selection), null, null);
     }
 
     public static void Write(string path, ImpactSelectionJson selection)
@@ -86,10 +96,13 @@ public static class SelectTestsImpact
         File.WriteAllText(full, JsonSerializer.Serialize(selection, PipelinesJsonContext.Relaxed.ImpactSelectionJson));
     }
 
-    private static ImpactSelectionJson NotUsed(SelectionResult projectLevel, string reason) =>
-        ToJson(new ImpactSelection(false, reason, string.Empty, null, 0,
+    private static Outcome NotUsed(SelectionResult projectLevel, string reason, string? badInput, string? missing)
+    {
+        var selection = new ImpactSelection(false, reason, string.Empty, null, 0,
             [.. projectLevel.Projects.Select(p => new ImpactProjectSelection(p, true, "the impact map is not used: " + reason, [], [], 0))],
-            new Dictionary<string, string>()));
+            new Dictionary<string, string>());
+        return new Outcome(selection, ToJson(selection), badInput, missing);
+    }
 
     private static ImpactSelectionJson ToJson(ImpactSelection selection)
     {

@@ -38,7 +38,9 @@ public static class SelectTestsReport
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(baseCommit);
         // A map that is bad input still leaves the project-level answer in the outputs, for a job that goes on regardless.
-        var exitCode = impact?.BadInput is not null ? ExitCodes.BadInput : selection.Failed ? ExitCodes.NegativeVerdict : ExitCodes.Success;
+        var exitCode = impact?.BadInput is not null ? ExitCodes.BadInput
+            : selection.Failed || impact?.Missed is { Count: > 0 } ? ExitCodes.NegativeVerdict
+            : ExitCodes.Success;
         var result = new CommandResult(exitCode)
             .Output("tags", selection.Tags)
             .Output("projects", selection.Projects)
@@ -97,6 +99,21 @@ public static class SelectTestsReport
         {
             result.Annotations.Add(new Annotation(AnnotationLevel.Warning, $"Impact map not used: {selection.NotUsedReason}.", Title: "Impact map"));
         }
+        else if (impact.Missing is not null)
+        {
+            result.Annotations.Add(new Annotation(AnnotationLevel.Notice, impact.Missing, Title: "Impact map"));
+        }
+
+        if (impact.Missed is { } missed)
+        {
+            result.Output("impact-missed", missed.Select(m => m.Test));
+            foreach (var test in missed)
+            {
+                result.Annotations.Add(new Annotation(AnnotationLevel.Error,
+                    $"{test.Test} failed in the full run, but the selection would not have run it{(test.Source is null ? string.Empty : " (" + test.Source + ")")}.",
+                    Title: "Test selection missed a failure"));
+            }
+        }
 
         var text = new StringBuilder(result.Report);
         if (impact.BadInput is not null)
@@ -115,6 +132,13 @@ public static class SelectTestsReport
         foreach (var (path, why) in selection.FileReasons.Where(f => f.Value.StartsWith("the impact map cannot", StringComparison.Ordinal)))
         {
             text.Append("  not narrowed ").Append(UntrustedText.ForLine(path)).Append(": ").AppendLine(UntrustedText.ForLine(why));
+        }
+
+        if (impact.Missed is { } audited)
+        {
+            Line(text, "audit", audited.Count == 0
+                ? $"the full run had {impact.AuditedFailures} failed test{Plural(impact.AuditedFailures)}; the selection runs every one"
+                : $"{audited.Count} of {impact.AuditedFailures} failed tests of the full run would not have run: {string.Join(", ", audited.Select(m => m.Test))}");
         }
 
         result.Report = text.ToString();
