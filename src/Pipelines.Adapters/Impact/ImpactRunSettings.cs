@@ -32,7 +32,8 @@ public static class ImpactRunSettings
                     new XElement("InProcDataCollector",
                         new XAttribute("friendlyName", "PipelinesImpact"),
                         new XAttribute("uri", "InProcDataCollector://pipelines/impact/1"),
-                        new XAttribute("assemblyQualifiedName", $"{CollectorType}, {CollectorAssembly}"),
+                        // VSTest compares the full assembly-qualified name: the short form loads nothing (and says so only in its diagnostics).
+                        new XAttribute("assemblyQualifiedName", $"{CollectorType}, {CollectorAssembly}, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null"),
                         new XAttribute("codebase", collectorPath),
                         new XElement("Configuration", new XElement("Output", outputPath)))))));
         return document.ToString();
