@@ -200,6 +200,14 @@ public static class ImpactRecorder
                 $"{project}: the test run ended before its session did (the test host crashed or was killed after {tests.Count} test(s)); no map is written, since it would leave the rest of the project's tests out");
         }
 
+        // Every test runs code of its own instrumented test assembly, so a run where none recorded a file ran its tests
+        // somewhere the collector cannot see: xUnit v3 starts each test assembly as a process of its own.
+        if (tests.Count > 0 && instrumented.Count > 0 && tests.Values.All(t => t.Files.Count == 0))
+        {
+            throw new InputException(
+                $"{project}: its {tests.Count} test(s) ran outside VSTest's test host, where record-impact cannot see them (xUnit v3 runs each test assembly as its own process); leave it out with --projects");
+        }
+
         return [.. order.Select(n => new ImpactTest(n, tests[n].Class, tests[n].Source, tests[n].Outcome, [.. tests[n].Files]))];
     }
 

@@ -25,8 +25,11 @@ public static class ImpactRunSettings
                 new XElement("ParallelizeTestCollections", "false"),
                 new XElement("ParallelizeAssembly", "false"),
                 new XElement("MaxParallelThreads", "1")),
+            // NUnit reports results from a queue on another thread unless told otherwise: a test's end would arrive
+            // after the next test began, and its flags with it.
             new XElement("NUnit",
-                new XElement("NumberOfTestWorkers", "0")),
+                new XElement("NumberOfTestWorkers", "0"),
+                new XElement("SynchronousEvents", "true")),
             new XElement("InProcDataCollectionRunSettings",
                 new XElement("InProcDataCollectors",
                     new XElement("InProcDataCollector",
