@@ -26,6 +26,8 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
     private readonly Queue<Assembly> _pending = new();
     private readonly HashSet<Assembly> _seen = [];
     private StreamWriter? _output;
+    private int _running;
+    private bool _overlapped;
 
     public void Initialize(IDataCollectionSink dataCollectionSink)
     {
@@ -57,7 +59,17 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
 
     public void TestCaseStart(TestCaseStartArgs testCaseStartArgs)
     {
-        // Nothing to clear: what ran since the last test (class set-up) belongs to this one.
+        // Nothing to clear: what ran since the last test (class set-up) belongs to this one. Counted, so a run whose
+        // tests overlapped (a framework that kept its parallelism) says so instead of mixing their files silently.
+        lock (_gate)
+        {
+            if (_running > 0)
+            {
+                _overlapped = true;
+            }
+
+            _running++;
+        }
     }
 
     public void TestCaseEnd(TestCaseEndArgs testCaseEndArgs)
@@ -69,6 +81,14 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
 
         var outcome = testCaseEndArgs.TestOutcome;
         var hits = Collect();
+        bool overlapped;
+        lock (_gate)
+        {
+            _running = Math.Max(0, _running - 1);
+            overlapped = _overlapped;
+            _overlapped = _running > 0;
+        }
+
         WriteLine(writer =>
         {
             writer.WriteString("event", "test");
@@ -77,6 +97,11 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
             writer.WriteString("class", ManagedType(test));
             writer.WriteString("source", test.CodeFilePath);
             writer.WriteString("outcome", outcome.ToString());
+            if (overlapped)
+            {
+                writer.WriteBoolean("overlapped", true);
+            }
+
             writer.WriteStartObject("hits");
             foreach (var (assembly, ids) in hits)
             {

@@ -63,7 +63,15 @@ public static class RecordImpactHandler
         {
             try
             {
-                Directory.Delete(work, recursive: true);
+                // PIPELINES_IMPACT_KEEP keeps the copies, settings and hit files for a look when a map seems wrong.
+                if (context.Environment.GetValueOrDefault("PIPELINES_IMPACT_KEEP") is { Length: > 0 })
+                {
+                    session.Log.WriteLine($"record-impact: kept {work}");
+                }
+                else
+                {
+                    Directory.Delete(work, recursive: true);
+                }
             }
             catch (IOException)
             {
