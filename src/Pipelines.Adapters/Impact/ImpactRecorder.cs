@@ -115,13 +115,13 @@ public static class ImpactRecorder
             ["test", testPath, "--settings", settings, "--logger", "trx", "--results-directory", Path.Combine(work, "results")],
             root, cancellation);
         request.Log($"record-impact: {project}: dotnet test exit {exit} in {watch.Elapsed.TotalSeconds:F1} s");
-        var tests = ReadHits(hitsFile, project, instrumented, index, root);
+        var tests = ReadHits(hitsFile, project, instrumented, index, root, Path.GetFileNameWithoutExtension(targetPath));
         return new ImpactProject(project, tests);
     }
 
     /// <summary>Joins the collector's lines into tests; a run without its closing line crashed, and its map would lie.</summary>
     internal static List<ImpactTest> ReadHits(
-        string hitsFile, string project, IReadOnlyList<InstrumentedAssembly> instrumented, Dictionary<string, int> index, string root)
+        string hitsFile, string project, IReadOnlyList<InstrumentedAssembly> instrumented, Dictionary<string, int> index, string root, string? testAssembly)
     {
         if (!File.Exists(hitsFile))
         {
@@ -200,12 +200,20 @@ public static class ImpactRecorder
                 $"{project}: the test run ended before its session did (the test host crashed or was killed after {tests.Count} test(s)); no map is written, since it would leave the rest of the project's tests out");
         }
 
-        // Every test runs code of its own instrumented test assembly, so a run where none recorded a file ran its tests
-        // somewhere the collector cannot see: xUnit v3 starts each test assembly as a process of its own.
-        if (tests.Count > 0 && instrumented.Count > 0 && tests.Values.All(t => t.Files.Count == 0))
+        // Every test that ran executed code of its own test assembly. When that assembly is instrumented, a test that
+        // recorded none of its files was not seen: its tests ran in another process (xUnit v3 starts each test
+        // assembly as a process of its own), or the framework reported them out of step with running them (NUnit's
+        // adapter reports from a queue), so the flags of one test were booked to another. Such a map would lie.
+        if (testAssembly is not null && documents.TryGetValue(testAssembly, out var own))
         {
-            throw new InputException(
-                $"{project}: its {tests.Count} test(s) ran outside VSTest's test host, where record-impact cannot see them (xUnit v3 runs each test assembly as its own process); leave it out with --projects");
+            var ownFiles = own.Where(index.ContainsKey).Select(p => index[p]).ToHashSet();
+            var unseen = order.Where(n => tests[n].Outcome != ImpactOutcome.Skipped && !tests[n].Files.Overlaps(ownFiles)).ToList();
+            if (unseen.Count > 0)
+            {
+                throw new InputException(
+                    $"{project}: {unseen.Count} of its {tests.Count} test(s) recorded none of their own files (first: {unseen[0]}): they ran outside VSTest's "
+                    + "test host (xUnit v3) or were reported out of step with running them (NUnit), so their files cannot be told apart; leave it out with --projects");
+            }
         }
 
         return [.. order.Select(n => new ImpactTest(n, tests[n].Class, tests[n].Source, tests[n].Outcome, [.. tests[n].Files]))];
