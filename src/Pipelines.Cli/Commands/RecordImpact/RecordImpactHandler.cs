@@ -38,6 +38,16 @@ public static class RecordImpactHandler
             throw new InputException($"--out: '{inputs.Out}' is a folder; name the map file to write");
         }
 
+        // Checked before minutes of recording: the folder the map goes in must be one we can make.
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"--out: cannot write '{inputs.Out}': {ex.Message}");
+        }
+
         var projects = FindProjects(repository, inputs.Projects);
         var work = Path.Combine(Path.GetTempPath(), "pipelines-impact-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);
