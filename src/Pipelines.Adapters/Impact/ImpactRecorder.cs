@@ -11,7 +11,8 @@ namespace Pipelines.Adapters.Impact;
 /// <summary>What record-impact was asked to do.</summary>
 /// <param name="Projects">Test project files, repository-relative.</param>
 /// <param name="CollectorPath">The collector assembly the test host loads (impact/ beside the CLI).</param>
-/// <param name="WorkDirectory">A folder of this run's own for copies, settings and hit files; the caller deletes it.</param>
+/// <param name="WorkDirectory">A folder of this run's own for settings, results and hit files; the caller deletes it.</param>
+/// <param name="Keep">Keep the instrumented copies (beside each build output, <c>&lt;output&gt;.pipelines-impact</c>) for a look.</param>
 public sealed record ImpactRecordRequest(
     GitRepository Repository,
     IReadOnlyList<string> Projects,
@@ -20,7 +21,8 @@ public sealed record ImpactRecordRequest(
     string CollectorPath,
     string WorkDirectory,
     IReadOnlyDictionary<string, string?> Environment,
-    Action<string> Log);
+    Action<string> Log,
+    bool Keep = false);
 
 /// <summary>
 /// Records an impact map: builds each test project, copies its output, instruments the copy
@@ -96,8 +98,41 @@ public static class ImpactRecorder
         }
 
         var source = Path.GetDirectoryName(targetPath)!;
-        var copy = Path.Combine(work, "bin");
+        // The copy sits beside the output, at the same depth: tests that find the repository's files relative to
+        // their own folder (../../../data) still find them. Untracked, so the tree stays clean for the next project.
+        var copy = source.TrimEnd(Path.DirectorySeparatorChar) + ".pipelines-impact";
+        if (Directory.Exists(copy))
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+
         CopyDirectory(source, copy);
+        try
+        {
+            return RunCopy(request, project, work, targetPath, source, copy, index, code, cancellation);
+        }
+        finally
+        {
+            if (!request.Keep)
+            {
+                try
+                {
+                    Directory.Delete(copy, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A test host still closing its files; the next recording deletes it first.
+                }
+            }
+        }
+    }
+
+    private static ImpactProject RunCopy(
+        ImpactRecordRequest request, string project, string work, string targetPath, string source, string copy,
+        Dictionary<string, int> index, HashSet<string> code, CancellationToken cancellation)
+    {
+        var root = request.Repository.Root;
+        Directory.CreateDirectory(work);
         var instrumented = ImpactInstrumenter.Instrument(source, copy, root, index.ContainsKey);
         foreach (var assembly in instrumented)
         {

@@ -49,6 +49,7 @@ public static class RecordImpactHandler
         }
 
         var projects = FindProjects(repository, inputs.Projects);
+        var keep = context.Environment.GetValueOrDefault("PIPELINES_IMPACT_KEEP") is { Length: > 0 };
         var work = Path.Combine(Path.GetTempPath(), "pipelines-impact-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);
         try
@@ -56,7 +57,7 @@ public static class RecordImpactHandler
             session.Host.BeginGroup($"record-impact: {projects.Count} test project(s)");
             var map = ImpactRecorder.Record(new ImpactRecordRequest(
                 repository, projects, inputs.Configuration, inputs.NoBuild, CollectorPath, work, context.Environment,
-                line => session.Log.WriteLine(UntrustedText.ForLine(line))), context.Time.GetUtcNow(), cancellation);
+                line => session.Log.WriteLine(UntrustedText.ForLine(line)), keep), context.Time.GetUtcNow(), cancellation);
             session.Host.EndGroup();
             try
             {
@@ -74,7 +75,7 @@ public static class RecordImpactHandler
             try
             {
                 // PIPELINES_IMPACT_KEEP keeps the copies, settings and hit files for a look when a map seems wrong.
-                if (context.Environment.GetValueOrDefault("PIPELINES_IMPACT_KEEP") is { Length: > 0 })
+                if (keep)
                 {
                     session.Log.WriteLine($"record-impact: kept {work}");
                 }
