@@ -168,6 +168,7 @@ public static class ImpactRecorder
         var order = new List<string>();
         var sessions = 0;
         var ends = 0;
+        var overlapped = new List<string>();
         foreach (var line in File.ReadLines(hitsFile))
         {
             if (line.Length == 0)
@@ -187,6 +188,11 @@ public static class ImpactRecorder
                     break;
                 case "test":
                     var name = element.GetProperty("name").GetString() ?? string.Empty;
+                    if (element.TryGetProperty("overlapped", out var overlap) && overlap.ValueKind == JsonValueKind.True)
+                    {
+                        overlapped.Add(name);
+                    }
+
                     var className = element.TryGetProperty("class", out var c) && c.GetString() is { Length: > 0 } managed ? managed : ClassOf(name);
                     var source = element.TryGetProperty("source", out var s) && s.GetString() is { Length: > 0 } file ? RelativeSource(file, root) : null;
                     var outcome = element.GetProperty("outcome").GetString() switch
@@ -233,6 +239,13 @@ public static class ImpactRecorder
         {
             throw new OutsideSystemException("dotnet",
                 $"{project}: the test run ended before its session did (the test host crashed or was killed after {tests.Count} test(s)); no map is written, since it would leave the rest of the project's tests out");
+        }
+
+        if (overlapped.Count > 0)
+        {
+            throw new InputException(
+                $"{project}: {overlapped.Count} test(s) ran while another was running (first: {overlapped[0]}), so their files cannot be told apart: "
+                + "the test framework kept its parallelism despite the run settings; leave it out with --projects");
         }
 
         // Every test that ran executed code of its own test assembly. When that assembly is instrumented, a test that
