@@ -27,8 +27,12 @@ public static class ImpactInstrumenter
     /// <param name="targetDirectory">A copy of it, where the rewritten assemblies replace the originals.</param>
     /// <param name="repositoryRoot">The repository's top folder: only files below it count.</param>
     /// <param name="isTracked">Whether a repository-relative path is a tracked file (generated files in obj/ are not).</param>
+    /// <param name="frameworkDirectories">
+    /// Shared framework folders (Microsoft.NETCore.App and the like) where references such as System.Runtime resolve:
+    /// a single-file CLI has no framework folder of its own for Cecil to look in.
+    /// </param>
     public static IReadOnlyList<InstrumentedAssembly> Instrument(
-        string sourceDirectory, string targetDirectory, string repositoryRoot, Func<string, bool> isTracked)
+        string sourceDirectory, string targetDirectory, string repositoryRoot, Func<string, bool> isTracked, IReadOnlyList<string>? frameworkDirectories = null)
     {
         ArgumentNullException.ThrowIfNull(isTracked);
         var root = Path.GetFullPath(repositoryRoot).TrimEnd('/', '\\');
@@ -63,6 +67,10 @@ public static class ImpactInstrumenter
 
         using var resolver = new DefaultAssemblyResolver();
         resolver.AddSearchDirectory(sourceDirectory);
+        foreach (var directory in frameworkDirectories ?? [])
+        {
+            resolver.AddSearchDirectory(directory);
+        }
         var modules = new List<ModuleState>();
         try
         {

@@ -64,12 +64,13 @@ public static class ImpactRecorder
         }
 
         var code = new HashSet<string>(StringComparer.Ordinal);
+        var frameworks = FrameworkDirectories(request, cancellation);
         var projects = new List<ImpactProject>();
         for (var n = 0; n < request.Projects.Count; n++)
         {
             var project = request.Projects[n];
             var work = Path.Combine(request.WorkDirectory, n.ToString("D3", CultureInfo.InvariantCulture) + "-" + Path.GetFileNameWithoutExtension(project));
-            projects.Add(RecordProject(request, project, work, index, code, cancellation));
+            projects.Add(RecordProject(request, project, work, index, code, frameworks, cancellation));
         }
 
         var files = paths.Select(p => new ImpactFile(p, objectIds[p], code.Contains(p))).ToList();
@@ -77,7 +78,8 @@ public static class ImpactRecorder
     }
 
     private static ImpactProject RecordProject(
-        ImpactRecordRequest request, string project, string work, Dictionary<string, int> index, HashSet<string> code, CancellationToken cancellation)
+        ImpactRecordRequest request, string project, string work, Dictionary<string, int> index, HashSet<string> code,
+        IReadOnlyList<string> frameworks, CancellationToken cancellation)
     {
         var root = request.Repository.Root;
         var projectPath = Path.Combine(root, project);
@@ -109,7 +111,7 @@ public static class ImpactRecorder
         CopyDirectory(source, copy);
         try
         {
-            return RunCopy(request, project, work, targetPath, source, copy, index, code, cancellation);
+            return RunCopy(request, project, work, targetPath, source, copy, index, code, frameworks, cancellation);
         }
         finally
         {
@@ -129,11 +131,11 @@ public static class ImpactRecorder
 
     private static ImpactProject RunCopy(
         ImpactRecordRequest request, string project, string work, string targetPath, string source, string copy,
-        Dictionary<string, int> index, HashSet<string> code, CancellationToken cancellation)
+        Dictionary<string, int> index, HashSet<string> code, IReadOnlyList<string> frameworks, CancellationToken cancellation)
     {
         var root = request.Repository.Root;
         Directory.CreateDirectory(work);
-        var instrumented = ImpactInstrumenter.Instrument(source, copy, root, index.ContainsKey);
+        var instrumented = ImpactInstrumenter.Instrument(source, copy, root, index.ContainsKey, frameworks);
         foreach (var assembly in instrumented)
         {
             code.UnionWith(assembly.Documents);
@@ -265,6 +267,30 @@ public static class ImpactRecorder
         }
 
         return [.. order.Select(n => new ImpactTest(n, tests[n].Class, tests[n].Source, tests[n].Outcome, [.. tests[n].Files]))];
+    }
+
+    /// <summary>The newest installed version of each shared framework, e.g. "Microsoft.NETCore.App 10.0.1 [/usr/share/dotnet/shared/Microsoft.NETCore.App]".</summary>
+    private static List<string> FrameworkDirectories(ImpactRecordRequest request, CancellationToken cancellation)
+    {
+        var result = Dotnet(request, ["--list-runtimes"], request.Repository.Root, cancellation);
+        var newest = new Dictionary<string, (Version Version, string Directory)>(StringComparer.Ordinal);
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var open = line.IndexOf('[', StringComparison.Ordinal);
+            var parts = line.Split(' ', 3);
+            if (open < 0 || parts.Length < 3 || !line.EndsWith(']') || !Version.TryParse(parts[1].Split('-')[0], out var version))
+            {
+                continue;
+            }
+
+            var directory = Path.Combine(line[(open + 1)..^1], parts[1]);
+            if (!newest.TryGetValue(parts[0], out var known) || version > known.Version)
+            {
+                newest[parts[0]] = (version, directory);
+            }
+        }
+
+        return [.. newest.Values.Select(v => v.Directory).Where(Directory.Exists)];
     }
 
     internal static string ClassOf(string fullyQualifiedName)
