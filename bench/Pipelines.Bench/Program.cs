@@ -1,6 +1,6 @@
 using Pipelines.Bench;
 
-// Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|gate|revert|canary|release|appconfig|action|startup|loop] [--projects 500 --files 2000]
+// Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|gate|revert|canary|release|appconfig|action|startup|impact-record|loop] [--projects 500 --files 2000]
 // Runs every benchmark by default and prints each figure beside its target.
 var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _));
 var rows = new List<BenchRow>();
@@ -54,6 +54,11 @@ if (only is null or "action" or "startup")
 if (only is null or "action")
 {
     rows.AddRange(ActionStartupBench.Run()); // about four minutes: a release build and three publishes from source
+}
+
+if (only is null or "impact-record")
+{
+    rows.AddRange(ImpactRecordBench.Run()); // about two minutes: a clone, a build, six test runs and four coverlet runs
 }
 
 if (only is null or "loop")

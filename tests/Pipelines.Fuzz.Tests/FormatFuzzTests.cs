@@ -34,6 +34,27 @@ public sealed class PlanFileFuzzTests
         }));
 }
 
+/// <summary>select-tests --impact-map: a map kept in a cache or an artifact, so possibly corrupt, cut short or foreign.</summary>
+[TestClass]
+public sealed class ImpactMapFuzzTests
+{
+    /// <summary>Any bytes: a map or bad input naming the file, never a crash; a map that parses holds together.</summary>
+    [TestMethod]
+    public void Impact_maps_never_crash_the_reader() =>
+        ResultFileFuzzTests.AssertClean(FuzzCampaign.Run("impact-map", SeedFormat.Json, Seeds.ImpactMaps, 600, Runs.Parsed, "impact-map.json", (bytes, host, work) =>
+            Runs.Parse(host, work, _ =>
+            {
+                var map = ImpactMapFile.Parse(bytes, "impact-map.json");
+                foreach (var test in map.Projects.SelectMany(p => p.Tests))
+                {
+                    Assert.IsTrue(test.Files.All(i => i >= 0 && i < map.Files.Count), "every index names a listed file");
+                    Assert.IsTrue(test.Files.Zip(test.Files.Skip(1)).All(pair => pair.First < pair.Second), "indices ascend, each once");
+                }
+
+                MetricsAnswerFuzzTests.Use(map);
+            })));
+}
+
 /// <summary>revert-on-red --decision-log: one JSON line appended per decision to a file a workflow keeps.</summary>
 [TestClass]
 public sealed class DecisionLogFuzzTests

@@ -372,6 +372,22 @@ internal static class Seeds
         Utf8("""{"format":"pipelines-plan/1","seed":"1","seedSource":"--seed","by":"file","order":"declared","lowerBoundSeconds":0,"predictedMakespanSeconds":0,"testCount":0,"estimatedUnits":0,"categoryFilter":"","shards":[{"index":1,"predictedSeconds":0,"units":[],"filters":[]}],"warnings":[]}"""),
     ];
 
+    /// <summary>Impact maps as record-impact writes them: one with failed, skipped and parameterised tests; an empty one.</summary>
+    public static IReadOnlyList<byte[]> ImpactMaps { get; } =
+    [
+        Utf8("""
+            {"format":"pipelines-impact-map/1","commit":"89abcdef0123456789abcdef0123456789abcdef","recordedAt":"2026-12-07T05:00:00.0000000+00:00",
+             "files":[{"path":"src/Billing/Größe.cs","hash":"0123456789abcdef0123456789abcdef01234567","code":true},
+                      {"path":"src/Billing/Billing.csproj","hash":"1123456789abcdef0123456789abcdef01234567","code":false},
+                      {"path":"tests/T/Tests.cs","hash":"2123456789abcdef0123456789abcdef01234567","code":true}],
+             "projects":[{"path":"tests/T/T.csproj","tests":[
+                {"name":"T.Tests.Adds(1,\"x\")","class":"T.Tests","source":"tests/T/Tests.cs","outcome":"failed","files":[0,2]},
+                {"name":"T.Tests+Nested.Skips","class":"T.Tests+Nested","source":null,"outcome":"skipped","files":[]},
+                {"name":"T.Tests.Passes","class":"T.Tests","source":null,"outcome":"passed","files":[2]}]}]}
+            """),
+        Utf8("""{"format":"pipelines-impact-map/1","commit":"89abcdef0123456789abcdef0123456789abcdef","recordedAt":"2026-12-07T05:00:00Z","files":[],"projects":[]}"""),
+    ];
+
     /// <summary>Decision logs as revert-on-red appends them; an empty one (the first run).</summary>
     public static IReadOnlyList<byte[]> DecisionLogs { get; } =
     [

@@ -1,0 +1,84 @@
+using Pipelines.Testing;
+
+namespace Pipelines.Cli.Tests.Commands;
+
+/// <summary>record-impact's bad input: exit 2 with a message that says what to do, and no map written.</summary>
+[TestClass]
+public sealed class RecordImpactCommandTests
+{
+    private const string TestProject =
+        "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"Microsoft.NET.Test.Sdk\" Version=\"18.11.0\" /></ItemGroup></Project>";
+
+    [TestMethod]
+    public void A_repository_without_test_projects_exits_2_saying_how_to_name_them()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("src/App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />").Commit();
+
+        var run = CliRunner.Run(repo.Path, "record-impact");
+
+        Assert.AreEqual(2, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardError, "no test project at HEAD");
+        StringAssert.Contains(run.StandardError, "--projects");
+        Assert.IsFalse(File.Exists(Path.Combine(repo.Path, "impact-map.json")));
+    }
+
+    [TestMethod]
+    public void A_modified_tracked_file_exits_2_naming_it_before_anything_is_built()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("tests/App.Tests/App.Tests.csproj", TestProject).Write("src/Code.cs", "class A { }").Commit();
+        repo.Write("src/Code.cs", "class B { }");
+
+        var run = CliRunner.Run(repo.Path, "record-impact", "--out", "map.json");
+
+        Assert.AreEqual(2, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardError, "src/Code.cs");
+        StringAssert.Contains(run.StandardError, "commit or stash");
+        Assert.IsFalse(File.Exists(Path.Combine(repo.Path, "map.json")));
+    }
+
+    [TestMethod]
+    public void A_folder_as_out_exits_2_naming_the_option()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("tests/App.Tests/App.Tests.csproj", TestProject).Commit();
+        Directory.CreateDirectory(Path.Combine(repo.Path, "maps"));
+
+        var run = CliRunner.Run(repo.Path, "record-impact", "--out", "maps");
+
+        Assert.AreEqual(2, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardError, "--out: 'maps' is a folder");
+    }
+
+    [TestMethod]
+    public void Out_below_a_file_exits_2_before_recording()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("tests/App.Tests/App.Tests.csproj", TestProject).Write("notes.txt", "x").Commit();
+
+        var run = CliRunner.Run(repo.Path, "record-impact", "--out", "notes.txt/map.json");
+
+        Assert.AreEqual(2, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardError, "--out: cannot write 'notes.txt/map.json'");
+    }
+
+    [TestMethod]
+    public void A_projects_pattern_that_matches_nothing_or_no_test_project_exits_2()
+    {
+        using var repo = new TemporaryRepository();
+        repo.Write("tests/App.Tests/App.Tests.csproj", TestProject).Write("src/App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />").Commit();
+
+        var none = CliRunner.Run(repo.Path, "record-impact", "--projects", "tests/Missing/*.csproj");
+        var notTests = CliRunner.Run(repo.Path, "record-impact", "--projects", "src/App/App.csproj");
+
+        Assert.AreEqual(2, none.ExitCode, none.StandardError);
+        StringAssert.Contains(none.StandardError, "--projects: 'tests/Missing/*.csproj' matches no project file");
+        Assert.AreEqual(2, notTests.ExitCode, notTests.StandardError);
+        StringAssert.Contains(notTests.StandardError, "'src/App/App.csproj' is not a test project");
+    }
+
+    [TestMethod]
+    public void The_collector_ships_beside_the_cli() =>
+        Assert.IsTrue(File.Exists(Pipelines.Cli.Commands.RecordImpact.RecordImpactHandler.CollectorPath), Pipelines.Cli.Commands.RecordImpact.RecordImpactHandler.CollectorPath);
+}
