@@ -178,7 +178,19 @@ public static class ImpactRecorder
                 continue;
             }
 
-            using var document = JsonDocument.Parse(line);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line);
+            }
+            catch (JsonException)
+            {
+                // A line cut off: the test host died while the collector wrote it.
+                throw new OutsideSystemException("dotnet",
+                    $"{project}: the test run ended before its session did (the test host crashed mid-write after {tests.Count} test(s)); no map is written");
+            }
+
+            using var owned = document;
             var element = document.RootElement;
             switch (element.GetProperty("event").GetString())
             {

@@ -62,6 +62,10 @@ public sealed class ImpactHitsTests
     }
 
     [TestMethod]
+    public void A_line_cut_off_by_a_crash_is_an_outside_failure_not_a_bug() =>
+        StringAssert.Contains(Assert.ThrowsExactly<OutsideSystemException>(() => Read(Session, """{"event":"test","name":"T.Tes""")).Message, "crashed");
+
+    [TestMethod]
     public void A_run_whose_host_never_loaded_the_collector_is_an_outside_failure()
     {
         var error = Assert.ThrowsExactly<OutsideSystemException>(() =>
