@@ -44,6 +44,7 @@ public sealed class ActionPackagingTests
     [DataRow("metrics-gate")]
     [DataRow("canary")]
     [DataRow("release")]
+    [DataRow("record-impact")]
     public void Every_action_input_is_a_cli_option_and_every_option_an_input(string command)
     {
         var inputs = Keys(Section(LoadYaml($"actions/{command}/action.yml"), "inputs")).Where(i => !PhaseInputs.Contains(i)).ToList();
@@ -71,6 +72,7 @@ public sealed class ActionPackagingTests
     [DataRow("actions/metrics-gate/action.yml")]
     [DataRow("actions/canary/action.yml")]
     [DataRow("actions/release/action.yml")]
+    [DataRow("actions/record-impact/action.yml")]
     [DataRow("action.yml")]
     public void Every_action_input_is_passed_as_the_environment_variable_the_cli_reads_and_never_expanded_in_run(string actionFile)
     {
@@ -102,6 +104,7 @@ public sealed class ActionPackagingTests
     [DataRow("RunTests", "run-tests")]
     [DataRow("Canary", "canary")]
     [DataRow("Release", "release")]
+    [DataRow("RecordImpact", "record-impact")]
     public void The_task_inputs_map_to_the_cli_options_by_the_camel_case_rule(string task, string command)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(SourceTree.PathOf($"tasks/{task}/task.json")));
@@ -120,6 +123,7 @@ public sealed class ActionPackagingTests
     [DataRow("RunTests", "run-tests")]
     [DataRow("Canary", "canary")]
     [DataRow("Release", "release")]
+    [DataRow("RecordImpact", "record-impact")]
     public void The_action_and_the_task_declare_the_same_outputs(string task, string command)
     {
         var actionOutputs = Keys(Section(LoadYaml($"actions/{command}/action.yml"), "outputs"));

@@ -15,7 +15,7 @@ namespace Pipelines.Cli.Tests.Packaging;
 public sealed class RootActionTests
 {
     /// <summary>The commands the root action runs, in the order the loop uses them.</summary>
-    public static readonly string[] Commands = ["select-tests", "plan-tests", "run-tests", "revert-on-red", "metrics-gate", "canary", "release"];
+    public static readonly string[] Commands = ["select-tests", "plan-tests", "run-tests", "revert-on-red", "metrics-gate", "canary", "release", "record-impact"];
 
     [TestMethod]
     public void The_root_action_is_generated_from_the_command_actions()
