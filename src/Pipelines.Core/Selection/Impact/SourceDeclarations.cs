@@ -15,8 +15,8 @@ public static partial class SourceDeclarations
         || path.EndsWith(".vb", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Why a change reaches beyond the code tests executed, or null when it does not: a constant or enum member (compiled
-    /// into the callers), a partial type (another file's part runs it), a module initializer, a global using or an
+    /// Why a change reaches beyond the code tests executed, or null when it does not: a constant others can see, or any
+    /// constant of a partial type, or an enum member (compiled into the callers), a partial type (another file's part runs it), a module initializer, a global using or an
     /// assembly attribute.
     /// </summary>
     /// <param name="changedLines">The lines added or removed.</param>
@@ -33,6 +33,13 @@ public static partial class SourceDeclarations
             }
 
             var match = Reaching().Match(code);
+            // A private constant (or a local one) is compiled only into its own type, which is this file unless the
+            // type is partial: only a constant others can see, or one of a partial type, reaches beyond.
+            if (match.Success && match.Value.Trim() == "const" && !VisibleConstant().IsMatch(code) && !DeclaresPartialType(headText))
+            {
+                continue;
+            }
+
             if (match.Success)
             {
                 return match.Value.Trim() switch
@@ -75,6 +82,14 @@ public static partial class SourceDeclarations
 
     [GeneratedRegex(@"\b(const|enum|partial|interface)\b|\bglobal\s+using\b|\[\s*assembly\s*:|\bModuleInitializer\b", RegexOptions.CultureInvariant)]
     private static partial Regex Reaching();
+
+    private static bool DeclaresPartialType(string? text) => text is null || PartialType().IsMatch(text);
+
+    [GeneratedRegex(@"\b(public|internal|protected)\b[^=;]*\bconst\b", RegexOptions.CultureInvariant)]
+    private static partial Regex VisibleConstant();
+
+    [GeneratedRegex(@"\bpartial\s+(class|struct|record|interface)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex PartialType();
 
     [GeneratedRegex(@"\benum\s+[A-Za-z_]\w*", RegexOptions.CultureInvariant)]
     private static partial Regex EnumDeclaration();

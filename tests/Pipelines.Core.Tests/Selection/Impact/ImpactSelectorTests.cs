@@ -188,6 +188,41 @@ public sealed class ImpactSelectorTests
     }
 
     [TestMethod]
+    [DataRow("    private const decimal VatRate = 0.2m;")]
+    [DataRow("    const int Retries = 3;")]
+    [DataRow("        const string separator = \", \";")]
+    public void A_private_or_local_constant_is_narrowed_like_any_code_of_its_file(string line)
+    {
+        var diff = new Diff(new() { ["src/Shop/Price.cs"] = [line] });
+
+        var shop = Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff));
+
+        Assert.IsFalse(shop.Whole, "only its own type sees it");
+        CollectionAssert.AreEquivalent(
+            new[] { "Shop.Tests.CartTests.Totals", "Shop.Tests.PriceTests.Discounts", "Shop.Tests.PriceTests.Rounds" }, shop.Tests.ToArray());
+    }
+
+    [TestMethod]
+    public void A_private_constant_of_a_partial_type_falls_back_because_its_other_parts_use_it()
+    {
+        var diff = new Diff(
+            new() { ["src/Shop/Price.cs"] = ["    private const decimal VatRate = 0.2m;"] },
+            new() { ["src/Shop/Price.cs"] = "namespace Shop; public static partial class Price { private const decimal VatRate = 0.2m; }" });
+
+        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff)).Whole);
+    }
+
+    [TestMethod]
+    [DataRow("    internal const int Limit = 5;")]
+    [DataRow("    protected const int Limit = 5;")]
+    public void A_constant_other_types_can_see_falls_back(string line)
+    {
+        var diff = new Diff(new() { ["src/Shop/Price.cs"] = [line] });
+
+        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff)).Whole);
+    }
+
+    [TestMethod]
     public void A_changed_enum_member_falls_back_although_its_line_names_no_keyword()
     {
         var diff = new Diff(
