@@ -178,7 +178,7 @@ public static class ImpactRecorder
             }
         }
 
-        return new ImpactProject(project, [.. tests.Values]);
+        return new ImpactProject(project, [.. tests.Values], ImpactGranularity.Class);
     }
 
     /// <summary>NUnit's adapter in the output: its events cannot be matched to the code that ran.</summary>

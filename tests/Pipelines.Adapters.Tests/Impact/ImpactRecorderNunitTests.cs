@@ -37,6 +37,7 @@ public sealed class ImpactRecorderNunitTests
     {
         var tests = Map.Projects.Single().Tests;
         Assert.AreEqual(ImpactSampleRepository.Project("ImpactNunit"), Map.Projects.Single().Path);
+        Assert.AreEqual(ImpactGranularity.Class, Map.Projects.Single().Granularity, "the map says its files are per class");
         CollectionAssert.AreEquivalent(
             new[]
             {
