@@ -12,9 +12,9 @@ namespace Pipelines.Impact.Collector;
 /// <summary>
 /// Runs inside VSTest's test host while <c>pipelines record-impact</c> runs a test project. Assemblies that the recorder
 /// instrumented carry a type <c>&lt;PipelinesImpact&gt;Hits</c> whose <c>Hits</c> array has one flag per source file,
-/// set by the code that runs; after each test this writes the flags that are set and clears them. Flags set between
-/// two tests (class and fixture set-up) count for the next test. No compile-time link to the instrumented code: the
-/// types are found by name.
+/// set by the code that runs; after each test this writes the flags that are set and clears them, and at the session's
+/// end those set since the last test. Flags set between two tests (class and fixture set-up) count for the next test.
+/// No compile-time link to the instrumented code: the types are found by name.
 /// </summary>
 public sealed class ImpactCollector : InProcDataCollection, IDisposable
 {
@@ -102,19 +102,7 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
                 writer.WriteBoolean("overlapped", true);
             }
 
-            writer.WriteStartObject("hits");
-            foreach (var (assembly, ids) in hits)
-            {
-                writer.WriteStartArray(assembly);
-                foreach (var id in ids)
-                {
-                    writer.WriteNumberValue(id);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
+            WriteHits(writer, hits);
         });
     }
 
@@ -125,7 +113,14 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
             return;
         }
 
-        WriteLine(writer => writer.WriteString("event", "end"));
+        // What ran after the last test's end: its own tear-down, or (NUnit, whose adapter reports out of step with
+        // running) the last tests themselves. Per-class recording adds it to the class run; per-test ignores it.
+        var rest = Collect();
+        WriteLine(writer =>
+        {
+            writer.WriteString("event", "end");
+            WriteHits(writer, rest);
+        });
         _output.Dispose();
         _output = null;
     }
@@ -187,6 +182,23 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
 
             return result;
         }
+    }
+
+    private static void WriteHits(Utf8JsonWriter writer, List<(string Assembly, List<int> Ids)> hits)
+    {
+        writer.WriteStartObject("hits");
+        foreach (var (assembly, ids) in hits)
+        {
+            writer.WriteStartArray(assembly);
+            foreach (var id in ids)
+            {
+                writer.WriteNumberValue(id);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
     }
 
     private void WriteLine(Action<Utf8JsonWriter> body)

@@ -372,7 +372,7 @@ internal static class Seeds
         Utf8("""{"format":"pipelines-plan/1","seed":"1","seedSource":"--seed","by":"file","order":"declared","lowerBoundSeconds":0,"predictedMakespanSeconds":0,"testCount":0,"estimatedUnits":0,"categoryFilter":"","shards":[{"index":1,"predictedSeconds":0,"units":[],"filters":[]}],"warnings":[]}"""),
     ];
 
-    /// <summary>Impact maps as record-impact writes them: one with failed, skipped and parameterised tests; an empty one.</summary>
+    /// <summary>Impact maps as record-impact writes them: one with failed, skipped and parameterised tests; an empty one; one recorded per class.</summary>
     public static IReadOnlyList<byte[]> ImpactMaps { get; } =
     [
         Utf8("""
@@ -386,6 +386,7 @@ internal static class Seeds
                 {"name":"T.Tests.Passes","class":"T.Tests","source":null,"outcome":"passed","files":[2]}]}]}
             """),
         Utf8("""{"format":"pipelines-impact-map/1","commit":"89abcdef0123456789abcdef0123456789abcdef","recordedAt":"2026-12-07T05:00:00Z","files":[],"projects":[]}"""),
+        Utf8("""{"format":"pipelines-impact-map/1","commit":"89abcdef0123456789abcdef0123456789abcdef","recordedAt":"2026-12-07T05:00:00Z","files":[{"path":"a.cs","hash":"0123456789abcdef0123456789abcdef01234567","code":true}],"projects":[{"path":"t/N.csproj","tests":[{"name":"N.Fixture(1).A","class":"N.Fixture","source":null,"outcome":"passed","files":[0]}],"granularity":"class"},{"path":"t/M.csproj","tests":[],"granularity":"test"}]}"""),
     ];
 
     /// <summary>Decision logs as revert-on-red appends them; an empty one (the first run).</summary>

@@ -13,8 +13,11 @@ public sealed record ImpactFileJson(string Path, string Hash, bool Code);
 /// <summary>A test in the impact map file; <see cref="Files"/> are indices into the file list.</summary>
 public sealed record ImpactTestJson(string Name, string Class, string? Source, string Outcome, IReadOnlyList<int> Files);
 
-/// <summary>A test project in the impact map file.</summary>
-public sealed record ImpactProjectJson(string Path, IReadOnlyList<ImpactTestJson> Tests);
+/// <summary>A test project in the impact map file; <see cref="Granularity"/> is written only when not per test ("class").</summary>
+public sealed record ImpactProjectJson(
+    string Path,
+    IReadOnlyList<ImpactTestJson> Tests,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Granularity = null);
 
 /// <summary>The impact map file as written: see <see cref="ImpactMap"/>.</summary>
 public sealed record ImpactMapJson(
@@ -39,7 +42,8 @@ public static class ImpactMapFile
             map.RecordedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
             [.. map.Files.Select(f => new ImpactFileJson(f.Path, f.Hash, f.Code))],
             [.. map.Projects.Select(p => new ImpactProjectJson(p.Path, [.. p.Tests.Select(t =>
-                new ImpactTestJson(t.Name, t.ClassName, t.Source, OutcomeName(t.Outcome), t.Files))]))]);
+                new ImpactTestJson(t.Name, t.ClassName, t.Source, OutcomeName(t.Outcome), t.Files))],
+                p.Granularity == ImpactGranularity.Class ? "class" : null))]);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         // Written beside and renamed: a job cancelled mid-write leaves the previous map, not half of a new one.
@@ -159,7 +163,16 @@ public static class ImpactMapFile
                 tests.Add(new ImpactTest(name, className, source, outcome, indices));
             }
 
-            projects.Add(new ImpactProject(path, tests));
+            // Absent in maps of per-test projects (and in every map written before per-class recording).
+            var granularity = file.Optional(item, "granularity", at) is { } g
+                ? file.Text(g, at + ".granularity") switch
+                {
+                    "test" => ImpactGranularity.Test,
+                    "class" => ImpactGranularity.Class,
+                    _ => throw file.Error(at + ".granularity", "expected \"test\" or \"class\""),
+                }
+                : ImpactGranularity.Test;
+            projects.Add(new ImpactProject(path, tests, granularity));
         }
 
         return new ImpactMap(commit, recordedAt, files, projects);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pipelines.Adapters.DotNet;
 using Pipelines.Adapters.Git;
 using Pipelines.Adapters.Processes;
 using Pipelines.Core.Errors;
@@ -143,22 +144,75 @@ public static class ImpactRecorder
 
         request.Log($"record-impact: {project}: instrumented {instrumented.Count} assembly(ies), {instrumented.Sum(a => a.Documents.Count)} source file(s)");
         WriteManifest(Path.Combine(work, "manifest.json"), instrumented);
-        var hitsFile = Path.Combine(work, "hits.jsonl");
-        var settings = Path.Combine(work, "impact.runsettings");
-        File.WriteAllText(settings, ImpactRunSettings.Create(request.CollectorPath, hitsFile));
         var testPath = Path.Combine(copy, Path.GetFileName(targetPath));
+        var testAssembly = Path.GetFileNameWithoutExtension(targetPath);
+        if (!ReportsOutOfStep(copy))
+        {
+            var hitsFile = Path.Combine(work, "hits.jsonl");
+            RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation);
+            return new ImpactProject(project, ReadHits(hitsFile, project, instrumented, index, root, testAssembly));
+        }
+
+        // NUnit's adapter reports a test's start and end out of step with running it, so the flags between two
+        // reports belong to no test in particular. A run of one class at a time still tells classes apart: every
+        // test of the class gets all the files its class's run executed.
+        var classes = TestAssemblyReader.Read(testPath, project).Select(t => t.ClassName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        request.Log($"record-impact: {project}: NUnit reports tests out of step with running them; recording per class ({classes.Count} run(s))");
+        var tests = new Dictionary<string, ImpactTest>(StringComparer.Ordinal);
+        for (var n = 0; n < classes.Count; n++)
+        {
+            var hitsFile = Path.Combine(work, $"hits-{n:D4}.jsonl");
+            RunTests(request, project, work, testPath, hitsFile, ClassWhere(classes[n]), root, cancellation);
+            var recorded = ReadHits(hitsFile, project, instrumented, index, root, testAssembly, perClass: true);
+            if (recorded.Count == 0)
+            {
+                request.Log($"record-impact: {project}: the run of class {classes[n]} reported no test; its tests are left out of the map (select-tests runs tests the map does not name)");
+            }
+
+            foreach (var test in recorded)
+            {
+                // Defensive: a test named in two class runs keeps the files of both.
+                tests[test.Name] = tests.TryGetValue(test.Name, out var known)
+                    ? known with { Outcome = Worse(known.Outcome, test.Outcome), Files = [.. known.Files.Union(test.Files).Order()] }
+                    : test;
+            }
+        }
+
+        return new ImpactProject(project, [.. tests.Values], ImpactGranularity.Class);
+    }
+
+    /// <summary>NUnit's adapter in the output: its events cannot be matched to the code that ran.</summary>
+    internal static bool ReportsOutOfStep(string output) =>
+        File.Exists(Path.Combine(output, "NUnit3.TestAdapter.dll")) || File.Exists(Path.Combine(output, "nunit.framework.dll"));
+
+    /// <summary>
+    /// NUnit's own filter for one class's tests, parameterized fixtures (<c>Ns.Fixture(1)</c>) and nested ones
+    /// (<c>Ns.Outer+Inner</c>) included. Not a VSTest --filter: the adapter cannot translate an escaped parenthesis.
+    /// </summary>
+    internal static string ClassWhere(string className) =>
+        "class == \"" + className.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static ImpactOutcome Worse(ImpactOutcome a, ImpactOutcome b) =>
+        a == ImpactOutcome.Failed || b == ImpactOutcome.Failed ? ImpactOutcome.Failed
+        : a == ImpactOutcome.Passed || b == ImpactOutcome.Passed ? ImpactOutcome.Passed : ImpactOutcome.Skipped;
+
+    private static void RunTests(
+        ImpactRecordRequest request, string project, string work, string testPath, string hitsFile, string? nunitWhere, string root, CancellationToken cancellation)
+    {
+        var settings = Path.Combine(work, Path.GetFileNameWithoutExtension(hitsFile) + ".runsettings");
+        File.WriteAllText(settings, ImpactRunSettings.Create(request.CollectorPath, hitsFile, nunitWhere));
         var watch = Stopwatch.StartNew();
         var exit = DotnetStreaming(request,
             ["test", testPath, "--settings", settings, "--logger", "trx", "--results-directory", Path.Combine(work, "results")],
             root, cancellation);
-        request.Log($"record-impact: {project}: dotnet test exit {exit} in {watch.Elapsed.TotalSeconds:F1} s");
-        var tests = ReadHits(hitsFile, project, instrumented, index, root, Path.GetFileNameWithoutExtension(targetPath));
-        return new ImpactProject(project, tests);
+        request.Log($"record-impact: {project}: dotnet test{(nunitWhere is null ? string.Empty : " where " + nunitWhere)} exit {exit} in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     /// <summary>Joins the collector's lines into tests; a run without its closing line crashed, and its map would lie.</summary>
+    /// <param name="perClass">The run ran one class: every test gets every file the run recorded, from its start to its end.</param>
     internal static List<ImpactTest> ReadHits(
-        string hitsFile, string project, IReadOnlyList<InstrumentedAssembly> instrumented, Dictionary<string, int> index, string root, string? testAssembly)
+        string hitsFile, string project, IReadOnlyList<InstrumentedAssembly> instrumented, Dictionary<string, int> index, string root, string? testAssembly,
+        bool perClass = false)
     {
         if (!File.Exists(hitsFile))
         {
@@ -171,6 +225,7 @@ public static class ImpactRecorder
         var sessions = 0;
         var ends = 0;
         var overlapped = new List<string>();
+        var run = new SortedSet<int>();
         foreach (var line in File.ReadLines(hitsFile))
         {
             if (line.Length == 0)
@@ -199,6 +254,11 @@ public static class ImpactRecorder
                     break;
                 case "end":
                     ends++;
+                    if (perClass && element.TryGetProperty("hits", out var rest))
+                    {
+                        AddHits(rest, documents, index, run);
+                    }
+
                     break;
                 case "test":
                     var name = element.GetProperty("name").GetString() ?? string.Empty;
@@ -227,23 +287,7 @@ public static class ImpactRecorder
                             : entry.Outcome == ImpactOutcome.Passed || outcome == ImpactOutcome.Passed ? ImpactOutcome.Passed : ImpactOutcome.Skipped;
                     }
 
-                    foreach (var assembly in element.GetProperty("hits").EnumerateObject())
-                    {
-                        if (!documents.TryGetValue(assembly.Name, out var paths))
-                        {
-                            continue;
-                        }
-
-                        foreach (var id in assembly.Value.EnumerateArray())
-                        {
-                            var i = id.GetInt32();
-                            if (i >= 0 && i < paths.Count && index.TryGetValue(paths[i], out var fileIndex))
-                            {
-                                entry.Files.Add(fileIndex);
-                            }
-                        }
-                    }
-
+                    AddHits(element.GetProperty("hits"), documents, index, perClass ? run : entry.Files);
                     tests[name] = entry;
                     break;
             }
@@ -255,7 +299,15 @@ public static class ImpactRecorder
                 $"{project}: the test run ended before its session did (the test host crashed or was killed after {tests.Count} test(s)); no map is written, since it would leave the rest of the project's tests out");
         }
 
-        if (overlapped.Count > 0)
+        if (perClass)
+        {
+            foreach (var name in order)
+            {
+                tests[name].Files.UnionWith(run);
+            }
+        }
+
+        if (overlapped.Count > 0 && !perClass)
         {
             throw new InputException(
                 $"{project}: {overlapped.Count} test(s) ran while another was running (first: {overlapped[0]}), so their files cannot be told apart: "
@@ -264,8 +316,9 @@ public static class ImpactRecorder
 
         // Every test that ran executed code of its own test assembly. When that assembly is instrumented, a test that
         // recorded none of its files was not seen: its tests ran in another process (xUnit v3 starts each test
-        // assembly as a process of its own), or the framework reported them out of step with running them (NUnit's
-        // adapter reports from a queue), so the flags of one test were booked to another. Such a map would lie.
+        // assembly as a process of its own), or the framework reported them out of step with running them (an NUnit
+        // adapter the recorder did not recognize, so not recorded per class), so the flags of one test were booked to
+        // another. Such a map would lie.
         if (testAssembly is not null && documents.TryGetValue(testAssembly, out var own))
         {
             var ownFiles = own.Where(index.ContainsKey).Select(p => index[p]).ToHashSet();
@@ -279,6 +332,26 @@ public static class ImpactRecorder
         }
 
         return [.. order.Select(n => new ImpactTest(n, tests[n].Class, tests[n].Source, tests[n].Outcome, [.. tests[n].Files]))];
+    }
+
+    private static void AddHits(JsonElement hits, Dictionary<string, IReadOnlyList<string>> documents, Dictionary<string, int> index, SortedSet<int> files)
+    {
+        foreach (var assembly in hits.EnumerateObject())
+        {
+            if (!documents.TryGetValue(assembly.Name, out var paths))
+            {
+                continue;
+            }
+
+            foreach (var id in assembly.Value.EnumerateArray())
+            {
+                var i = id.GetInt32();
+                if (i >= 0 && i < paths.Count && index.TryGetValue(paths[i], out var fileIndex))
+                {
+                    files.Add(fileIndex);
+                }
+            }
+        }
     }
 
     /// <summary>The newest installed version of each shared framework, e.g. "Microsoft.NETCore.App 10.0.1 [/usr/share/dotnet/shared/Microsoft.NETCore.App]".</summary>

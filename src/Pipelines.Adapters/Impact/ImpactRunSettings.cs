@@ -11,7 +11,8 @@ public static class ImpactRunSettings
     public const string CollectorAssembly = "Pipelines.Impact.Collector";
     public const string CollectorType = "Pipelines.Impact.Collector.ImpactCollector";
 
-    public static string Create(string collectorPath, string outputPath)
+    /// <param name="nunitWhere">NUnit's own test filter (per-class recording), or null for every test.</param>
+    public static string Create(string collectorPath, string outputPath, string? nunitWhere = null)
     {
         var document = new XDocument(new XElement("RunSettings",
             new XElement("RunConfiguration",
@@ -29,7 +30,8 @@ public static class ImpactRunSettings
             // after the next test began, and its flags with it.
             new XElement("NUnit",
                 new XElement("NumberOfTestWorkers", "0"),
-                new XElement("SynchronousEvents", "true")),
+                new XElement("SynchronousEvents", "true"),
+                nunitWhere is null ? null : new XElement("Where", nunitWhere)),
             new XElement("InProcDataCollectionRunSettings",
                 new XElement("InProcDataCollectors",
                     new XElement("InProcDataCollector",

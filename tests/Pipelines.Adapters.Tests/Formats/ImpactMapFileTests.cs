@@ -19,7 +19,7 @@ public sealed class ImpactMapFileTests
         [new ImpactProject("tests/T/T.csproj", [
             new ImpactTest("T.Tests.Adds(1,\"x\")", "T.Tests", "tests/T/Tests.cs", ImpactOutcome.Failed, [0, 2]),
             new ImpactTest("T.Tests+Nested.Skips", "T.Tests+Nested", null, ImpactOutcome.Skipped, []),
-        ])]);
+        ]), new ImpactProject("tests/N/N.csproj", [new ImpactTest("N.Fixture(1).Adds", "N.Fixture", null, ImpactOutcome.Passed, [0])], ImpactGranularity.Class)]);
 
     [TestMethod]
     public void A_map_reads_back_as_it_was_written()
@@ -34,6 +34,7 @@ public sealed class ImpactMapFileTests
         Assert.AreEqual(Map.RecordedAt, read.RecordedAt);
         CollectionAssert.AreEqual(Map.Files.ToList(), read.Files.ToList());
         Assert.AreEqual(Map.Projects[0].Path, read.Projects[0].Path);
+        CollectionAssert.AreEqual(Map.Projects.Select(p => p.Granularity).ToList(), read.Projects.Select(p => p.Granularity).ToList());
         for (var i = 0; i < Map.Projects[0].Tests.Count; i++)
         {
             var (expected, actual) = (Map.Projects[0].Tests[i], read.Projects[0].Tests[i]);
@@ -56,6 +57,30 @@ public sealed class ImpactMapFileTests
 
         StringAssert.Contains(error.Message, "impact-map.json");
         StringAssert.Contains(error.Message, jsonPath);
+    }
+
+    [TestMethod]
+    public void A_per_test_project_writes_no_granularity_and_a_map_without_one_reads_as_per_test()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "impact-map.json");
+        ImpactMapFile.Write(path, Map with { Projects = [Map.Projects[0]] });
+        Assert.DoesNotContain("granularity", File.ReadAllText(path), "maps of per-test projects are as before");
+
+        var read = ImpactMapFile.Read(path, "impact-map.json");
+
+        Assert.AreEqual(ImpactGranularity.Test, read.Projects.Single().Granularity);
+    }
+
+    [TestMethod]
+    public void An_unknown_granularity_is_bad_input_naming_its_json_path()
+    {
+        const string json = """{"format":"pipelines-impact-map/1","commit":"89abcdef0123456789abcdef0123456789abcdef","recordedAt":"2026-12-07T05:00:00Z","files":[],"projects":[{"path":"t/T.csproj","tests":[],"granularity":"method"}]}""";
+
+        var error = Assert.ThrowsExactly<InputException>(() => ImpactMapFile.Parse(Encoding.UTF8.GetBytes(json), "impact-map.json"));
+
+        StringAssert.Contains(error.Message, "$.projects[0].granularity");
+        StringAssert.Contains(error.Message, "\"class\"");
     }
 
     [TestMethod]

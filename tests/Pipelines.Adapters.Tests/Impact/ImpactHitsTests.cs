@@ -52,6 +52,39 @@ public sealed class ImpactHitsTests
     }
 
     [TestMethod]
+    public void A_class_run_gives_every_test_all_files_of_the_run_including_those_after_the_last_report_and_keeps_outcomes()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "hits.jsonl");
+        // NUnit-like: the second test's report came first, overlapping the first, and its code ran after both reports.
+        File.WriteAllLines(path, [
+            Session,
+            """{"event":"test","name":"T.Tests.B","class":"T.Tests","source":null,"outcome":"Failed","hits":{"T":[0]}}""",
+            """{"event":"test","name":"T.Tests.A","class":"T.Tests","source":null,"outcome":"Passed","overlapped":true,"hits":{}}""",
+            """{"event":"end","hits":{"Lib":[1]}}""",
+        ]);
+
+        var tests = ImpactRecorder.ReadHits(path, Project, Assemblies, Index, "/repo", "T", perClass: true);
+
+        CollectionAssert.AreEqual(new[] { "T.Tests.B", "T.Tests.A" }, tests.Select(t => t.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { 1, 3 }, tests[0].Files.ToArray());
+        CollectionAssert.AreEqual(new[] { 1, 3 }, tests[1].Files.ToArray());
+        Assert.AreEqual(ImpactOutcome.Failed, tests[0].Outcome);
+        Assert.AreEqual(ImpactOutcome.Passed, tests[1].Outcome);
+    }
+
+    [TestMethod]
+    public void Per_test_reading_leaves_out_what_ran_after_the_last_test()
+    {
+        var tests = Read(
+            Session,
+            """{"event":"test","name":"T.Tests.A","class":"T.Tests","source":null,"outcome":"Passed","hits":{"T":[0]}}""",
+            """{"event":"end","hits":{"Lib":[0]}}""");
+
+        CollectionAssert.AreEqual(new[] { 3 }, tests.Single().Files.ToArray(), "tear-down after the last test belongs to no test");
+    }
+
+    [TestMethod]
     public void A_run_that_ended_before_its_session_is_an_outside_failure_naming_the_project()
     {
         var error = Assert.ThrowsExactly<OutsideSystemException>(() => Read(

@@ -35,8 +35,4 @@ public sealed class ImpactRecorderRefusalTests
     [TestMethod]
     public void XUnit_v3_tests_run_in_a_process_of_their_own_and_are_refused_by_name() =>
         StringAssert.Contains(Assert.ThrowsExactly<InputException>(() => _samples!.Record("ImpactXunit3")).Message, "Impact/ImpactXunit3/ImpactXunit3.csproj");
-
-    [TestMethod]
-    public void NUnit_results_reported_out_of_step_are_refused_rather_than_booked_to_the_wrong_test() =>
-        StringAssert.Contains(Assert.ThrowsExactly<InputException>(() => _samples!.Record("ImpactNunit")).Message, "Impact/ImpactNunit/ImpactNunit.csproj");
 }

@@ -46,6 +46,11 @@ public sealed class ImpactRecorderTests
 
     [TestMethod]
     [DynamicData(nameof(Projects))]
+    public void A_framework_that_reports_in_step_is_recorded_per_test(string project, string ns) =>
+        Assert.AreEqual(ImpactGranularity.Test, Map.Projects.Single(p => p.Path == ImpactSampleRepository.Project(project)).Granularity, ns);
+
+    [TestMethod]
+    [DynamicData(nameof(Projects))]
     public void Both_readers_of_a_static_table_record_its_file_though_only_the_first_ran_its_initializer(string project, string ns)
     {
         CollectionAssert.AreEqual(new[] { "Pricing.cs", "RateTable.cs" }, LibraryFiles(Test(project, ns, "PricingTests.Prices_standard")));

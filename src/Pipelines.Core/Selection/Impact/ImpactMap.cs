@@ -26,7 +26,18 @@ public sealed record ImpactTest(string Name, string ClassName, string? Source, I
 
 /// <summary>The tests of one test project, recorded.</summary>
 /// <param name="Path">The test project file, e.g. <c>tests/Billing.Tests/Billing.Tests.csproj</c>.</param>
-public sealed record ImpactProject(string Path, IReadOnlyList<ImpactTest> Tests);
+/// <param name="Granularity">Whether each test's files are its own, or those of its whole class.</param>
+public sealed record ImpactProject(string Path, IReadOnlyList<ImpactTest> Tests, ImpactGranularity Granularity = ImpactGranularity.Test);
+
+/// <summary>What a recorded test's files are the files of.</summary>
+public enum ImpactGranularity
+{
+    /// <summary>The test's own: the framework reported each test in step with running it (MSTest, xUnit v2).</summary>
+    Test,
+
+    /// <summary>Its class's: the class ran alone and every test of it got all the files the run executed (NUnit).</summary>
+    Class,
+}
 
 /// <summary>
 /// Which repository files each test executed, at one commit: what <c>select-tests --impact-map</c> narrows test projects
