@@ -1,7 +1,8 @@
 using Pipelines.Bench;
 
 // Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|gate|revert|canary|release|appconfig|action|startup|loop] [--projects 500 --files 2000]
-// Runs every benchmark by default and prints each figure beside its target.
+// Runs every benchmark by default and prints each figure beside its target. The impact map's measurements run only
+// when named (an hour and more on two cores): impact-mutants [--commits 50 --lines 80], impact-replay [--commits 50].
 var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _));
 var rows = new List<BenchRow>();
 if (only is null or "select")
@@ -59,6 +60,16 @@ if (only is null or "action")
 if (only is null or "loop")
 {
     rows.AddRange(LocalLoopBench.Run()); // about six minutes: the whole local loop with 1-minute bakes
+}
+
+if (only is "impact-mutants")
+{
+    rows.AddRange(Pipelines.Bench.Impact.ImpactMutantsBench.Run(args));
+}
+
+if (only is "impact-replay")
+{
+    rows.AddRange(Pipelines.Bench.Impact.ImpactReplayBench.Run(args));
 }
 
 BenchRow.Print(rows);
