@@ -28,6 +28,7 @@ public static class PipelinesCli
         root.Subcommands.Add(PlanBakeCommand.Create(context));
         root.Subcommands.Add(Commands.Canary.CanaryCommand.Create(context));
         root.Subcommands.Add(Commands.Release.ReleaseCommand.Create(context));
+        root.Subcommands.Add(Commands.RecordImpact.RecordImpactCommand.Create(context));
         return root;
     }
 

@@ -166,6 +166,27 @@ public sealed class GitRepository : IChangeSource
 
     internal ProcessResult Run(params string[] args) => RunGit(Root, args);
 
+    /// <summary>Tracked files whose working-tree or staged content differs from HEAD (untracked files are not listed).</summary>
+    public IReadOnlyList<string> ModifiedTrackedFiles()
+    {
+        var result = Require(Run("status", "--porcelain=v1", "-z", "--untracked-files=no", "--ignore-submodules=all"), "list modified files");
+        var fields = result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var files = new List<string>();
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (fields[i].Length > 3)
+            {
+                files.Add(fields[i][3..]);
+                if (fields[i][0] is 'R' or 'C')
+                {
+                    i++; // a rename's old name follows as its own field
+                }
+            }
+        }
+
+        return files;
+    }
+
     /// <summary>True when <paramref name="ancestor"/> is in <paramref name="descendant"/>'s history (false also when either is missing).</summary>
     public bool IsAncestor(string ancestor, string descendant) =>
         Run("merge-base", "--is-ancestor", ancestor, descendant).Succeeded;

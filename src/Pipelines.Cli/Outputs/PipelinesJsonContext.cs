@@ -26,6 +26,7 @@ namespace Pipelines.Cli.Outputs;
 [JsonSerializable(typeof(PlanBakeJson))]
 [JsonSerializable(typeof(Commands.Canary.CanaryJson))]
 [JsonSerializable(typeof(Commands.Release.ReleaseJson))]
+[JsonSerializable(typeof(Commands.RecordImpact.RecordImpactJson))]
 public sealed partial class PipelinesJsonContext : JsonSerializerContext
 {
     /// <summary>
