@@ -11,8 +11,10 @@ internal static partial class ChangedLines
 {
     /// <param name="commits">How many of the last non-merge commits that touch src/**/*.cs count as recent.</param>
     /// <param name="under">The folder the lines are taken from, e.g. <c>src/Pipelines.Core/</c>.</param>
-    /// <param name="want">How many lines to keep at most.</param>
-    public static (IReadOnlyList<(string File, int Line)> Sample, int Candidates, int Commits) Sample(string repository, string head, int commits, string under, int want)
+    /// <param name="want">How many lines to keep at most, per offset.</param>
+    /// <param name="offsets">Which of every n lines to keep (0: the first); several give disjoint samples, run in batches.</param>
+    public static (IReadOnlyList<(string File, int Line)> Sample, int Candidates, int Commits) Sample(
+        string repository, string head, int commits, string under, int want, IReadOnlyList<int> offsets)
     {
         var recent = ImpactBenchSupport.Git(repository, "log", "--no-merges", "--format=%H", head, "--", "src/*.cs")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(commits).ToHashSet(StringComparer.Ordinal);
@@ -46,7 +48,8 @@ internal static partial class ChangedLines
         }
 
         var step = Math.Max(1, candidates.Count / want);
-        return ([.. candidates.Where((_, i) => i % step == 0).Take(want)], candidates.Count, writers.Count);
+        var sample = offsets.SelectMany(offset => candidates.Where((_, i) => i % step == offset).Take(want)).Distinct().ToList();
+        return (sample, candidates.Count, writers.Count);
     }
 
     /// <summary>Stryker's mutate patterns: each file's lines as character spans of the file's text (Roslyn positions, no BOM).</summary>

@@ -65,7 +65,12 @@ internal static class ImpactBenchSupport
     /// <summary>Runs a built test project once with a TRX logger: each test's duration, and the run's wall time.</summary>
     public static (Dictionary<string, double> Seconds, IReadOnlyList<string> Failed, TimeSpan Wall) Durations(string clone, string project, bool build)
     {
-        var results = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", "trx-" + Guid.NewGuid().ToString("N")[..8]);
+        var results = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"trx-{Path.GetFileName(clone)}-{Path.GetFileNameWithoutExtension(project)}");
+        if (Directory.Exists(results))
+        {
+            Directory.Delete(results, recursive: true);
+        }
+
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var run = Programs.Run("dotnet", ["test", Path.Combine(clone, project), .. build ? Array.Empty<string>() : ["--no-build"], "-v", "q",
             "--logger", "trx;LogFileName=run.trx", "--results-directory", results]);

@@ -28,10 +28,11 @@ internal static class ImpactMutantsBench
         var commits = Argument(args, "--commits", 50);
         var want = Argument(args, "--lines", 80);
         var root = SourceTree.Root;
-        var head = ImpactBenchSupport.Git(root, "rev-parse", "HEAD").Trim();
-        Console.WriteLine($"impact-mutants at {ImpactBenchSupport.Short(head)} (committed state; the working tree's changes are not measured)");
+        var head = ImpactBenchSupport.Git(root, "rev-parse", Option(args, "--head") ?? "HEAD").Trim();
+        Console.WriteLine($"impact-mutants at {ImpactBenchSupport.Short(head)} (a clone of that commit; the working tree's changes are not measured)");
 
-        var (sample, candidates, writers) = ChangedLines.Sample(root, head, commits, Under, want);
+        var offsets = (Option(args, "--offsets") ?? "0").Split(',').Select(o => int.Parse(o, CultureInfo.InvariantCulture)).ToList();
+        var (sample, candidates, writers) = ChangedLines.Sample(root, head, commits, Under, want, offsets);
         Console.WriteLine($"Changed lines: {candidates} mutable lines of {Under} written by {writers} of the last {commits} code-changing commits are still at HEAD; {sample.Count} sampled ({sample.Select(s => s.File).Distinct().Count()} files)");
 
         var clone = Option(args, "--clone") ?? ImpactBenchSupport.CloneAt(root, head, "mutants");
@@ -57,9 +58,23 @@ internal static class ImpactMutantsBench
         }
 
         var durations = DurationsOf(args, clone);
-        var reportPath = Option(args, "--stryker-report") ?? RunStryker(clone, sample);
-        var strykerRoot = Option(args, "--stryker-root") ?? clone;
-        var mutants = StrykerReport.Read(reportPath, strykerRoot);
+        // Reports of earlier batches, in order: a mutant a later batch ran again (say with a longer timeout) takes its later result.
+        var reports = Option(args, "--stryker-report")?.Split(',') ?? [RunStryker(clone, sample)];
+        var roots = Option(args, "--stryker-root")?.Split(',') ?? [clone];
+        var merged = new Dictionary<(string, int, int, int, int, string, string), StrykerMutant>();
+        for (var i = 0; i < reports.Length; i++)
+        {
+            foreach (var mutant in StrykerReport.Read(reports[i], roots[Math.Min(i, roots.Length - 1)]))
+            {
+                var key = (mutant.File, mutant.StartLine, mutant.StartColumn, mutant.EndLine, mutant.EndColumn, mutant.Mutator, mutant.Replacement);
+                if (!merged.ContainsKey(key) || mutant.Status != "Ignored")
+                {
+                    merged[key] = mutant;
+                }
+            }
+        }
+
+        var mutants = merged.Values.ToList();
 
         var onLines = sample.ToHashSet();
         var ours = mutants.Where(m => onLines.Contains((m.File, m.StartLine)) && m.StatusReason?.Contains("mutate filter", StringComparison.Ordinal) != true).ToList();
@@ -167,6 +182,7 @@ internal static class ImpactMutantsBench
             ["mutate"] = ChangedLines.StrykerPatterns(clone, Under, sample),
             ["coverage-analysis"] = "off",
             ["disable-bail"] = true,
+            ["additional-timeout"] = 30000, // two loaded cores: the default 5 s made slow runs of killed mutants time out
             ["concurrency"] = 1,
             ["reporters"] = new[] { "json", "progress" },
         };
