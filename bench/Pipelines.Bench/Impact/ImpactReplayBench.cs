@@ -37,12 +37,12 @@ internal static class ImpactReplayBench
 
         var testProjects = baseGraph.Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
         var recordProjects = Option(args, "--record") is { } named ? [.. named.Split(',')] : testProjects;
-        var clone = Option(args, "--clone") ?? ImpactBenchSupport.CloneAt(root, baseCommit, "replay-base");
+        var clone = Option(args, "--clone") ?? ImpactBenchSupport.CloneAt(root, baseCommit, "replay-base-" + ImpactBenchSupport.Short(baseCommit));
         var mapPath = Option(args, "--map");
         ImpactMap map;
         if (mapPath is null)
         {
-            mapPath = Path.Combine(Path.GetDirectoryName(clone)!, "replay-map.json");
+            mapPath = Path.Combine(Path.GetDirectoryName(clone)!, $"replay-map-{ImpactBenchSupport.Short(baseCommit)}.json");
             var (recorded, took) = ImpactBenchSupport.Record(clone, recordProjects, mapPath);
             map = recorded;
             Console.WriteLine($"Recorded {string.Join(", ", recordProjects)} at B in {took.TotalSeconds:0} s → {mapPath}");
