@@ -188,6 +188,9 @@ internal static class ImpactMutantsBench
         };
         File.WriteAllText(config, JsonSerializer.Serialize(new Dictionary<string, object> { ["stryker-config"] = settings }));
         var testFolder = Path.Combine(clone, Path.GetDirectoryName(ImpactBenchSupport.CoreTests)!);
+        // The tool manifest of the bench's own tree: the commit measured may predate it.
+        Directory.CreateDirectory(Path.Combine(clone, ".config"));
+        File.Copy(SourceTree.PathOf(".config/dotnet-tools.json"), Path.Combine(clone, ".config", "dotnet-tools.json"), overwrite: true);
         Programs.RunOrThrow("dotnet", ["tool", "restore"], clone);
         Console.WriteLine($"Stryker: {config} → {output} (about 15 s per mutant on two cores)");
         var watch = Stopwatch.StartNew();
