@@ -97,6 +97,7 @@ internal static class ImpactMutantsBench
         var killed = compiled.Where(m => m.Status == "Killed").ToList();
         var timeouts = compiled.Count(m => m.Status == "Timeout");
         var caught = 0;
+        var caughtNarrowed = 0;
         var whole = 0;
         var missed = new List<string>();
         var testShares = new List<double>();
@@ -126,6 +127,7 @@ internal static class ImpactMutantsBench
             if (mutant.KilledBy.Any(runSet.Contains))
             {
                 caught++;
+                caughtNarrowed += core?.Whole == true ? 0 : 1;
             }
             else
             {
@@ -137,7 +139,7 @@ internal static class ImpactMutantsBench
         Console.WriteLine();
         Console.WriteLine($"The full run: every test of {ImpactBenchSupport.CoreTests} ({allTests.Count} tests, {fullTime:0.0} s of test time by TRX) per mutant, Stryker.NET 5.1.0, coverage analysis off, no bail");
         Console.WriteLine($"Mutants on the sampled lines: {mutants.Count} tried, {compiled.Count} compiled, {killed.Count} killed by the full run ({timeouts} more timed out: their killers are unnamed, not checked), {compiled.Count - killed.Count - timeouts} survived it");
-        Console.WriteLine($"Killed by the impact selection: {caught} of {killed.Count}; {whole} of {compiled.Count} compiled mutants made it run Core.Tests whole (fallback)");
+        Console.WriteLine($"Killed by the impact selection: {caught} of {killed.Count} ({caughtNarrowed} by a narrowed selection, {caught - caughtNarrowed} with Core.Tests run whole); {whole} of {compiled.Count} compiled mutants made it run Core.Tests whole (fallback)");
         Console.WriteLine($"Project-level selection for one changed file of {Under}: {ImpactBenchSupport.Median([.. projectLevelProjects.Select(p => (double)p)])} test projects (median), Core.Tests whole");
         foreach (var miss in missed)
         {
