@@ -1,7 +1,10 @@
 using Pipelines.Bench;
 
 // Usage: dotnet run -c Release --project bench/Pipelines.Bench [-- select|plan|run|gate|revert|canary|release|appconfig|action|startup|impact-record|loop] [--projects 500 --files 2000]
-// Runs every benchmark by default and prints each figure beside its target.
+// Runs every benchmark by default and prints each figure beside its target. The impact map's measurements run only
+// when named (half an hour to an hour each on two cores; README, "Test impact map: measured"):
+//   impact-mutants [--head REV --commits 50 --lines 80 --offsets 0,9 --map F --durations TRX --stryker-report A,B --stryker-root DIR]
+//   impact-replay [--until REV --commits 50 --map F --clone DIR --run-at N --run-projects P,Q --explain]
 var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _));
 var rows = new List<BenchRow>();
 if (only is null or "select")
@@ -64,6 +67,16 @@ if (only is null or "impact-record")
 if (only is null or "loop")
 {
     rows.AddRange(LocalLoopBench.Run()); // about six minutes: the whole local loop with 1-minute bakes
+}
+
+if (only is "impact-mutants")
+{
+    rows.AddRange(Pipelines.Bench.Impact.ImpactMutantsBench.Run(args));
+}
+
+if (only is "impact-replay")
+{
+    rows.AddRange(Pipelines.Bench.Impact.ImpactReplayBench.Run(args));
 }
 
 BenchRow.Print(rows);

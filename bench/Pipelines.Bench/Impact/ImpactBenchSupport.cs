@@ -1,0 +1,135 @@
+using System.Globalization;
+using Pipelines.Adapters.DotNet;
+using Pipelines.Adapters.Formats;
+using Pipelines.Adapters.Git;
+using Pipelines.Adapters.ResultFiles;
+using Pipelines.Cli;
+using Pipelines.Cli.Configuration;
+using Pipelines.Cli.Hosting;
+using Pipelines.Core.Selection;
+using Pipelines.Core.Selection.Impact;
+using Pipelines.Testing;
+
+namespace Pipelines.Bench.Impact;
+
+/// <summary>What the impact benches share: git, the project-level answer, recording a map, test durations.</summary>
+internal static class ImpactBenchSupport
+{
+    public const string CoreTests = "tests/Pipelines.Core.Tests/Pipelines.Core.Tests.csproj";
+
+    public static string Git(string repository, params string[] arguments) => Programs.RunOrThrow("git", ["-C", repository, .. arguments]);
+
+    /// <summary>A clone of <paramref name="repository"/> checked out at <paramref name="commit"/>: built and mutated there, never in the working tree.</summary>
+    public static string CloneAt(string repository, string commit, string name)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", name);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+        Programs.RunOrThrow("git", ["clone", "--quiet", "--shared", "--no-checkout", repository, folder]);
+        Git(folder, "checkout", "--quiet", "--detach", commit);
+        return folder;
+    }
+
+    /// <summary>The selection policy at HEAD's config (the default when there is none) and the project graph at <paramref name="commit"/>.</summary>
+    public static (SelectionPolicy Policy, ProjectGraph Graph, TestSourceIndex Sources, GitTree Tree) ProjectLevelInputs(GitRepository repository, string commit)
+    {
+        var config = ConfigFile.Load(Path.Combine(repository.Root, ConfigFile.DefaultPath), ConfigFile.DefaultPath, mustExist: false);
+        var policy = TestsSection.Read(config);
+        var tree = repository.ReadTree(commit);
+        var graph = ProjectGraphReader.Read(tree);
+        return (policy, graph, new TestSourceIndex(tree, graph), tree);
+    }
+
+    /// <summary>Records an impact map of <paramref name="projects"/> in <paramref name="clone"/> with <c>pipelines record-impact</c>, in process.</summary>
+    public static (ImpactMap Map, TimeSpan Took) Record(string clone, IReadOnlyList<string> projects, string output)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var context = new CliContext(new Dictionary<string, string?>(), clone, stdout, stderr);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var exit = PipelinesCli.Run(["record-impact", "--repo", clone, "--out", output, "--projects", .. projects], context);
+        var took = watch.Elapsed;
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"record-impact exited {exit}:\n{stderr}\n{stdout}");
+        }
+
+        Console.WriteLine(stdout.ToString().TrimEnd());
+        return (ImpactMapFile.Read(output, output), took);
+    }
+
+    /// <summary>Runs a built test project once with a TRX logger: each test's duration, and the run's wall time.</summary>
+    public static (Dictionary<string, double> Seconds, IReadOnlyList<string> Failed, TimeSpan Wall) Durations(string clone, string project, bool build)
+    {
+        var results = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"trx-{Path.GetFileName(clone)}-{Path.GetFileNameWithoutExtension(project)}");
+        if (Directory.Exists(results))
+        {
+            Directory.Delete(results, recursive: true);
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var run = Programs.Run("dotnet", ["test", Path.Combine(clone, project), .. build ? Array.Empty<string>() : ["--no-build"], "-v", "q",
+            "--logger", "trx;LogFileName=run.trx", "--results-directory", results]);
+        var wall = watch.Elapsed;
+        var trx = Path.Combine(results, "run.trx");
+        if (!File.Exists(trx))
+        {
+            throw new InvalidOperationException($"dotnet test {project} wrote no TRX (exit {run.ExitCode}):\n{run.StandardOutput}\n{run.StandardError}");
+        }
+
+        var read = ResultFileReader.Read(trx);
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var result in read.Results)
+        {
+            // Data rows share their method's id: a selected method runs all its rows.
+            seconds[result.Id] = seconds.GetValueOrDefault(result.Id) + result.Seconds;
+        }
+
+        var failed = read.Results.Where(r => r.Outcome == Core.TestResults.TestOutcome.Failed).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
+        return (seconds, failed, wall);
+    }
+
+    /// <summary>The tests of a project an impact selection runs, by name, given every test the project has.</summary>
+    public static IReadOnlyList<string> TestsRun(ImpactProjectSelection selection, IReadOnlyCollection<string> all)
+    {
+        if (selection.Whole)
+        {
+            return [.. all];
+        }
+
+        var names = new HashSet<string>(selection.Tests, StringComparer.Ordinal);
+        // The filter runs a class by a name prefix: "Namespace.Class." or, for a bare name, any ".Class." or leading "Class.".
+        return [.. all.Where(t => names.Contains(t) || selection.Classes.Any(c => t.StartsWith(c + ".", StringComparison.Ordinal) || t.Contains("." + c + ".", StringComparison.Ordinal)))];
+    }
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    public static string Percent(double share) => double.IsNaN(share) ? "—" : (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    public static string Short(string commit) => commit[..Math.Min(8, commit.Length)];
+}
+
+/// <summary>What changed between the map's commit and head, from git: the diff's lines, head's text.</summary>
+internal sealed class GitImpactDiff(string repository, string mapCommit, string head, GitTree headTree) : IImpactDiff
+{
+    public IReadOnlyList<string> ChangedLines(string path) =>
+        [.. ImpactBenchSupport.Git(repository, "diff", "--no-color", "-U0", mapCommit, head, "--", path).Split('\n')
+            .Where(l => l.Length > 0 && (l[0] is '+' or '-') && !l.StartsWith("+++", StringComparison.Ordinal) && !l.StartsWith("---", StringComparison.Ordinal))
+            .Select(l => l[1..])];
+
+    public string? HeadText(string path) => headTree.ReadText(path);
+}

@@ -1,0 +1,297 @@
+using System.Globalization;
+using Pipelines.Adapters.DotNet;
+using Pipelines.Adapters.Formats;
+using Pipelines.Adapters.Git;
+using Pipelines.Core.Selection;
+using Pipelines.Core.Selection.Impact;
+using Pipelines.Testing;
+
+namespace Pipelines.Bench.Impact;
+
+/// <summary>
+/// Savings of the impact map on this repository's history: one map recorded at an older commit B, then for each of
+/// the last code-changing commits C after it (on the first-parent line; a merge's change is its whole branch), the
+/// share of test time the project-level selection and the impact selection run, by per-test durations measured at B.
+/// </summary>
+/// <remarks>
+/// The map's age limit is lifted: one map serves the whole replay, so the later commits count every change since B
+/// (a nightly map would be younger). Tests new since B have no duration and count as zero time.
+/// </remarks>
+internal static class ImpactReplayBench
+{
+    public static IReadOnlyList<BenchRow> Run(string[] args)
+    {
+        var count = Argument(args, "--commits", 50);
+        var root = SourceTree.Root;
+        var until = ImpactBenchSupport.Git(root, "rev-parse", Option(args, "--until") ?? "HEAD").Trim();
+        var commits = CodeChangingCommits(root, until, count);
+        var baseCommit = ImpactBenchSupport.Git(root, "rev-parse", commits[0] + "^1").Trim();
+        Console.WriteLine($"impact-replay: {commits.Count} code-changing first-parent commits after B = {ImpactBenchSupport.Short(baseCommit)}, up to {ImpactBenchSupport.Short(until)}");
+
+        var repository = GitRepository.Open(root);
+        ProjectGraph baseGraph;
+        using (var baseTree = repository.ReadTree(baseCommit))
+        {
+            baseGraph = ProjectGraphReader.Read(baseTree);
+        }
+
+        var testProjects = baseGraph.Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
+        var recordProjects = Option(args, "--record") is { } named ? [.. named.Split(',')] : testProjects;
+        var clone = Option(args, "--clone") ?? ImpactBenchSupport.CloneAt(root, baseCommit, "replay-base-" + ImpactBenchSupport.Short(baseCommit));
+        var mapPath = Option(args, "--map");
+        ImpactMap map;
+        if (mapPath is null)
+        {
+            mapPath = Path.Combine(Path.GetDirectoryName(clone)!, $"replay-map-{ImpactBenchSupport.Short(baseCommit)}.json");
+            var (recorded, took) = ImpactBenchSupport.Record(clone, recordProjects, mapPath);
+            map = recorded;
+            Console.WriteLine($"Recorded {string.Join(", ", recordProjects)} at B in {took.TotalSeconds:0} s → {mapPath}");
+        }
+        else
+        {
+            map = ImpactMapFile.Read(mapPath, mapPath);
+        }
+
+        if (map.Commit != baseCommit)
+        {
+            throw new InvalidOperationException($"the map is of {map.Commit}, not B = {baseCommit}");
+        }
+
+        // Every test project's durations at B, recorded or not: the full suite's time.
+        var durations = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var project in testProjects)
+        {
+            // Kept beside the clone: a second look at the same B (--clone, --map) need not run the suite again.
+            var saved = Path.Combine(Path.GetDirectoryName(clone)!, $"replay-durations-{Name(project)}-{ImpactBenchSupport.Short(baseCommit)}.json");
+            if (File.Exists(saved) && Option(args, "--map") is not null)
+            {
+                durations[project] = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(saved))!;
+                Console.WriteLine($"Durations at B: {project}: {durations[project].Count} tests, {durations[project].Values.Sum():0.0} s of test time (from {saved})");
+                continue;
+            }
+
+            var (seconds, failed, wall) = ImpactBenchSupport.Durations(clone, project, build: true);
+            durations[project] = seconds;
+            File.WriteAllText(saved, System.Text.Json.JsonSerializer.Serialize(seconds));
+            Console.WriteLine($"Durations at B: {project}: {seconds.Count} tests, {seconds.Values.Sum():0.0} s of test time ({wall.TotalSeconds:0} s wall with its build), {failed.Count} failed");
+        }
+
+        var projectTime = durations.ToDictionary(d => d.Key, d => d.Value.Values.Sum(), StringComparer.Ordinal);
+        var fullTime = projectTime.Values.Sum();
+        var recordedSet = map.Projects.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+
+        var explain = args.Contains("--explain");
+        Console.WriteLine();
+        Console.WriteLine("Shares of the full suite's test time. 'one map': the map of B for every commit (changes since B count).");
+        Console.WriteLine("'fresh map': B's test → file coverage with the hashes of C's parent, as a map recorded on every push to main would");
+        Console.WriteLine("have them (only C's own change counts; files new since B are not code to it, so they fall back to project level).");
+        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9}  fresh map narrowed");
+        var projectShares = new List<double>();
+        var oneShares = new List<double>();
+        var freshShares = new List<double>();
+        var oneRatios = new List<double>();
+        var freshRatios = new List<double>();
+        var runs = new Dictionary<string, Dictionary<string, HashSet<string>?>>(StringComparer.Ordinal); // commit → project → tests run (null: whole)
+        foreach (var commit in commits)
+        {
+            var parent = ImpactBenchSupport.Git(root, "rev-parse", commit + "^1").Trim();
+            var changes = repository.GetChanges(parent, commit);
+            var (policy, graph, sources, tree) = ImpactBenchSupport.ProjectLevelInputs(repository, commit);
+            using var _ = tree;
+            ProjectGraph? parentGraph = null;
+            if (changes.Any(c => c.Kind is ChangeKind.Deleted or ChangeKind.Renamed && ProjectGraphReader.IsProjectFile(c.OldPath ?? c.Path)))
+            {
+                using var parentTree = repository.ReadTree(parent);
+                parentGraph = ProjectGraphReader.Read(parentTree);
+            }
+
+            var projectLevel = TestSelector.Select(changes, policy, graph, parentGraph, sources);
+            var age = int.Parse(ImpactBenchSupport.Git(root, "rev-list", "--count", $"{baseCommit}..{commit}").Trim(), CultureInfo.InvariantCulture);
+            var projectSeconds = projectLevel.RunAll ? fullTime : projectLevel.Projects.Sum(p => projectTime.GetValueOrDefault(p));
+            SelectionResult ProjectLevelFor(IReadOnlyList<FileChange> c) => TestSelector.Select(c, policy, graph, parentGraph, sources);
+
+            var one = Impact(projectLevel, map, new MapStanding(true, repository.IsAncestor(baseCommit, commit), age), graph, ProjectLevelFor,
+                new GitImpactDiff(root, baseCommit, commit, tree), tree.ObjectIds);
+            var fresh = Impact(projectLevel, Rebased(map, repository, parent), new MapStanding(true, true, 1), graph, ProjectLevelFor,
+                new GitImpactDiff(root, parent, commit, tree), tree.ObjectIds);
+            runs[commit] = fresh.Ran;
+
+            projectShares.Add(projectSeconds / fullTime);
+            oneShares.Add(one.Seconds / fullTime);
+            freshShares.Add(fresh.Seconds / fullTime);
+            if (projectSeconds > 0)
+            {
+                oneRatios.Add(one.Seconds / projectSeconds);
+                freshRatios.Add(fresh.Seconds / projectSeconds);
+            }
+
+            Console.WriteLine($"{ImpactBenchSupport.Short(commit),-9} {age,4} {changes.Count,5} {(projectLevel.RunAll ? "all" : projectLevel.Projects.Count.ToString(CultureInfo.InvariantCulture)),4} " +
+                $"{ImpactBenchSupport.Percent(projectSeconds / fullTime),13} {ImpactBenchSupport.Percent(one.Seconds / fullTime),8} {ImpactBenchSupport.Percent(fresh.Seconds / fullTime),9}  {fresh.Narrowed}");
+            if (explain)
+            {
+                foreach (var why in one.WhyWhole.Select(w => "one map: " + w).Concat(fresh.WhyWhole.Select(w => "fresh map: " + w)))
+                {
+                    Console.WriteLine("          " + why);
+                }
+            }
+
+            (double Seconds, string Narrowed, List<string> WhyWhole, Dictionary<string, HashSet<string>?> Ran) Impact(
+                SelectionResult level, ImpactMap with, MapStanding standing, ProjectGraph at, Func<IReadOnlyList<FileChange>, SelectionResult> levelFor,
+                IImpactDiff diff, IReadOnlyDictionary<string, string> headFiles)
+            {
+                var ran = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
+                if (level.RunAll)
+                {
+                    // A build-wide file: the map cannot see what it does either, so both run everything.
+                    foreach (var project in testProjects)
+                    {
+                        ran[project] = null;
+                    }
+
+                    return (fullTime, "run-all: " + level.RunAllReason, [], ran);
+                }
+
+                var selection = ImpactSelector.Narrow(level, with, headFiles, standing, int.MaxValue, at, levelFor, diff);
+                var seconds = 0.0;
+                var narrowed = new List<string>();
+                foreach (var project in selection.Projects)
+                {
+                    var times = durations.GetValueOrDefault(project.Project) ?? [];
+                    if (project.Whole)
+                    {
+                        ran[project.Project] = null;
+                        seconds += projectTime.GetValueOrDefault(project.Project);
+                        narrowed.Add($"{Name(project.Project)} whole");
+                        continue;
+                    }
+
+                    var known = times.Keys.Concat(with.Projects.Single(p => p.Path == project.Project).Tests.Select(t => t.Name)).ToHashSet(StringComparer.Ordinal);
+                    var run = ImpactBenchSupport.TestsRun(project, known);
+                    ran[project.Project] = run.ToHashSet(StringComparer.Ordinal);
+                    seconds += run.Sum(t => times.GetValueOrDefault(t));
+                    narrowed.Add($"{Name(project.Project)} {run.Count}/{known.Count}");
+                }
+
+                var why = selection.FileReasons.Where(r => r.Value.StartsWith("the impact map cannot narrow it", StringComparison.Ordinal))
+                    .Select(r => $"{r.Key}: {r.Value}").ToList();
+                return (seconds, string.Join("; ", narrowed), why, ran);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Full suite at B: {fullTime:0.0} s of test time in {testProjects.Count} test projects ({string.Join(", ", testProjects.Select(p => $"{Name(p)} {projectTime[p]:0.0} s"))}); recorded: {string.Join(", ", recordedSet.Select(Name))}");
+        var failedAtRecording = map.Projects.Sum(p => p.Tests.Count(t => t.Outcome == ImpactOutcome.Failed));
+        Console.WriteLine($"Tests the map marks failed at B (they run whatever changes): {failedAtRecording} of {map.Projects.Sum(p => p.Tests.Count)}");
+        var checkedAt = CheckFailures(args, root, commits, runs);
+        Console.WriteLine($"Failures checked against the fresh-map selection at {checkedAt} of {commits.Count} commits");
+        return
+        [
+            BenchRow.Info($"impact-replay: project-level share of the full suite's test time (median, {commits.Count} commits)", 100 * ImpactBenchSupport.Median(projectShares), "%"),
+            BenchRow.Info("impact-replay: one map at B: impact share of the full suite's test time (median)", 100 * ImpactBenchSupport.Median(oneShares), "%"),
+            BenchRow.Info("impact-replay: fresh map: impact share of the full suite's test time (median)", 100 * ImpactBenchSupport.Median(freshShares), "%"),
+            new BenchRow($"impact-replay: one map at B: impact time / project-level time (median of {oneRatios.Count})", 100 * ImpactBenchSupport.Median(oneRatios), 100.0 / 3, "%",
+                $"mean {ImpactBenchSupport.Percent(oneRatios.Count == 0 ? double.NaN : oneRatios.Average())}; goal at most a third"),
+            new BenchRow($"impact-replay: fresh map: impact time / project-level time (median of {freshRatios.Count})", 100 * ImpactBenchSupport.Median(freshRatios), 100.0 / 3, "%",
+                $"mean {ImpactBenchSupport.Percent(freshRatios.Count == 0 ? double.NaN : freshRatios.Average())}; goal at most a third"),
+        ];
+    }
+
+    /// <summary>
+    /// The map's coverage with the files and hashes of <paramref name="commit"/>: what a map recorded there would hold if
+    /// every test ran the same files as at the map's commit. Files the map did not know are not code to it.
+    /// </summary>
+    private static ImpactMap Rebased(ImpactMap map, GitRepository repository, string commit)
+    {
+        using var tree = repository.ReadTree(commit);
+        var code = map.Files.Where(f => f.Code).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var files = tree.ObjectIds.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ImpactFile(f.Key, f.Value, code.Contains(f.Key))).ToList();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < files.Count; i++)
+        {
+            index[files[i].Path] = i;
+        }
+
+        var projects = map.Projects.Select(p => new ImpactProject(p.Path, [.. p.Tests.Select(t => t with
+        {
+            Files = [.. t.Files.Select(f => map.Files[f].Path).Where(index.ContainsKey).Select(path => index[path]).Order()],
+        })])).ToList();
+        return new ImpactMap(commit, map.RecordedAt, files, projects);
+    }
+
+    /// <summary>
+    /// Runs <c>--run-projects</c> in full at the last <c>--run-at</c> commits and checks that every test failing there
+    /// was in the impact selection (or its project ran whole). Returns how many commits were checked.
+    /// </summary>
+    private static int CheckFailures(string[] args, string root, List<string> commits, Dictionary<string, Dictionary<string, HashSet<string>?>> runs)
+    {
+        var count = Argument(args, "--run-at", 0);
+        var projects = Option(args, "--run-projects")?.Split(',') ?? [ImpactBenchSupport.CoreTests];
+        if (count == 0)
+        {
+            Console.WriteLine("Failures at each C: not run (--run-at N runs --run-projects in full at the last N commits)");
+            return 0;
+        }
+
+        var checkedCommits = 0;
+        foreach (var commit in commits.TakeLast(count))
+        {
+            var clone = ImpactBenchSupport.CloneAt(root, commit, "replay-at");
+            foreach (var project in projects)
+            {
+                if (!File.Exists(Path.Combine(clone, project)))
+                {
+                    continue;
+                }
+
+                var (seconds, failed, wall) = ImpactBenchSupport.Durations(clone, project, build: true);
+                var ran = runs[commit].GetValueOrDefault(project, new HashSet<string>(StringComparer.Ordinal));
+                var left = failed.Where(f => ran is not null && !ran.Contains(f)).ToList();
+                Console.WriteLine($"Full run at {ImpactBenchSupport.Short(commit)}: {Name(project)} {seconds.Count} tests, {failed.Count} failed, " +
+                    $"{(ran is null ? "the selection ran it whole" : $"the selection ran {ran.Count}")}; failing tests left out: {(left.Count == 0 ? "none" : string.Join(", ", left))} ({wall.TotalSeconds:0} s)");
+            }
+
+            checkedCommits++;
+        }
+
+        return checkedCommits;
+    }
+
+    /// <summary>The last <paramref name="count"/> first-parent commits whose change touches C# sources or projects under src/ or tests/, oldest first.</summary>
+    private static List<string> CodeChangingCommits(string root, string until, int count)
+    {
+        var picked = new List<string>();
+        foreach (var commit in ImpactBenchSupport.Git(root, "rev-list", "--first-parent", until).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parent = ImpactBenchSupport.Git(root, "rev-list", "--parents", "-n", "1", commit).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parent.Length < 2)
+            {
+                break; // the root commit has no change of its own to replay
+            }
+
+            var files = ImpactBenchSupport.Git(root, "diff", "--name-only", parent[1].Trim(), commit).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (files.Any(f => (f.StartsWith("src/", StringComparison.Ordinal) || f.StartsWith("tests/", StringComparison.Ordinal))
+                && (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))))
+            {
+                picked.Add(commit);
+                if (picked.Count == count)
+                {
+                    break;
+                }
+            }
+        }
+
+        picked.Reverse();
+        return picked;
+    }
+
+    private static string Name(string project) => Path.GetFileNameWithoutExtension(project).Replace("Pipelines.", "", StringComparison.Ordinal);
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static int Argument(string[] args, string name, int fallback) =>
+        Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+}
