@@ -23,6 +23,13 @@ public static class ImpactInstrumenter
     public const string HitsTypeName = "<PipelinesImpact>Hits";
     public const string HitsFieldName = "Hits";
 
+    /// <summary>
+    /// When set, each instrumented assembly writes its set flags' indices, one a line, to
+    /// <c>&lt;folder&gt;/&lt;assembly&gt;.&lt;process id&gt;.hits</c> as its process exits: the flags of a test process the
+    /// in-process collector never sees (xUnit v3 runs each test assembly as a process of its own).
+    /// </summary>
+    public const string HitsDirectoryVariable = "PIPELINES_IMPACT_HITS_DIR";
+
     /// <param name="sourceDirectory">The build output, read only.</param>
     /// <param name="targetDirectory">A copy of it, where the rewritten assemblies replace the originals.</param>
     /// <param name="repositoryRoot">The repository's top folder: only files below it count.</param>
@@ -333,10 +340,111 @@ public static class ImpactInstrumenter
             il.Emit(OpCodes.Ldc_I4, count);
             il.Emit(OpCodes.Newarr, module.TypeSystem.Boolean);
             il.Emit(OpCodes.Stsfld, field);
-            il.Emit(OpCodes.Ret);
+            // Without the variable the constructor does nothing more: the per-test mode reads the flags in process.
+            var write = AddWriteOnExit(module, type, field);
+            var core = module.TypeSystem.CoreLibrary;
+            var environment = new TypeReference("System", "Environment", module, core);
+            var appDomain = new TypeReference("System", "AppDomain", module, core);
+            var eventHandler = new TypeReference("System", "EventHandler", module, core);
+            var getVariable = new MethodReference("GetEnvironmentVariable", module.TypeSystem.String, environment);
+            getVariable.Parameters.Add(new ParameterDefinition(module.TypeSystem.String));
+            var currentDomain = new MethodReference("get_CurrentDomain", appDomain, appDomain);
+            var handlerConstructor = new MethodReference(".ctor", module.TypeSystem.Void, eventHandler) { HasThis = true };
+            handlerConstructor.Parameters.Add(new ParameterDefinition(module.TypeSystem.Object));
+            handlerConstructor.Parameters.Add(new ParameterDefinition(module.TypeSystem.IntPtr));
+            var addProcessExit = new MethodReference("add_ProcessExit", module.TypeSystem.Void, appDomain) { HasThis = true };
+            addProcessExit.Parameters.Add(new ParameterDefinition(eventHandler));
+            var end = il.Create(OpCodes.Ret);
+            il.Emit(OpCodes.Ldstr, HitsDirectoryVariable);
+            il.Emit(OpCodes.Call, getVariable);
+            il.Emit(OpCodes.Brfalse, end);
+            il.Emit(OpCodes.Call, currentDomain);
+            il.Emit(OpCodes.Ldnull);
+            il.Emit(OpCodes.Ldftn, write);
+            il.Emit(OpCodes.Newobj, handlerConstructor);
+            il.Emit(OpCodes.Callvirt, addProcessExit);
+            il.Append(end);
             type.Methods.Add(constructor);
             module.Types.Add(type);
             return field;
+        }
+
+        /// <summary>
+        /// <c>static void WriteOnExit(object, EventArgs)</c>: the set flags' indices, one a line, to
+        /// <c>Path.Combine(dir, "&lt;assembly&gt;." + Environment.ProcessId + ".hits")</c>.
+        /// </summary>
+        private static MethodDefinition AddWriteOnExit(ModuleDefinition module, TypeDefinition type, FieldDefinition field)
+        {
+            var core = module.TypeSystem.CoreLibrary;
+            TypeReference Type(string ns, string name) => new(ns, name, module, core);
+            MethodReference Method(TypeReference owner, string name, TypeReference returns, bool instance, params TypeReference[] parameters)
+            {
+                var method = new MethodReference(name, returns, owner) { HasThis = instance };
+                foreach (var parameter in parameters)
+                {
+                    method.Parameters.Add(new ParameterDefinition(parameter));
+                }
+
+                return method;
+            }
+
+            var ts = module.TypeSystem;
+            var builder = Type("System.Text", "StringBuilder");
+            var method = new MethodDefinition("WriteOnExit", MethodAttributes.Private | MethodAttributes.Static | MethodAttributes.HideBySig, ts.Void);
+            method.Parameters.Add(new ParameterDefinition("sender", ParameterAttributes.None, ts.Object));
+            method.Parameters.Add(new ParameterDefinition("e", ParameterAttributes.None, Type("System", "EventArgs")));
+            var body = method.Body;
+            body.InitLocals = true;
+            var text = new VariableDefinition(builder);
+            var i = new VariableDefinition(ts.Int32);
+            var pid = new VariableDefinition(ts.Int32);
+            body.Variables.Add(text);
+            body.Variables.Add(i);
+            body.Variables.Add(pid);
+            var il = body.GetILProcessor();
+            var condition = il.Create(OpCodes.Ldloc, i);
+            var next = il.Create(OpCodes.Ldloc, i);
+            il.Emit(OpCodes.Newobj, Method(builder, ".ctor", ts.Void, true));
+            il.Emit(OpCodes.Stloc, text);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Stloc, i);
+            il.Emit(OpCodes.Br, condition);
+            var loop = il.Create(OpCodes.Ldsfld, field);
+            il.Append(loop);
+            il.Emit(OpCodes.Ldloc, i);
+            il.Emit(OpCodes.Ldelem_U1);
+            il.Emit(OpCodes.Brfalse, next);
+            il.Emit(OpCodes.Ldloc, text);
+            il.Emit(OpCodes.Ldloc, i);
+            il.Emit(OpCodes.Callvirt, Method(builder, "Append", builder, true, ts.Int32));
+            il.Emit(OpCodes.Ldc_I4, '\n');
+            il.Emit(OpCodes.Callvirt, Method(builder, "Append", builder, true, ts.Char));
+            il.Emit(OpCodes.Pop);
+            il.Append(next);
+            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stloc, i);
+            il.Append(condition);
+            il.Emit(OpCodes.Ldsfld, field);
+            il.Emit(OpCodes.Ldlen);
+            il.Emit(OpCodes.Conv_I4);
+            il.Emit(OpCodes.Blt, loop);
+            il.Emit(OpCodes.Ldstr, HitsDirectoryVariable);
+            il.Emit(OpCodes.Call, Method(Type("System", "Environment"), "GetEnvironmentVariable", ts.String, false, ts.String));
+            il.Emit(OpCodes.Ldstr, module.Assembly.Name.Name + ".");
+            il.Emit(OpCodes.Call, Method(Type("System", "Environment"), "get_ProcessId", ts.Int32, false));
+            il.Emit(OpCodes.Stloc, pid);
+            il.Emit(OpCodes.Ldloca, pid);
+            il.Emit(OpCodes.Call, Method(ts.Int32, "ToString", ts.String, true));
+            il.Emit(OpCodes.Ldstr, ".hits");
+            il.Emit(OpCodes.Call, Method(ts.String, "Concat", ts.String, false, ts.String, ts.String, ts.String));
+            il.Emit(OpCodes.Call, Method(Type("System.IO", "Path"), "Combine", ts.String, false, ts.String, ts.String));
+            il.Emit(OpCodes.Ldloc, text);
+            il.Emit(OpCodes.Callvirt, Method(ts.Object, "ToString", ts.String, true));
+            il.Emit(OpCodes.Call, Method(Type("System.IO", "File"), "WriteAllText", ts.Void, false, ts.String, ts.String));
+            il.Emit(OpCodes.Ret);
+            type.Methods.Add(method);
+            return method;
         }
 
         private static IEnumerable<MethodDefinition> AllMethods(ModuleDefinition module) =>

@@ -154,16 +154,33 @@ public static class ImpactRecorder
         }
 
         // NUnit's adapter reports a test's start and end out of step with running it, so the flags between two
-        // reports belong to no test in particular. A run of one class at a time still tells classes apart: every
-        // test of the class gets all the files its class's run executed.
+        // reports belong to no test in particular; xUnit v3 runs the tests in a process of its own, whose flags the
+        // in-process collector never sees (the instrumented assemblies write them to a folder as that process exits).
+        // A run of one class at a time still tells classes apart: every test of the class gets all the files its
+        // class's run executed.
+        var ownProcess = RunsInOwnProcess(copy);
         var classes = TestAssemblyReader.Read(testPath, project).Select(t => t.ClassName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        request.Log($"record-impact: {project}: NUnit reports tests out of step with running them; recording per class ({classes.Count} run(s))");
+        request.Log(ownProcess
+            ? $"record-impact: {project}: xUnit v3 runs tests in a process of its own; recording per class ({classes.Count} run(s))"
+            : $"record-impact: {project}: NUnit reports tests out of step with running them; recording per class ({classes.Count} run(s))");
         var tests = new Dictionary<string, ImpactTest>(StringComparer.Ordinal);
         for (var n = 0; n < classes.Count; n++)
         {
             var hitsFile = Path.Combine(work, $"hits-{n:D4}.jsonl");
-            RunTests(request, project, work, testPath, hitsFile, ClassWhere(classes[n]), root, cancellation);
-            var recorded = ReadHits(hitsFile, project, instrumented, index, root, testAssembly, perClass: true);
+            IReadOnlySet<int>? processHits = null;
+            if (ownProcess)
+            {
+                var hitsDirectory = Path.Combine(work, $"process-hits-{n:D4}");
+                Directory.CreateDirectory(hitsDirectory);
+                RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, ClassFilter(classes[n]), hitsDirectory);
+                processHits = ReadProcessHits(hitsDirectory, instrumented, index);
+            }
+            else
+            {
+                RunTests(request, project, work, testPath, hitsFile, ClassWhere(classes[n]), root, cancellation);
+            }
+
+            var recorded = ReadHits(hitsFile, project, instrumented, index, root, testAssembly, perClass: true, processHits);
             if (recorded.Count == 0)
             {
                 request.Log($"record-impact: {project}: the run of class {classes[n]} reported no test; its tests are left out of the map (select-tests runs tests the map does not name)");
@@ -183,7 +200,59 @@ public static class ImpactRecorder
 
     /// <summary>NUnit's adapter in the output: its events cannot be matched to the code that ran.</summary>
     internal static bool ReportsOutOfStep(string output) =>
-        File.Exists(Path.Combine(output, "NUnit3.TestAdapter.dll")) || File.Exists(Path.Combine(output, "nunit.framework.dll"));
+        File.Exists(Path.Combine(output, "NUnit3.TestAdapter.dll")) || File.Exists(Path.Combine(output, "nunit.framework.dll")) || RunsInOwnProcess(output);
+
+    /// <summary>xUnit v3 in the output: its VSTest adapter starts the test assembly as a process of its own.</summary>
+    internal static bool RunsInOwnProcess(string output) => File.Exists(Path.Combine(output, "xunit.v3.core.dll"));
+
+    /// <summary>
+    /// A VSTest filter for one class's tests: the fully qualified name starts with the class's name and a dot (a nested
+    /// class is <c>Outer+Inner</c>, so <c>Outer.</c> leaves it out). The filter's own operators are escaped.
+    /// </summary>
+    internal static string ClassFilter(string className)
+    {
+        var escaped = new System.Text.StringBuilder();
+        foreach (var c in className + ".")
+        {
+            if (c is '\\' or '(' or ')' or '&' or '|' or '=' or '!' or '~')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return "FullyQualifiedName~" + escaped;
+    }
+
+    /// <summary>The flags the test processes wrote as they exited (<see cref="ImpactInstrumenter.HitsDirectoryVariable"/>), as map file indices.</summary>
+    internal static SortedSet<int> ReadProcessHits(string directory, IReadOnlyList<InstrumentedAssembly> instrumented, Dictionary<string, int> index)
+    {
+        var result = new SortedSet<int>();
+        foreach (var assembly in instrumented)
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, assembly.Name + ".*.hits"))
+            {
+                // The name is <assembly>.<pid>.hits: an assembly whose name extends another's (Lib, Lib.Tests) is not it.
+                var middle = Path.GetFileName(file)[(assembly.Name.Length + 1)..^".hits".Length];
+                if (!middle.All(char.IsAsciiDigit))
+                {
+                    continue;
+                }
+
+                foreach (var line in File.ReadLines(file))
+                {
+                    if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < assembly.Documents.Count
+                        && index.TryGetValue(assembly.Documents[i], out var fileIndex))
+                    {
+                        result.Add(fileIndex);
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>
     /// NUnit's own filter for one class's tests, parameterized fixtures (<c>Ns.Fixture(1)</c>) and nested ones
@@ -197,22 +266,33 @@ public static class ImpactRecorder
         : a == ImpactOutcome.Passed || b == ImpactOutcome.Passed ? ImpactOutcome.Passed : ImpactOutcome.Skipped;
 
     private static void RunTests(
-        ImpactRecordRequest request, string project, string work, string testPath, string hitsFile, string? nunitWhere, string root, CancellationToken cancellation)
+        ImpactRecordRequest request, string project, string work, string testPath, string hitsFile, string? nunitWhere, string root, CancellationToken cancellation,
+        string? filter = null, string? hitsDirectory = null)
     {
         var settings = Path.Combine(work, Path.GetFileNameWithoutExtension(hitsFile) + ".runsettings");
         File.WriteAllText(settings, ImpactRunSettings.Create(request.CollectorPath, hitsFile, nunitWhere));
         var watch = Stopwatch.StartNew();
-        var exit = DotnetStreaming(request,
-            ["test", testPath, "--settings", settings, "--logger", "trx", "--results-directory", Path.Combine(work, "results")],
-            root, cancellation);
-        request.Log($"record-impact: {project}: dotnet test{(nunitWhere is null ? string.Empty : " where " + nunitWhere)} exit {exit} in {watch.Elapsed.TotalSeconds:F1} s");
+        string[] arguments = ["test", testPath, "--settings", settings, "--logger", "trx", "--results-directory", Path.Combine(work, "results")];
+        var environment = new Dictionary<string, string?>(request.Environment, StringComparer.Ordinal);
+        if (filter is not null)
+        {
+            arguments = [.. arguments, "--filter", filter];
+        }
+
+        if (hitsDirectory is not null)
+        {
+            environment[ImpactInstrumenter.HitsDirectoryVariable] = hitsDirectory;
+        }
+
+        var exit = DotnetStreaming(request with { Environment = environment }, arguments, root, cancellation);
+        request.Log($"record-impact: {project}: dotnet test{(nunitWhere is null ? string.Empty : " where " + nunitWhere)}{(filter is null ? string.Empty : " --filter " + filter)} exit {exit} in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     /// <summary>Joins the collector's lines into tests; a run without its closing line crashed, and its map would lie.</summary>
     /// <param name="perClass">The run ran one class: every test gets every file the run recorded, from its start to its end.</param>
     internal static List<ImpactTest> ReadHits(
         string hitsFile, string project, IReadOnlyList<InstrumentedAssembly> instrumented, Dictionary<string, int> index, string root, string? testAssembly,
-        bool perClass = false)
+        bool perClass = false, IReadOnlySet<int>? processHits = null)
     {
         if (!File.Exists(hitsFile))
         {
@@ -301,6 +381,11 @@ public static class ImpactRecorder
 
         if (perClass)
         {
+            if (processHits is not null)
+            {
+                run.UnionWith(processHits);
+            }
+
             foreach (var name in order)
             {
                 tests[name].Files.UnionWith(run);
