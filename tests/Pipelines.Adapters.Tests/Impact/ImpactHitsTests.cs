@@ -128,4 +128,39 @@ public sealed class ImpactHitsTests
         Assert.HasCount(1, skipped);
         StringAssert.Contains(error.Message, "recorded none of their own files (first: T.Tests.A)");
     }
+
+    [TestMethod]
+    public void Files_a_test_process_wrote_on_exit_are_read_per_assembly_and_process_skipping_a_longer_assemblys_name()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "Lib.101.hits"), "0\n");
+        File.WriteAllText(Path.Combine(dir.Path, "Lib.202.hits"), "1\n7\n");
+        File.WriteAllText(Path.Combine(dir.Path, "T.101.hits"), "0\n");
+        File.WriteAllText(Path.Combine(dir.Path, "Lib.Extra.101.hits"), "0\n");
+        File.WriteAllText(Path.Combine(dir.Path, "Other.101.hits"), "0\n");
+
+        var files = ImpactRecorder.ReadProcessHits(dir.Path, Assemblies, Index);
+
+        CollectionAssert.AreEqual(new[] { 0, 1, 3 }, files.ToArray(), "both processes of Lib, T; an index past the assembly's files ignored");
+    }
+
+    [TestMethod]
+    public void A_class_run_adds_the_test_processes_files_to_every_test_of_the_class()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "hits.jsonl");
+        File.WriteAllLines(path, [
+            Session,
+            """{"event":"test","name":"T.Tests.A","class":"T.Tests","outcome":"Passed","hits":{}}""",
+            """{"event":"test","name":"T.Tests.B","class":"T.Tests","outcome":"Failed","hits":{}}""",
+            End,
+        ]);
+
+        var tests = ImpactRecorder.ReadHits(path, Project, Assemblies, Index, "/repo", "T", perClass: true, processHits: new SortedSet<int> { 1, 3 });
+
+        Assert.HasCount(2, tests);
+        CollectionAssert.AreEqual(new[] { 1, 3 }, tests[0].Files.ToArray());
+        CollectionAssert.AreEqual(new[] { 1, 3 }, tests[1].Files.ToArray());
+        Assert.AreEqual(ImpactOutcome.Failed, tests[1].Outcome);
+    }
 }

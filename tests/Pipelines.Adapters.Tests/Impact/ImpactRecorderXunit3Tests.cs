@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Pipelines.Adapters.Impact;
 using Pipelines.Core.Selection.Impact;
+using Pipelines.Testing;
 
 namespace Pipelines.Adapters.Tests.Impact;
 
@@ -69,6 +71,60 @@ public sealed class ImpactRecorderXunit3Tests
         CollectionAssert.Contains(Test("GreeterTests.Greets").Files.Select(i => Map.Files[i].Path).ToList(), "Impact/ImpactXunit3/Tests.cs");
         Assert.AreEqual(ImpactOutcome.Failed, Test("CalculatorTests.Fails_on_purpose").Outcome);
         Assert.AreEqual(ImpactOutcome.Passed, Test("CalculatorTests.Adds").Outcome);
+    }
+
+    [TestMethod]
+    public void An_instrumented_test_process_writes_its_set_flags_per_assembly_on_exit_only_when_the_variable_is_set()
+    {
+        // The build the recording made; its instrumented copy was deleted after the run.
+        var output = Path.Combine(_samples!.Root, "Impact", "ImpactXunit3", "bin", "Debug", "net10.0");
+        using var copy = new TempDirectory("pipelines-impact-copy");
+        foreach (var file in Directory.EnumerateFiles(output))
+        {
+            File.Copy(file, Path.Combine(copy.Path, Path.GetFileName(file)));
+        }
+
+        var root = _samples.Root;
+        var instrumented = ImpactInstrumenter.Instrument(
+            output, copy.Path, root, p => File.Exists(Path.Combine(root, p)) && !p.Contains("/obj/", StringComparison.Ordinal),
+            [Path.GetDirectoryName(typeof(object).Assembly.Location)!]);
+        var lib = instrumented.Single(a => a.Name == "ImpactLib");
+
+        using var hits = new TempDirectory("pipelines-impact-hits");
+        var (exit, pid) = RunGreeterTests(copy.Path, hits.Path);
+        Assert.AreEqual(0, exit, "the instrumented test process runs as the original does");
+        var written = Directory.GetFiles(hits.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(new[] { $"ImpactLib.{pid}.hits", $"ImpactXunit3.{pid}.hits" }, written);
+        var libFiles = File.ReadAllLines(Path.Combine(hits.Path, $"ImpactLib.{pid}.hits")).Select(int.Parse).Select(i => lib.Documents[i]).ToList();
+        CollectionAssert.AreEqual(new[] { "Impact/ImpactLib/Greeter.cs" }, libFiles, "only the files the one class ran");
+
+        var before = Directory.GetFiles(copy.Path, "*", SearchOption.AllDirectories).Length;
+        var (plainExit, _) = RunGreeterTests(copy.Path, hitsDirectory: null);
+        Assert.AreEqual(0, plainExit);
+        Assert.AreEqual(before, Directory.GetFiles(copy.Path, "*", SearchOption.AllDirectories).Length, "no variable, no file written");
+        Assert.HasCount(2, Directory.GetFiles(hits.Path), "no variable, nothing written to the earlier folder either");
+    }
+
+    private static (int Exit, int Pid) RunGreeterTests(string directory, string? hitsDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(directory, "ImpactXunit3.dll"), "-class", Ns + "GreeterTests" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove(ImpactInstrumenter.HitsDirectoryVariable);
+        if (hitsDirectory is not null)
+        {
+            start.Environment[ImpactInstrumenter.HitsDirectoryVariable] = hitsDirectory;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Task.WaitAll(stdout, stderr); // drained so a chatty run cannot block on a full pipe
+        return (process.ExitCode, process.Id);
     }
 
     [TestMethod]
