@@ -400,10 +400,10 @@ public static class ImpactRecorder
         }
 
         // Every test that ran executed code of its own test assembly. When that assembly is instrumented, a test that
-        // recorded none of its files was not seen: its tests ran in another process (xUnit v3 starts each test
-        // assembly as a process of its own), or the framework reported them out of step with running them (an NUnit
-        // adapter the recorder did not recognize, so not recorded per class), so the flags of one test were booked to
-        // another. Such a map would lie.
+        // recorded none of its files was not seen: its tests ran in another process (as xUnit v3's do, when not
+        // recognized by its xunit.v3.core.dll and so not recorded per class), or the framework reported them out of
+        // step with running them (an NUnit adapter the recorder did not recognize), so the flags of one test were
+        // booked to another. Such a map would lie.
         if (testAssembly is not null && documents.TryGetValue(testAssembly, out var own))
         {
             var ownFiles = own.Where(index.ContainsKey).Select(p => index[p]).ToHashSet();
@@ -412,7 +412,7 @@ public static class ImpactRecorder
             {
                 throw new InputException(
                     $"{project}: {unseen.Count} of its {tests.Count} test(s) recorded none of their own files (first: {unseen[0]}): they ran outside VSTest's "
-                    + "test host (xUnit v3) or were reported out of step with running them (NUnit), so their files cannot be told apart; leave it out with --projects");
+                    + "test host (a framework that runs tests in a process of its own, not recognized as xUnit v3) or were reported out of step with running them (NUnit), so their files cannot be told apart; leave it out with --projects");
             }
         }
 
