@@ -71,14 +71,19 @@ public static class ImpactRecorder
         {
             var project = request.Projects[n];
             var work = Path.Combine(request.WorkDirectory, n.ToString("D3", CultureInfo.InvariantCulture) + "-" + Path.GetFileNameWithoutExtension(project));
-            projects.Add(RecordProject(request, project, work, index, code, frameworks, cancellation));
+            // A project recorded only in part is left out: select-tests then runs it whole, never narrowing away the
+            // tests the map could not see.
+            if (RecordProject(request, project, work, index, code, frameworks, cancellation) is { } recorded)
+            {
+                projects.Add(recorded);
+            }
         }
 
         var files = paths.Select(p => new ImpactFile(p, objectIds[p], code.Contains(p))).ToList();
         return new ImpactMap(head, now, files, projects);
     }
 
-    private static ImpactProject RecordProject(
+    private static ImpactProject? RecordProject(
         ImpactRecordRequest request, string project, string work, Dictionary<string, int> index, HashSet<string> code,
         IReadOnlyList<string> frameworks, CancellationToken cancellation)
     {
@@ -130,7 +135,7 @@ public static class ImpactRecorder
         }
     }
 
-    private static ImpactProject RunCopy(
+    private static ImpactProject? RunCopy(
         ImpactRecordRequest request, string project, string work, string targetPath, string source, string copy,
         Dictionary<string, int> index, HashSet<string> code, IReadOnlyList<string> frameworks, CancellationToken cancellation)
     {
@@ -164,6 +169,7 @@ public static class ImpactRecorder
             ? $"record-impact: {project}: xUnit v3 runs tests in a process of its own; recording per class ({classes.Count} run(s))"
             : $"record-impact: {project}: NUnit reports tests out of step with running them; recording per class ({classes.Count} run(s))");
         var tests = new Dictionary<string, ImpactTest>(StringComparer.Ordinal);
+        var incomplete = classes.Count == 0; // no class found: the tests are marked in a way the reader does not know
         for (var n = 0; n < classes.Count; n++)
         {
             var hitsFile = Path.Combine(work, $"hits-{n:D4}.jsonl");
@@ -183,7 +189,8 @@ public static class ImpactRecorder
             var recorded = ReadHits(hitsFile, project, instrumented, index, root, testAssembly, perClass: true, processHits);
             if (recorded.Count == 0)
             {
-                request.Log($"record-impact: {project}: the run of class {classes[n]} reported no test; its tests are left out of the map (select-tests runs tests the map does not name)");
+                request.Log($"record-impact: {project}: the run of class {classes[n]} reported no test");
+                incomplete = true;
             }
 
             foreach (var test in recorded)
@@ -193,6 +200,12 @@ public static class ImpactRecorder
                     ? known with { Outcome = Worse(known.Outcome, test.Outcome), Files = [.. known.Files.Union(test.Files).Order()] }
                     : test;
             }
+        }
+
+        if (incomplete)
+        {
+            request.Log($"record-impact: {project}: left out of the map, since some of its classes recorded no test; select-tests runs it whole");
+            return null;
         }
 
         return new ImpactProject(project, [.. tests.Values], ImpactGranularity.Class);

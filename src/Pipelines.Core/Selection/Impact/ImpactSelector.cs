@@ -201,6 +201,13 @@ public static class ImpactSelector
                 continue;
             }
 
+            // A recording with no test knows nothing of the project's tests: narrowing would run none of them.
+            if (recorded.Tests.Count == 0)
+            {
+                result.Add(Whole(project, known, "the map recorded no test of this project"));
+                continue;
+            }
+
             var run = tests.GetValueOrDefault(project) ?? new SortedSet<string>(StringComparer.Ordinal);
             var rerun = 0;
             foreach (var test in recorded.Tests.Where(t => t.Outcome != ImpactOutcome.Passed))

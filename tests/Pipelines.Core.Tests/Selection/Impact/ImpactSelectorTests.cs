@@ -116,6 +116,17 @@ public sealed class ImpactSelectorTests
     }
 
     [TestMethod]
+    public void A_recorded_project_without_tests_runs_whole()
+    {
+        var map = Map() with { Projects = [new ImpactProject(ShopTests, [])] };
+
+        var shop = Shop(Narrow(HeadWith(("src/Shop/Cart.cs", "b1")), map: map));
+
+        Assert.IsTrue(shop.Whole);
+        StringAssert.Contains(shop.Reason, "recorded no test");
+    }
+
+    [TestMethod]
     public void Changes_before_the_maps_commit_run_nothing_the_map_saw_pass()
     {
         // The pull request changed Cart.cs, but the map was recorded after that change: its tests ran with it there.
