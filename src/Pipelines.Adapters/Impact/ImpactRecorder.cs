@@ -178,7 +178,7 @@ public static class ImpactRecorder
             {
                 var hitsDirectory = Path.Combine(work, $"process-hits-{n:D4}");
                 Directory.CreateDirectory(hitsDirectory);
-                RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, ClassFilter(classes[n]), hitsDirectory);
+                RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, ImpactFilter.ClassTerm(classes[n]), hitsDirectory);
                 processHits = ReadProcessHits(hitsDirectory, instrumented, index);
             }
             else
@@ -217,26 +217,6 @@ public static class ImpactRecorder
 
     /// <summary>xUnit v3 in the output: its VSTest adapter starts the test assembly as a process of its own.</summary>
     internal static bool RunsInOwnProcess(string output) => File.Exists(Path.Combine(output, "xunit.v3.core.dll"));
-
-    /// <summary>
-    /// A VSTest filter for one class's tests: the fully qualified name starts with the class's name and a dot (a nested
-    /// class is <c>Outer+Inner</c>, so <c>Outer.</c> leaves it out). The filter's own operators are escaped.
-    /// </summary>
-    internal static string ClassFilter(string className)
-    {
-        var escaped = new System.Text.StringBuilder();
-        foreach (var c in className + ".")
-        {
-            if (c is '\\' or '(' or ')' or '&' or '|' or '=' or '!' or '~')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return "FullyQualifiedName~" + escaped;
-    }
 
     /// <summary>The flags the test processes wrote as they exited (<see cref="ImpactInstrumenter.HitsDirectoryVariable"/>), as map file indices.</summary>
     internal static SortedSet<int> ReadProcessHits(string directory, IReadOnlyList<InstrumentedAssembly> instrumented, Dictionary<string, int> index)

@@ -132,5 +132,5 @@ public sealed class ImpactRecorderXunit3Tests
     [DataRow("Ns.Outer+Inner", "FullyQualifiedName~Ns.Outer+Inner.")]
     [DataRow("Ns.Odd(1)", "FullyQualifiedName~Ns.Odd\\(1\\).")]
     public void A_class_runs_with_a_VSTest_filter_on_its_name_and_a_dot_escaped(string className, string filter) =>
-        Assert.AreEqual(filter, ImpactRecorder.ClassFilter(className));
+        Assert.AreEqual(filter, ImpactFilter.ClassTerm(className));
 }

@@ -132,6 +132,23 @@ public sealed class SelectTestsImpactTests
     }
 
     [TestMethod]
+    public void The_audit_reads_every_pattern_of_an_action_input_one_per_line()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { public int Count => 1; }").Commit();
+        var first = Path.Combine(repo.Path, ".git", "shard-1.trx");
+        var second = Path.Combine(repo.Path, ".git", "shard-2.trx");
+        ResultFileWriter.Trx(first, [("Shop.Tests.CartTests.Counts", 0.1, "Failed")], "/build/Shop.Tests.dll");
+        ResultFileWriter.Trx(second, [("Shop.Tests.PriceTests.Rounds", 0.1, "Failed")], "/build/Shop.Tests.dll");
+
+        var (run, _, _) = Select(repo, "--impact-audit", first + "\n" + second);
+
+        Assert.AreEqual(1, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardError, "1 of 2 failed tests of the full run would not have run: Shop.Tests.PriceTests.Rounds");
+    }
+
+    [TestMethod]
     public void The_audit_passes_when_every_failure_of_the_full_run_was_selected()
     {
         using var repo = ShopRepository();

@@ -1,5 +1,4 @@
 using Pipelines.Adapters.DotNet;
-using Pipelines.Adapters.Files;
 using Pipelines.Adapters.Git;
 using Pipelines.Adapters.ResultFiles;
 using Pipelines.Cli.Hosting;
@@ -12,8 +11,6 @@ namespace Pipelines.Cli.Commands.PlanTests;
 /// <summary>What plan-tests reads: the timing history (and keeps it up to date), the tests in built assemblies, an explicit list, HEAD.</summary>
 public static class PlanSources
 {
-    private static readonly string[] ResultExtensions = [".trx", ".xml"];
-
     /// <summary>The timing cache with the history's result files added (and written back); a pattern that finds nothing is a warning.</summary>
     public static TimingHistory History(CliContext context, PlanTestsInputs inputs, List<string> warnings)
     {
@@ -23,17 +20,15 @@ public static class PlanSources
         var timingsPath = inputs.Timings is null ? null : context.ResolvePath(inputs.Timings);
         var history = timingsPath is null ? new TimingHistory() : TimingFile.Read(timingsPath);
         var runs = new List<Core.TestResults.TestRunResults>();
-        // An action input holds one pattern per line.
-        foreach (var pattern in inputs.History.SelectMany(h => h.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        foreach (var (pattern, found) in ResultFileInputs.Read(context, inputs.History))
         {
-            var files = FileGlob.Expand(context.WorkingDirectory, pattern, ResultExtensions);
-            if (files.Count == 0)
+            if (found.Count == 0)
             {
                 // The first run of a pipeline has no history yet: plan without it, and say so.
                 warnings.Add($"--history {pattern}: no result files found; unknown tests get the default time");
             }
 
-            runs.AddRange(files.Select(f => ResultFileReader.Read(f, Path.GetRelativePath(context.WorkingDirectory, f))));
+            runs.AddRange(found);
         }
 
         foreach (var run in runs.OrderBy(r => r.Started ?? DateTimeOffset.MinValue).ThenBy(r => r.Name, StringComparer.Ordinal))

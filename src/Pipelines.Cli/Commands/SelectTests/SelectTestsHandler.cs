@@ -1,13 +1,10 @@
 using Pipelines.Adapters.DotNet;
-using Pipelines.Adapters.Files;
-using Pipelines.Adapters.ResultFiles;
 using Pipelines.Adapters.Git;
 using Pipelines.Cli.Configuration;
 using Pipelines.Cli.Outputs;
 using Pipelines.Core.Errors;
 using Pipelines.Core.Selection;
 using Pipelines.Core.Selection.Impact;
-using Pipelines.Core.TestResults;
 
 namespace Pipelines.Cli.Commands.SelectTests;
 
@@ -69,30 +66,16 @@ public static class SelectTestsHandler
             selection, graph, more => TestSelector.Select(more, policy, graph, baseGraph, testSources));
         if (inputs.ImpactAudit.Count > 0)
         {
-            var fullRun = inputs.ImpactAudit.SelectMany(pattern => ResultFiles(session, pattern)).ToList();
-            var missed = ImpactAudit.Missed(impact.Raw, fullRun);
-            impact = impact with
-            {
-                Selection = impact.Selection with { Missed = missed },
-                Missed = missed,
-                AuditedFailures = fullRun.Where(r => r.Outcome == TestOutcome.Failed).DistinctBy(r => (r.Id, r.Source)).Count(),
-            };
+            var fullRun = ResultFileInputs.Read(session.Context, inputs.ImpactAudit).SelectMany(given => given.Runs.Count > 0
+                ? given.Runs.SelectMany(r => r.Results)
+                : throw new InputException($"--impact-audit {given.Pattern}: no result files found (TRX, JUnit or NUnit XML of a full run)")).ToList();
+            var audit = ImpactAudit.Check(impact.Raw, fullRun);
+            impact = impact with { Selection = impact.Selection with { Missed = audit.Missed }, Audit = audit };
         }
 
         var outPath = session.Context.ResolvePath(inputs.ImpactOut);
         SelectTestsImpact.Write(outPath, impact.Selection);
         return SelectTestsReport.Build(selection, baseCommit, head, config.DisplayPath, impact, inputs.ImpactOut);
-    }
-
-    private static IEnumerable<TestCaseResult> ResultFiles(CommandSession session, string pattern)
-    {
-        var files = FileGlob.Expand(session.Context.WorkingDirectory, pattern, [".trx", ".xml"]);
-        if (files.Count == 0)
-        {
-            throw new InputException($"--impact-audit {pattern}: no result files found (TRX, JUnit or NUnit XML of a full run)");
-        }
-
-        return files.SelectMany(f => ResultFileReader.Read(f, Path.GetRelativePath(session.Context.WorkingDirectory, f)).Results);
     }
 
     private static ProjectGraph ReadGraph(GitRepository repository, string commit)

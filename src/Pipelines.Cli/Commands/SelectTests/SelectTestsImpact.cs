@@ -44,11 +44,8 @@ public static class SelectTestsImpact
     /// <summary>The outcome: the selection (whole projects when the map is not used) and the problem, if the map was bad input.</summary>
     public sealed record Outcome(ImpactSelection Raw, ImpactSelectionJson Selection, string? BadInput, string? Missing)
     {
-        /// <summary>With <c>--impact-audit</c>: the failed tests of the full run that the selection left out.</summary>
-        public IReadOnlyList<MissedTest>? Missed { get; init; }
-
-        /// <summary>With <c>--impact-audit</c>: how many tests failed in the full run.</summary>
-        public int AuditedFailures { get; init; }
+        /// <summary>With <c>--impact-audit</c>: the full run's failures, and those the selection left out.</summary>
+        public ImpactAuditResult? Audit { get; init; }
     }
 
     public static Outcome Narrow(

@@ -39,7 +39,7 @@ public static class SelectTestsReport
         ArgumentNullException.ThrowIfNull(baseCommit);
         // A map that is bad input still leaves the project-level answer in the outputs, for a job that goes on regardless.
         var exitCode = impact?.BadInput is not null ? ExitCodes.BadInput
-            : selection.Failed || impact?.Missed is { Count: > 0 } ? ExitCodes.NegativeVerdict
+            : selection.Failed || impact?.Audit is { Missed.Count: > 0 } ? ExitCodes.NegativeVerdict
             : ExitCodes.Success;
         var result = new CommandResult(exitCode)
             .Output("tags", selection.Tags)
@@ -104,7 +104,7 @@ public static class SelectTestsReport
             result.Annotations.Add(new Annotation(AnnotationLevel.Notice, impact.Missing, Title: "Impact map"));
         }
 
-        if (impact.Missed is { } missed)
+        if (impact.Audit?.Missed is { } missed)
         {
             result.Output("impact-missed", missed.Select(m => m.Test));
             foreach (var test in missed)
@@ -134,11 +134,11 @@ public static class SelectTestsReport
             text.Append("  not narrowed ").Append(UntrustedText.ForLine(path)).Append(": ").AppendLine(UntrustedText.ForLine(why));
         }
 
-        if (impact.Missed is { } audited)
+        if (impact.Audit is { Missed: var audited, Failures: var failures })
         {
             Line(text, "audit", audited.Count == 0
-                ? $"the full run had {impact.AuditedFailures} failed test{Plural(impact.AuditedFailures)}; the selection runs every one"
-                : $"{audited.Count} of {impact.AuditedFailures} failed tests of the full run would not have run: {string.Join(", ", audited.Select(m => m.Test))}");
+                ? $"the full run had {failures} failed test{Plural(failures)}; the selection runs every one"
+                : $"{audited.Count} of {failures} failed tests of the full run would not have run: {string.Join(", ", audited.Select(m => m.Test))}");
         }
 
         result.Report = text.ToString();

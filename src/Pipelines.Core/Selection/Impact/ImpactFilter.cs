@@ -23,9 +23,9 @@ public static class ImpactFilter
             return [];
         }
 
-        // A class's terms match "Namespace.Class." (or "Class." when only its bare name is known, which may match more).
-        var terms = selection.Classes.Select(c => "FullyQualifiedName~" + TestFilter.Escape(c + "."))
-            .Concat(selection.Tests.Where(t => !selection.Classes.Any(c => InClass(t, c))).Select(t => "FullyQualifiedName=" + TestFilter.Escape(t)));
+        // A class's term matches "Namespace.Class." (or "Class." when only its bare name is known, which may match more).
+        var terms = selection.Classes.Select(ClassTerm)
+            .Concat(selection.Tests.Where(t => !selection.Classes.Any(c => ImpactProjectSelection.ClassCovers(c, t))).Select(t => "FullyQualifiedName=" + TestFilter.Escape(t)));
         var batches = new List<string>();
         var batch = new StringBuilder();
         foreach (var term in terms)
@@ -53,7 +53,9 @@ public static class ImpactFilter
         return batches;
     }
 
-    // A test already run by a class term needs no term of its own.
-    private static bool InClass(string test, string className) =>
-        test.Contains(className + ".", StringComparison.Ordinal);
+    /// <summary>
+    /// The term that runs a class's tests: their names contain the class's name and a dot (a nested class is
+    /// <c>Outer+Inner</c>, so <c>Outer.</c> leaves it out).
+    /// </summary>
+    public static string ClassTerm(string className) => "FullyQualifiedName~" + TestFilter.Escape(className + ".");
 }

@@ -31,6 +31,12 @@ public sealed record ImpactProjectSelection(
 {
     /// <summary>True when nothing of the project needs to run.</summary>
     public bool Nothing => !Whole && Tests.Count == 0 && Classes.Count == 0;
+
+    /// <summary>True when the selection runs the test of this project named <paramref name="test"/> (its filter matches it).</summary>
+    public bool Runs(string test) => Whole || Tests.Contains(test, StringComparer.Ordinal) || Classes.Any(c => ClassCovers(c, test));
+
+    /// <summary>True when <see cref="ImpactFilter.ClassTerm"/> of <paramref name="className"/> matches <paramref name="test"/>.</summary>
+    public static bool ClassCovers(string className, string test) => test.Contains(className + ".", StringComparison.Ordinal);
 }
 
 /// <summary>What the impact map made of the project-level selection, with every decision explained.</summary>

@@ -18,20 +18,21 @@ public sealed class ImpactAuditTests
     [TestMethod]
     public void A_failure_the_selection_ran_is_not_a_miss()
     {
-        var missed = ImpactAudit.Missed(Selection,
+        var audit = ImpactAudit.Check(Selection,
         [
             Failed("Shop.Tests.CartTests.Adds", "/w/tests/Shop.Tests/bin/Debug/net10.0/Shop.Tests.dll"),
             Failed("Shop.Tests.TaxTests.New", "/w/tests/Shop.Tests/bin/Debug/net10.0/Shop.Tests.dll"),
             Failed("Web.Tests.PageTests.Renders", "/w/tests/Web.Tests/bin/Debug/net10.0/Web.Tests.dll"),
         ]);
 
-        Assert.IsEmpty(missed);
+        Assert.IsEmpty(audit.Missed);
+        Assert.AreEqual(3, audit.Failures);
     }
 
     [TestMethod]
     public void A_failure_outside_the_selection_is_reported_with_its_assembly()
     {
-        var missed = ImpactAudit.Missed(Selection,
+        var audit = ImpactAudit.Check(Selection,
         [
             Failed("Shop.Tests.CartTests.Empties", "/w/tests/Shop.Tests/bin/Debug/net10.0/Shop.Tests.dll"),
             Failed("Shop.Tests.TaxTestsExtra.Rounds", "/w/tests/Shop.Tests/bin/Debug/net10.0/Shop.Tests.dll"),
@@ -39,6 +40,8 @@ public sealed class ImpactAuditTests
             new TestCaseResult("Shop.Tests.PriceTests.Passes", "Shop.Tests.PriceTests", null, 0.1, TestOutcome.Passed),
         ]);
 
+        var missed = audit.Missed;
+        Assert.AreEqual(3, audit.Failures, "a passed test is no failure");
         CollectionAssert.AreEqual(
             new[] { "Billing.Tests.InvoiceTests.Totals", "Shop.Tests.CartTests.Empties", "Shop.Tests.TaxTestsExtra.Rounds" },
             missed.Select(m => m.Test).ToArray());
