@@ -122,14 +122,3 @@ internal static class ImpactBenchSupport
 
     public static string Short(string commit) => commit[..Math.Min(8, commit.Length)];
 }
-
-/// <summary>What changed between the map's commit and head, from git: the diff's lines, head's text.</summary>
-internal sealed class GitImpactDiff(string repository, string mapCommit, string head, GitTree headTree) : IImpactDiff
-{
-    public IReadOnlyList<string> ChangedLines(string path) =>
-        [.. ImpactBenchSupport.Git(repository, "diff", "--no-color", "-U0", mapCommit, head, "--", path).Split('\n')
-            .Where(l => l.Length > 0 && (l[0] is '+' or '-') && !l.StartsWith("+++", StringComparison.Ordinal) && !l.StartsWith("---", StringComparison.Ordinal))
-            .Select(l => l[1..])];
-
-    public string? HeadText(string path) => headTree.ReadText(path);
-}

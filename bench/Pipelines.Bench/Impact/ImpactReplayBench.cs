@@ -106,14 +106,14 @@ internal static class ImpactReplayBench
             }
 
             var projectLevel = TestSelector.Select(changes, policy, graph, parentGraph, sources);
-            var age = int.Parse(ImpactBenchSupport.Git(root, "rev-list", "--count", $"{baseCommit}..{commit}").Trim(), CultureInfo.InvariantCulture);
+            var age = repository.CountCommits(baseCommit, commit);
             var projectSeconds = projectLevel.RunAll ? fullTime : projectLevel.Projects.Sum(p => projectTime.GetValueOrDefault(p));
             SelectionResult ProjectLevelFor(IReadOnlyList<FileChange> c) => TestSelector.Select(c, policy, graph, parentGraph, sources);
 
             var one = Impact(projectLevel, map, new MapStanding(true, repository.IsAncestor(baseCommit, commit), age), graph, ProjectLevelFor,
-                new GitImpactDiff(root, baseCommit, commit, tree), tree.ObjectIds);
+                new GitImpactDiff(repository, tree, baseCommit), tree.ObjectIds);
             var fresh = Impact(projectLevel, Rebased(map, repository, parent), new MapStanding(true, true, 1), graph, ProjectLevelFor,
-                new GitImpactDiff(root, parent, commit, tree), tree.ObjectIds);
+                new GitImpactDiff(repository, tree, parent), tree.ObjectIds);
             runs[commit] = fresh.Ran;
 
             projectShares.Add(projectSeconds / fullTime);
