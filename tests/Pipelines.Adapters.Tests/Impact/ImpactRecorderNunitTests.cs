@@ -8,10 +8,10 @@ namespace Pipelines.Adapters.Tests.Impact;
 /// time and gives every test of a class the files its class's run executed.
 /// </summary>
 [TestClass]
-public sealed class ImpactRecorderNunitTests
+public sealed class ImpactRecorderNunitTests : PerClassRecordingSpecs
 {
-    private const string Lib = "Impact/ImpactLib/";
-    private const string Ns = "Samples.Impact.Nunit.";
+    private const string SampleName = "ImpactNunit";
+    private const string Namespace = "Samples.Impact.Nunit.";
     private static ImpactSampleRepository? _samples;
     private static ImpactMap? _map;
 
@@ -19,56 +19,17 @@ public sealed class ImpactRecorderNunitTests
     public static void RecordOnce(TestContext context)
     {
         _samples = new ImpactSampleRepository();
-        _map = _samples.Record("ImpactNunit");
+        _map = _samples.Record(SampleName);
     }
 
     [ClassCleanup]
     public static void CleanUp() => _samples?.Dispose();
 
-    private static ImpactMap Map => _map!;
+    protected override string Sample => SampleName;
 
-    private static ImpactTest Test(string name) => Map.Projects.Single().Tests.Single(t => t.Name == Ns + name);
+    protected override string Ns => Namespace;
 
-    private static string[] LibraryFiles(ImpactTest test) =>
-        [.. test.Files.Select(i => Map.Files[i].Path).Where(f => f.StartsWith(Lib, StringComparison.Ordinal)).Select(f => f[Lib.Length..])];
-
-    [TestMethod]
-    public void Every_test_of_the_sample_is_recorded_once_with_its_class()
-    {
-        var tests = Map.Projects.Single().Tests;
-        Assert.AreEqual(ImpactSampleRepository.Project("ImpactNunit"), Map.Projects.Single().Path);
-        Assert.AreEqual(ImpactGranularity.Class, Map.Projects.Single().Granularity, "the map says its files are per class");
-        CollectionAssert.AreEquivalent(
-            new[]
-            {
-                "CalculatorTests.Adds", "CalculatorTests.Divides_by_zero_as_zero", "CalculatorTests.Adds_later", "CalculatorTests.Counts",
-                "CalculatorTests.Fails_on_purpose", "GreeterTests.Greets", "PricingTests.Prices_standard", "PricingTests.Prices_reduced",
-                "ClockTests.Runs_after_the_class_set_up",
-            },
-            tests.Select(t => t.Name[Ns.Length..]).ToList());
-        Assert.AreEqual(Ns + "CalculatorTests", Test("CalculatorTests.Adds").ClassName);
-    }
-
-    [TestMethod]
-    public void Each_test_gets_the_library_files_its_class_ran_and_not_another_classs()
-    {
-        foreach (var name in new[] { "Adds", "Divides_by_zero_as_zero", "Adds_later", "Counts", "Fails_on_purpose" })
-        {
-            CollectionAssert.AreEqual(new[] { "Calculator.cs" }, LibraryFiles(Test("CalculatorTests." + name)), name);
-        }
-
-        CollectionAssert.AreEqual(new[] { "Greeter.cs" }, LibraryFiles(Test("GreeterTests.Greets")));
-        CollectionAssert.AreEqual(new[] { "Pricing.cs", "RateTable.cs" }, LibraryFiles(Test("PricingTests.Prices_reduced")));
-        CollectionAssert.AreEqual(new[] { "Clock.cs" }, LibraryFiles(Test("ClockTests.Runs_after_the_class_set_up")));
-    }
-
-    [TestMethod]
-    public void A_test_records_its_own_test_file_and_keeps_its_own_outcome()
-    {
-        CollectionAssert.Contains(Test("GreeterTests.Greets").Files.Select(i => Map.Files[i].Path).ToList(), "Impact/ImpactNunit/Tests.cs");
-        Assert.AreEqual(ImpactOutcome.Failed, Test("CalculatorTests.Fails_on_purpose").Outcome);
-        Assert.AreEqual(ImpactOutcome.Passed, Test("CalculatorTests.Adds").Outcome);
-    }
+    protected override ImpactMap Map => _map!;
 
     [TestMethod]
     [DataRow("Ns.Fixture", "class == \"Ns.Fixture\"")]
