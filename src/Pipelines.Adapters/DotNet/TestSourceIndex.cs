@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pipelines.Adapters.Files;
 using Pipelines.Core.Selection;
 
@@ -8,7 +9,7 @@ namespace Pipelines.Adapters.DotNet;
 /// a sample they build) rather than through the build. Reads the sources of test projects and of the libraries only
 /// tests use, once, on the first question.
 /// </summary>
-public sealed class TestSourceIndex : ITestSourceIndex
+public sealed partial class TestSourceIndex : ITestSourceIndex
 {
     /// <summary>Larger files are generated data, not sources that name paths.</summary>
     private const int MaxFileChars = 1 << 20;
@@ -20,8 +21,8 @@ public sealed class TestSourceIndex : ITestSourceIndex
 
     private readonly IFileTree _tree;
     private readonly ProjectGraph _graph;
-    private readonly Dictionary<string, IReadOnlyList<string>> _answers = new(StringComparer.Ordinal);
-    private List<(string Project, string Text)>? _sources;
+    private readonly Dictionary<string, IReadOnlyList<NamingSource>> _answers = new(StringComparer.Ordinal);
+    private List<(string Project, string Path, string Text)>? _sources;
 
     public TestSourceIndex(IFileTree tree, ProjectGraph graph)
     {
@@ -31,22 +32,43 @@ public sealed class TestSourceIndex : ITestSourceIndex
         _graph = graph;
     }
 
-    public IReadOnlyList<string> ProjectsNaming(string path, bool exactly = false)
+    public IReadOnlyList<NamingSource> SourcesNaming(string path, bool exactly = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         var sources = _sources ??= Read();
-        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var found = new SortedDictionary<string, NamingSource>(StringComparer.Ordinal); // by path, then project
         foreach (var needle in Needles(path, exactly))
         {
-            if (!_answers.TryGetValue(needle, out var projects))
+            if (!_answers.TryGetValue(needle, out var naming))
             {
-                projects = _answers[needle] = [.. sources.Where(s => s.Text.Contains(needle, StringComparison.Ordinal)).Select(s => s.Project).Distinct(StringComparer.Ordinal)];
+                naming = _answers[needle] = [.. sources.Where(s => s.Text.Contains(needle, StringComparison.Ordinal))
+                    .Select(s => new NamingSource(s.Project, s.Path, InConstant(s.Text, needle)))];
             }
 
-            found.UnionWith(projects);
+            foreach (var source in naming)
+            {
+                var key = source.Path + "\n" + source.Project;
+                found[key] = found.TryGetValue(key, out var seen) && seen.InConstant ? seen : source;
+            }
         }
 
-        return [.. found];
+        return [.. found.Values];
+    }
+
+    /// <summary>True when a statement that holds <paramref name="needle"/> declares a constant.</summary>
+    internal static bool InConstant(string text, string needle)
+    {
+        for (var at = text.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = text.IndexOf(needle, at + 1, StringComparison.Ordinal))
+        {
+            // From the end of the statement or block before it: a declaration may break its line before the value.
+            var start = text.LastIndexOfAny([';', '{', '}'], at) + 1;
+            if (ConstDeclaration().IsMatch(text.AsSpan(start, at - start)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -76,7 +98,7 @@ public sealed class TestSourceIndex : ITestSourceIndex
         }
     }
 
-    private List<(string, string)> Read()
+    private List<(string Project, string Path, string Text)> Read()
     {
         var dependents = new Dictionary<string, List<ProjectNode>>(StringComparer.Ordinal);
         foreach (var project in _graph.Projects)
@@ -95,7 +117,7 @@ public sealed class TestSourceIndex : ITestSourceIndex
         // Test projects, and the helper libraries that only test projects reference.
         var scanned = _graph.Projects.Where(p => p.IsTestProject
             || (dependents.TryGetValue(p.Path, out var users) && users.All(u => u.IsTestProject)));
-        var sources = new List<(string, string)>();
+        var sources = new List<(string, string, string)>();
         foreach (var project in scanned)
         {
             var prefix = project.Directory.Length == 0 ? string.Empty : project.Directory + "/";
@@ -103,7 +125,7 @@ public sealed class TestSourceIndex : ITestSourceIndex
             {
                 if (_tree.ReadText(file) is { Length: <= MaxFileChars } text)
                 {
-                    sources.Add((project.Path, text));
+                    sources.Add((project.Path, file, text));
                 }
             }
         }
@@ -134,4 +156,7 @@ public sealed class TestSourceIndex : ITestSourceIndex
             yield return files[i];
         }
     }
+
+    [GeneratedRegex(@"\bconst\b", RegexOptions.CultureInvariant)]
+    private static partial Regex ConstDeclaration();
 }

@@ -7,10 +7,17 @@ namespace Pipelines.Core.Selection;
 public interface ITestSourceIndex
 {
     /// <summary>
-    /// The projects whose sources name <paramref name="path"/> or its folder; empty when none do. With
+    /// The source files that name <paramref name="path"/> or its folder, in path order; empty when none do. With
     /// <paramref name="exactly"/>, a top folder counts only as a whole literal (<c>".github"</c>), not as the start of
     /// a longer one (<c>".github/workflows"</c> names the workflows, not <c>.github/dependabot.yml</c>): for
     /// housekeeping files, which need no tests unless a test reads them.
     /// </summary>
-    IReadOnlyList<string> ProjectsNaming(string path, bool exactly = false);
+    IReadOnlyList<NamingSource> SourcesNaming(string path, bool exactly = false);
 }
+
+/// <summary>A source file of <paramref name="Project"/> that names a file tests read at run time.</summary>
+/// <param name="InConstant">
+/// The name stands in a constant's declaration: the compiler copies it into the code that uses it, so running that
+/// code does not run this file.
+/// </param>
+public sealed record NamingSource(string Project, string Path, bool InConstant);

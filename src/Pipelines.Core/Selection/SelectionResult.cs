@@ -29,6 +29,13 @@ public sealed record SelectionResult(
     /// <summary>For every changed path, what it did to the selection, in words (path order).</summary>
     public IReadOnlyDictionary<string, string> FileReasons { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The changed files that reach tests only because test sources name them (read at run time), with those sources:
+    /// the impact map narrows such a file to the tests that ran the code naming it.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<NamingSource>> ReadAtRunTime { get; init; } =
+        new Dictionary<string, IReadOnlyList<NamingSource>>();
+
     /// <summary>When <see cref="RunAll"/>: every file behind it and why each was unknown or build-wide.</summary>
     public IReadOnlyList<RunAllCause> RunAllCauses { get; init; } = [];
 

@@ -41,6 +41,7 @@ public static class TestSelector
         var relevant = 0;
         var wholeBuild = new List<RunAllCause>();
         var fileReasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var readAtRunTime = new SortedDictionary<string, IReadOnlyList<NamingSource>>(StringComparer.Ordinal);
 
         foreach (var path in paths)
         {
@@ -122,12 +123,14 @@ public static class TestSelector
             if (reached.Count == 0 && !goneWithItsTests && !covered && testSources is not null)
             {
                 // Read at run time by tests (a workflow they lint, a sample they build), not through the build.
-                var naming = testSources.ProjectsNaming(path, exactly: owners.Count == 0 && Housekeeping(policy, path) is not null);
+                var sources = testSources.SourcesNaming(path, exactly: owners.Count == 0 && Housekeeping(policy, path) is not null);
+                var naming = sources.Select(s => s.Project).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 reached = headIndex.TestProjectsReaching(naming);
                 if (reached.Count > 0)
                 {
                     rule = "named in test sources";
                     said.Add($"named in the sources of {string.Join(", ", naming)}");
+                    readAtRunTime[path] = sources;
                 }
             }
 
@@ -237,6 +240,7 @@ public static class TestSelector
             UntaggedPolicy: policy.Untagged)
         {
             FileReasons = fileReasons,
+            ReadAtRunTime = readAtRunTime,
             RunAllCauses = runAllCauses.Count > 0 && runAllReason is not null ? runAllCauses : [],
         };
     }

@@ -89,13 +89,40 @@ public sealed class ProjectInputsTests
 
         var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
 
-        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/workflows/ci.yml").ToArray());
-        CollectionAssert.AreEqual(new[] { "tests/Testing/Testing.csproj" }, index.ProjectsNaming("samples/shop/src/Cart.cs").ToArray(), "a library only tests use counts");
-        Assert.AreEqual(0, index.ProjectsNaming("tools/release.sh").Count, "a production project's sources do not count");
-        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/dependabot.yml").ToArray(), "a literal starting with the top folder (\".github/…) names it: the safe side");
-        Assert.AreEqual(0, index.ProjectsNaming(".github/dependabot.yml", exactly: true).Count, "asked exactly (a housekeeping file), \".github/workflows\" names the workflows only");
-        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming(".github/workflows/ci.yml", exactly: true).ToArray(), "its folder is named");
-        Assert.AreEqual(0, index.ProjectsNaming("tools/other.sh").Count, "a top folder unquoted (tools/release.sh in a comment of a production project) does not");
-        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, index.ProjectsNaming("tasks/Deploy/index.js").ToArray(), "a top folder at the start of a literal");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, ".github/workflows/ci.yml").ToArray());
+        CollectionAssert.AreEqual(new[] { "tests/Testing/Testing.csproj" }, ProjectsNaming(index, "samples/shop/src/Cart.cs").ToArray(), "a library only tests use counts");
+        Assert.AreEqual(0, ProjectsNaming(index, "tools/release.sh").Count, "a production project's sources do not count");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, ".github/dependabot.yml").ToArray(), "a literal starting with the top folder (\".github/…) names it: the safe side");
+        Assert.AreEqual(0, ProjectsNaming(index, ".github/dependabot.yml", exactly: true).Count, "asked exactly (a housekeeping file), \".github/workflows\" names the workflows only");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, ".github/workflows/ci.yml", exactly: true).ToArray(), "its folder is named");
+        Assert.AreEqual(0, ProjectsNaming(index, "tools/other.sh").Count, "a top folder unquoted (tools/release.sh in a comment of a production project) does not");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, "tasks/Deploy/index.js").ToArray(), "a top folder at the start of a literal");
+    }
+
+    private static IReadOnlyList<string> ProjectsNaming(TestSourceIndex index, string path, bool exactly = false) =>
+        [.. index.SourcesNaming(path, exactly).Select(s => s.Project).Distinct(StringComparer.Ordinal)];
+
+    [TestMethod]
+    public void The_sources_naming_a_file_say_which_name_it_in_a_constant()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("tests/Lib.Tests/Lib.Tests.csproj", Project("""<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" /><None Include="../data/**" CopyToOutputDirectory="PreserveNewest" /></ItemGroup>"""))
+            .Add("tests/Lib.Tests/RatesTests.cs", "var rates = File.ReadAllText(Root(\"tests/data/rates.csv\"));")
+            .Add("tests/Lib.Tests/Paths.cs", "static class Paths\n{\n    public const string Rates =\n        \"tests/data/rates.csv\";\n}")
+            .Add("tests/Lib.Tests/Cases.cs", "const int Count = 3; var data = Read(\"tests/data\");")
+            .Add("tests/Lib.Tests/cases.json", "{ \"file\": \"tests/data/rates.csv\" }");
+
+        var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
+        var naming = index.SourcesNaming("tests/data/rates.csv");
+
+        CollectionAssert.AreEqual(
+            new[] { "tests/Lib.Tests/Cases.cs", "tests/Lib.Tests/Paths.cs", "tests/Lib.Tests/RatesTests.cs", "tests/Lib.Tests/cases.json" },
+            naming.Select(n => n.Path).ToArray(),
+            "every source naming the file or its folder, in path order");
+        Assert.IsTrue(naming.All(n => n.Project == "tests/Lib.Tests/Lib.Tests.csproj"));
+        CollectionAssert.AreEqual(
+            new[] { "tests/Lib.Tests/Paths.cs" },
+            naming.Where(n => n.InConstant).Select(n => n.Path).ToArray(),
+            "a constant's value on the line after its name counts; a constant earlier in the same line, ended by ';', does not");
     }
 }

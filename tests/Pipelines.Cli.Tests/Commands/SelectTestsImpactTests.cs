@@ -102,6 +102,25 @@ public sealed class SelectTestsImpactTests
     }
 
     [TestMethod]
+    [DataRow("public void Rounds() => System.IO.File.ReadAllText(\"tests/data/rates.csv\");", "FullyQualifiedName=Shop.Tests.PriceTests.Rounds", "read at run time: named in tests/Shop.Tests/PriceTests.cs")]
+    [DataRow("const string Rates = \"tests/data/rates.csv\"; public void Rounds() => System.IO.File.ReadAllText(Rates);", null, "named in a constant in tests/Shop.Tests/PriceTests.cs")]
+    public void A_data_file_tests_read_at_run_time_runs_the_tests_that_ran_the_code_naming_it_unless_a_constant_names_it(string body, string? filter, string reason)
+    {
+        using var repo = ShopRepository();
+        repo.Write("tests/data/rates.csv", "vat,0.2\n")
+            .Write("tests/Shop.Tests/PriceTests.cs", "namespace Shop.Tests; public sealed class PriceTests { " + body + " }")
+            .Commit("rates");
+        WriteMap(repo);
+        repo.Write("tests/data/rates.csv", "vat,0.21\n").Commit();
+
+        var (run, _, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        CollectionAssert.AreEqual(new[] { (ShopTests, filter) }, Invocations(selection));
+        StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("tests/data/rates.csv").GetString(), reason);
+    }
+
+    [TestMethod]
     public void A_changed_constant_read_from_git_diff_runs_its_projects_whole()
     {
         using var repo = ShopRepository();

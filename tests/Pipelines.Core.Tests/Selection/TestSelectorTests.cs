@@ -309,6 +309,7 @@ public sealed class TestSelectorTests
         CollectionAssert.AreEqual(new[] { "tests/Core.Tests/Core.Tests.csproj", "tests/Web.Tests/Web.Tests.csproj" }, result.Projects.ToArray());
         Assert.AreEqual("named in test sources", result.ProjectReasons["tests/Web.Tests/Web.Tests.csproj"].Rule);
         StringAssert.Contains(result.FileReasons["tools/lint.sh"], "named in the sources of tests/Core.Tests/Core.Tests.csproj");
+        Assert.AreEqual("tests/Core.Tests/Named.cs", result.ReadAtRunTime["tools/lint.sh"].Single().Path, "the impact map narrows by the naming source");
     }
 
     [TestMethod]
@@ -362,7 +363,8 @@ public sealed class TestSelectorTests
 
     private sealed class NamedBy(Dictionary<string, string[]> names) : ITestSourceIndex
     {
-        public IReadOnlyList<string> ProjectsNaming(string path, bool exactly = false) => names.GetValueOrDefault(path) ?? [];
+        public IReadOnlyList<NamingSource> SourcesNaming(string path, bool exactly = false) =>
+            [.. (names.GetValueOrDefault(path) ?? []).Select(p => new NamingSource(p, p[..p.LastIndexOf('/')] + "/Named.cs", InConstant: false))];
     }
 
     [TestMethod]

@@ -92,6 +92,7 @@ public static class ImpactSelector
         var classes = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         var fallback = new List<(string Path, string Why)>();
         var reasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var notCode = new List<string>();
 
         foreach (var path in changed)
         {
@@ -99,7 +100,7 @@ public static class ImpactSelector
             var atHead = headFiles.ContainsKey(path);
             if (!SourceDeclarations.IsSource(path))
             {
-                fallback.Add((path, "the map cannot see what reads it (a project or build file, a resource, data read at run time)"));
+                notCode.Add(path);
                 continue;
             }
 
@@ -163,6 +164,37 @@ public static class ImpactSelector
             }
 
             reasons[path] = string.Join("; ", said);
+        }
+
+        // A file tests read at run time runs the tests that ran the code naming it, when only such code names it.
+        if (notCode.Count > 0)
+        {
+            var named = projectLevelFor([.. notCode.Select(p => new FileChange(ChangeKind.Modified, p))]).ReadAtRunTime;
+            foreach (var path in notCode)
+            {
+                if (!named.TryGetValue(path, out var sources))
+                {
+                    fallback.Add((path, "the map cannot see what reads it (a project or build file, a resource, data no test source names)"));
+                    continue;
+                }
+
+                if (WhyNotNarrowed(sources, mapFiles) is { } why)
+                {
+                    fallback.Add((path, why));
+                    continue;
+                }
+
+                var runners = sources.SelectMany(s => executedBy.GetValueOrDefault(mapFiles[s.Path].Index) ?? []).Distinct().ToList();
+                foreach (var (project, test) in runners)
+                {
+                    Add(tests, project, test.Name);
+                }
+
+                var namers = sources.Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
+                reasons[path] = $"read at run time: named in {FirstFew(namers)}; " + (runners.Count == 0
+                    ? "no recorded test ran the code that names it"
+                    : $"the {Count(runners.Count, "recorded test")} that ran that code");
+            }
         }
 
         // Fallback files take the project-level answer, as one selection over all of them.
@@ -231,6 +263,33 @@ public static class ImpactSelector
         }
 
         return new ImpactSelection(true, null, map.Commit, standing.CommitsSince, changed.Count, result, reasons);
+    }
+
+    /// <summary>
+    /// Why the tests that ran the naming code may not be all that read the file: a name in data or a project file, a
+    /// constant the compiler copies into its users, or code the map did not record.
+    /// </summary>
+    private static string? WhyNotNarrowed(IReadOnlyList<NamingSource> sources, Dictionary<string, (int Index, ImpactFile File)> mapFiles)
+    {
+        foreach (var source in sources)
+        {
+            if (!SourceDeclarations.IsSource(source.Path))
+            {
+                return $"read at run time, and named in {source.Path}, which is not code the map records (data or a project file)";
+            }
+
+            if (source.InConstant)
+            {
+                return $"read at run time, and named in a constant in {source.Path}, which the compiler copies into the code that uses it";
+            }
+
+            if (!mapFiles.TryGetValue(source.Path, out var entry) || !entry.File.Code)
+            {
+                return $"read at run time, and named in {source.Path}, which the map holds no code of";
+            }
+        }
+
+        return null;
     }
 
     private static ImpactProjectSelection Whole(string project, Dictionary<string, ImpactProject> known, string reason) =>

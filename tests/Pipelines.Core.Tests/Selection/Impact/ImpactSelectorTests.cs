@@ -31,6 +31,8 @@ public sealed class ImpactSelectorTests
         ["tests/Shop.Tests/Shop.Tests.csproj"] = ("a9", false),
         ["tests/Other.Tests/Other.Tests.csproj"] = ("aa", false),
         ["docs/guide.md"] = ("ab", false),
+        ["tests/data/rates.csv"] = ("ac", false),
+        ["tests/Shop.Tests/Fixtures.cs"] = ("ad", true),
     };
 
     private static ImpactMap Map()
@@ -43,7 +45,7 @@ public sealed class ImpactSelectorTests
             [
                 new ImpactTest("Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests", "tests/Shop.Tests/CartTests.cs", ImpactOutcome.Passed, Of("src/Shop/Cart.cs", "tests/Shop.Tests/CartTests.cs")),
                 new ImpactTest("Shop.Tests.CartTests.Totals", "Shop.Tests.CartTests", "tests/Shop.Tests/CartTests.cs", ImpactOutcome.Passed, Of("src/Shop/Cart.cs", "src/Shop/Price.cs", "tests/Shop.Tests/CartTests.cs")),
-                new ImpactTest("Shop.Tests.PriceTests.Rounds", "Shop.Tests.PriceTests", "tests/Shop.Tests/PriceTests.cs", ImpactOutcome.Passed, Of("src/Shop/Price.cs", "tests/Shop.Tests/PriceTests.cs")),
+                new ImpactTest("Shop.Tests.PriceTests.Rounds", "Shop.Tests.PriceTests", "tests/Shop.Tests/PriceTests.cs", ImpactOutcome.Passed, Of("src/Shop/Price.cs", "tests/Shop.Tests/PriceTests.cs", "tests/Shop.Tests/Fixtures.cs")),
                 new ImpactTest("Shop.Tests.PriceTests.Discounts", "Shop.Tests.PriceTests", "tests/Shop.Tests/PriceTests.cs", ImpactOutcome.Passed, Of("src/Shop/Price.cs", "tests/Shop.Tests/PriceTests.cs")),
             ]),
         ]);
@@ -90,6 +92,27 @@ public sealed class ImpactSelectorTests
             Graph,
             changes => TestSelector.Select(changes, SelectionPolicy.Default, Graph),
             diff ?? new Diff());
+
+    private sealed class Naming(Dictionary<string, NamingSource[]> names) : ITestSourceIndex
+    {
+        public IReadOnlyList<NamingSource> SourcesNaming(string path, bool exactly = false) => names.GetValueOrDefault(path) ?? [];
+    }
+
+    /// <summary>A change of tests/data/rates.csv, which no project owns and <paramref name="namedBy"/> names.</summary>
+    private static ImpactSelection NarrowRead(params NamingSource[] namedBy)
+    {
+        var sources = new Naming(new() { ["tests/data/rates.csv"] = namedBy });
+        SelectionResult Level(IReadOnlyList<FileChange> changes) => TestSelector.Select(changes, SelectionPolicy.Default, Graph, testSources: sources);
+        return ImpactSelector.Narrow(
+            Level([new FileChange(ChangeKind.Modified, "tests/data/rates.csv")]),
+            Map(),
+            HeadWith(("tests/data/rates.csv", "bc")),
+            new MapStanding(true, true, 3),
+            ImpactSelector.DefaultMaxAge,
+            Graph,
+            Level,
+            new Diff());
+    }
 
     private static ImpactProjectSelection Shop(ImpactSelection selection) => selection.Projects.Single(p => p.Project == ShopTests);
 
@@ -168,6 +191,60 @@ public sealed class ImpactSelectorTests
         StringAssert.Contains(Shop(selection).Reason, "src/Shop/prices.json");
         StringAssert.Contains(selection.FileReasons["src/Shop/prices.json"], "the impact map cannot narrow it");
         StringAssert.Contains(selection.FileReasons["src/Shop/prices.json"], "project graph");
+    }
+
+    [TestMethod]
+    public void A_file_tests_read_at_run_time_runs_only_the_tests_that_ran_the_code_naming_it()
+    {
+        var selection = NarrowRead(new NamingSource(ShopTests, "tests/Shop.Tests/Fixtures.cs", InConstant: false));
+
+        Assert.IsFalse(Shop(selection).Whole, Shop(selection).Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.PriceTests.Rounds" }, Shop(selection).Tests.ToArray());
+        Assert.IsFalse(selection.Projects.Any(p => p.Project == OtherTests), "no source of Other.Tests names it");
+        StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], "read at run time: named in tests/Shop.Tests/Fixtures.cs; the 1 recorded test that ran that code");
+    }
+
+    [TestMethod]
+    public void A_file_named_in_a_constant_falls_back_because_the_code_using_the_constant_lives_elsewhere()
+    {
+        var selection = NarrowRead(
+            new NamingSource(ShopTests, "tests/Shop.Tests/Fixtures.cs", InConstant: false),
+            new NamingSource(ShopTests, "tests/Shop.Tests/PriceTests.cs", InConstant: true));
+
+        Assert.IsTrue(Shop(selection).Whole);
+        StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], "named in a constant in tests/Shop.Tests/PriceTests.cs");
+        StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], "project level: named in the sources of " + ShopTests);
+    }
+
+    [TestMethod]
+    [DataRow("tests/Shop.Tests/Shop.Tests.csproj", "which is not code the map records")]
+    [DataRow("tests/Shop.Tests/cases.json", "which is not code the map records")]
+    [DataRow("tests/Shop.Tests/NewFixtures.cs", "which the map holds no code of")]
+    [DataRow("src/Shop/IShop.cs", "which the map holds no code of")]
+    public void A_file_named_where_the_map_cannot_follow_falls_back(string namer, string why)
+    {
+        var selection = NarrowRead(new NamingSource(ShopTests, namer, InConstant: false));
+
+        Assert.IsTrue(Shop(selection).Whole);
+        StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], $"named in {namer}, {why}");
+    }
+
+    [TestMethod]
+    public void A_file_read_at_run_time_by_code_no_recorded_test_ran_runs_no_test()
+    {
+        var selection = NarrowRead(new NamingSource(ShopTests, "src/Shop/Unused.cs", InConstant: false));
+
+        Assert.IsFalse(Shop(selection).Whole);
+        Assert.AreEqual(0, Shop(selection).Tests.Count);
+        StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], "no recorded test ran the code that names it");
+    }
+
+    [TestMethod]
+    public void A_file_no_test_source_names_still_falls_back()
+    {
+        var selection = NarrowRead();
+
+        Assert.IsTrue(selection.Projects.All(p => p.Whole), "no source names it: project level runs everything (untagged: run-all)");
     }
 
     [TestMethod]
