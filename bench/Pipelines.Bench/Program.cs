@@ -4,7 +4,7 @@ using Pipelines.Bench;
 // Runs every benchmark by default and prints each figure beside its target. The impact map's measurements run only
 // when named (half an hour to an hour each on two cores; README, "Test impact map: measured"):
 //   impact-mutants [--head REV --commits 50 --lines 80 --offsets 0,9 --map F --durations TRX --stryker-report A,B --stryker-root DIR]
-//   impact-replay [--until REV --commits 50 --map F --clone DIR --run-at N --run-projects P,Q --explain]
+//   impact-replay [--until REV --commits 50 --map F --clone DIR --map-every K --reuse-maps --run-at N --run-projects P,Q --explain]
 var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _));
 var rows = new List<BenchRow>();
 if (only is null or "select")

@@ -76,8 +76,16 @@ internal static class ImpactReplayBench
             Console.WriteLine($"Durations at B: {project}: {seconds.Count} tests, {seconds.Values.Sum():0.0} s of test time ({wall.TotalSeconds:0} s wall with its build), {failed.Count} failed");
         }
 
-        var projectTime = durations.ToDictionary(d => d.Key, d => d.Value.Values.Sum(), StringComparer.Ordinal);
-        var fullTime = projectTime.Values.Sum();
+        var atB = new Snapshot(baseCommit, map, durations, null);
+        var snapshots = new List<(int Index, Snapshot At)>();
+        var every = Argument(args, "--map-every", 0);
+        for (var i = every - 1; every > 0 && i < commits.Count - 1; i += every)
+        {
+            snapshots.Add((i, RecordAt(args, root, repository, commits[i])));
+        }
+
+        var projectTime = atB.ProjectTime;
+        var fullTime = atB.FullTime;
         var recordedSet = map.Projects.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
 
         var explain = args.Contains("--explain");
@@ -85,15 +93,25 @@ internal static class ImpactReplayBench
         Console.WriteLine("Shares of the full suite's test time. 'one map': the map of B for every commit (changes since B count).");
         Console.WriteLine("'fresh map': B's test → file coverage with the hashes of C's parent, as a map recorded on every push to main would");
         Console.WriteLine("have them (only C's own change counts; files new since B are not code to it, so they fall back to project level).");
-        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9}  fresh map narrowed");
+        if (every > 0)
+        {
+            Console.WriteLine($"'every {every}': real maps recorded at B and at every {every}th replayed commit; each C uses the newest at or before its");
+            Console.WriteLine("parent, and that map's commit's test durations for both its project-level and its impact time.");
+        }
+
+        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"its map",8} " : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
         var projectShares = new List<double>();
         var oneShares = new List<double>();
         var freshShares = new List<double>();
         var oneRatios = new List<double>();
         var freshRatios = new List<double>();
+        var everyShares = new List<double>();
+        var everyRatios = new List<double>();
         var runs = new Dictionary<string, Dictionary<string, HashSet<string>?>>(StringComparer.Ordinal); // commit → project → tests run (null: whole)
-        foreach (var commit in commits)
+        var fallbackCauses = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < commits.Count; i++)
         {
+            var commit = commits[i];
             var parent = ImpactBenchSupport.Git(root, "rev-parse", commit + "^1").Trim();
             var changes = repository.GetChanges(parent, commit);
             var (policy, graph, sources, tree) = ImpactBenchSupport.ProjectLevelInputs(repository, commit);
@@ -107,12 +125,12 @@ internal static class ImpactReplayBench
 
             var projectLevel = TestSelector.Select(changes, policy, graph, parentGraph, sources);
             var age = repository.CountCommits(baseCommit, commit);
-            var projectSeconds = projectLevel.RunAll ? fullTime : projectLevel.Projects.Sum(p => projectTime.GetValueOrDefault(p));
+            var projectSeconds = atB.ProjectLevelSeconds(projectLevel);
             SelectionResult ProjectLevelFor(IReadOnlyList<FileChange> c) => TestSelector.Select(c, policy, graph, parentGraph, sources);
 
-            var one = Impact(projectLevel, map, new MapStanding(true, repository.IsAncestor(baseCommit, commit), age), graph, ProjectLevelFor,
+            var one = Impact(projectLevel, atB, map, new MapStanding(true, repository.IsAncestor(baseCommit, commit), age), graph, ProjectLevelFor,
                 new GitImpactDiff(repository, tree, baseCommit), tree.ObjectIds);
-            var fresh = Impact(projectLevel, Rebased(map, repository, parent), new MapStanding(true, true, 1), graph, ProjectLevelFor,
+            var fresh = Impact(projectLevel, atB, Rebased(map, repository, parent), new MapStanding(true, true, 1), graph, ProjectLevelFor,
                 new GitImpactDiff(repository, tree, parent), tree.ObjectIds);
             runs[commit] = fresh.Ran;
 
@@ -125,18 +143,45 @@ internal static class ImpactReplayBench
                 freshRatios.Add(fresh.Seconds / projectSeconds);
             }
 
-            Console.WriteLine($"{ImpactBenchSupport.Short(commit),-9} {age,4} {changes.Count,5} {(projectLevel.RunAll ? "all" : projectLevel.Projects.Count.ToString(CultureInfo.InvariantCulture)),4} " +
-                $"{ImpactBenchSupport.Percent(projectSeconds / fullTime),13} {ImpactBenchSupport.Percent(one.Seconds / fullTime),8} {ImpactBenchSupport.Percent(fresh.Seconds / fullTime),9}  {fresh.Narrowed}");
+            var line = $"{ImpactBenchSupport.Short(commit),-9} {age,4} {changes.Count,5} {(projectLevel.RunAll ? "all" : projectLevel.Projects.Count.ToString(CultureInfo.InvariantCulture)),4} " +
+                $"{ImpactBenchSupport.Percent(projectSeconds / fullTime),13} {ImpactBenchSupport.Percent(one.Seconds / fullTime),8} {ImpactBenchSupport.Percent(fresh.Seconds / fullTime),9} ";
+            var narrowed = fresh.Narrowed;
+            var why = one.WhyWhole.Select(w => "one map: " + w).Concat(fresh.WhyWhole.Select(w => "fresh map: " + w)).ToList();
+            if (every > 0)
+            {
+                // The newest map recorded at or before C's parent (commits[i - 1] on the first-parent line).
+                var (at, atIndex) = snapshots.Where(s => s.Index <= i - 1).Select(s => (s.At, s.Index)).LastOrDefault((atB, -1));
+                var mapAge = repository.CountCommits(at.Commit, commit);
+                var levelSeconds = at.ProjectLevelSeconds(projectLevel);
+                var real = Impact(projectLevel, at, at.Map, new MapStanding(true, repository.IsAncestor(at.Commit, commit), mapAge), graph, ProjectLevelFor,
+                    new GitImpactDiff(repository, tree, at.Commit), tree.ObjectIds);
+                runs[commit] = real.Ran;
+                everyShares.Add(real.Seconds / at.FullTime);
+                if (levelSeconds > 0)
+                {
+                    everyRatios.Add(real.Seconds / levelSeconds);
+                }
+
+                line += $"{ImpactBenchSupport.Percent(real.Seconds / at.FullTime),9} {ImpactBenchSupport.Short(at.Commit),8} ";
+                narrowed = real.Narrowed;
+                why = [.. real.WhyWhole.Select(w => $"every {every}: " + w)];
+                foreach (var cause in real.WhyWhole.Select(Cause).Distinct(StringComparer.Ordinal))
+                {
+                    fallbackCauses[cause] = fallbackCauses.GetValueOrDefault(cause) + 1;
+                }
+            }
+
+            Console.WriteLine(line + " " + narrowed);
             if (explain)
             {
-                foreach (var why in one.WhyWhole.Select(w => "one map: " + w).Concat(fresh.WhyWhole.Select(w => "fresh map: " + w)))
+                foreach (var w in why)
                 {
-                    Console.WriteLine("          " + why);
+                    Console.WriteLine("          " + w);
                 }
             }
 
             (double Seconds, string Narrowed, List<string> WhyWhole, Dictionary<string, HashSet<string>?> Ran) Impact(
-                SelectionResult level, ImpactMap with, MapStanding standing, ProjectGraph at, Func<IReadOnlyList<FileChange>, SelectionResult> levelFor,
+                SelectionResult level, Snapshot snapshot, ImpactMap with, MapStanding standing, ProjectGraph at, Func<IReadOnlyList<FileChange>, SelectionResult> levelFor,
                 IImpactDiff diff, IReadOnlyDictionary<string, string> headFiles)
             {
                 var ran = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
@@ -148,7 +193,7 @@ internal static class ImpactReplayBench
                         ran[project] = null;
                     }
 
-                    return (fullTime, "run-all: " + level.RunAllReason, [], ran);
+                    return (snapshot.FullTime, "run-all: " + level.RunAllReason, [], ran);
                 }
 
                 var selection = ImpactSelector.Narrow(level, with, headFiles, standing, int.MaxValue, at, levelFor, diff);
@@ -156,11 +201,11 @@ internal static class ImpactReplayBench
                 var narrowed = new List<string>();
                 foreach (var project in selection.Projects)
                 {
-                    var times = durations.GetValueOrDefault(project.Project) ?? [];
+                    var times = snapshot.Durations.GetValueOrDefault(project.Project) ?? [];
                     if (project.Whole)
                     {
                         ran[project.Project] = null;
-                        seconds += projectTime.GetValueOrDefault(project.Project);
+                        seconds += snapshot.ProjectTime.GetValueOrDefault(project.Project);
                         narrowed.Add($"{Name(project.Project)} whole");
                         continue;
                     }
@@ -180,11 +225,42 @@ internal static class ImpactReplayBench
 
         Console.WriteLine();
         Console.WriteLine($"Full suite at B: {fullTime:0.0} s of test time in {testProjects.Count} test projects ({string.Join(", ", testProjects.Select(p => $"{Name(p)} {projectTime[p]:0.0} s"))}); recorded: {string.Join(", ", recordedSet.Select(Name))}");
+        foreach (var (index, at) in snapshots)
+        {
+            Console.WriteLine($"Map at {ImpactBenchSupport.Short(at.Commit)} (replayed commit {index + 1}): {at.FullTime:0.0} s of test time ({string.Join(", ", at.ProjectTime.Select(p => $"{Name(p.Key)} {p.Value:0.0} s"))}), " +
+                $"{at.Map.Projects.Sum(p => p.Tests.Count)} tests recorded, {at.Map.Projects.Sum(p => p.Tests.Count(t => t.Outcome == ImpactOutcome.Failed))} failed when recorded");
+        }
+
         var failedAtRecording = map.Projects.Sum(p => p.Tests.Count(t => t.Outcome == ImpactOutcome.Failed));
         Console.WriteLine($"Tests the map marks failed at B (they run whatever changes): {failedAtRecording} of {map.Projects.Sum(p => p.Tests.Count)}");
+        if (fallbackCauses.Count > 0)
+        {
+            Console.WriteLine($"Why a project ran whole with the every-{every} maps (commits with such a file, a commit can have several):");
+            foreach (var (cause, commitsWith) in fallbackCauses.OrderByDescending(c => c.Value))
+            {
+                Console.WriteLine($"  {commitsWith,3}  {cause}");
+            }
+        }
+
+        // The full runs behind each later map's durations are full runs at a replayed commit: every failure there must be selected.
+        var leftOut = 0;
+        var failuresSeen = 0;
+        foreach (var (index, at) in snapshots)
+        {
+            foreach (var (project, failed) in at.Failed!)
+            {
+                var ran = runs[commits[index]].GetValueOrDefault(project, new HashSet<string>(StringComparer.Ordinal));
+                var left = failed.Where(f => ran is not null && !ran.Contains(f)).ToList();
+                failuresSeen += failed.Count;
+                leftOut += left.Count;
+                Console.WriteLine($"Full run at {ImpactBenchSupport.Short(at.Commit)}: {Name(project)} {failed.Count} failed; " +
+                    $"{(ran is null ? "the selection ran it whole" : $"the selection ran {ran.Count}")}; left out: {(left.Count == 0 ? "none" : string.Join(", ", left))}");
+            }
+        }
+
         var checkedAt = CheckFailures(args, root, commits, runs);
-        Console.WriteLine($"Failures checked against the fresh-map selection at {checkedAt} of {commits.Count} commits");
-        return
+        Console.WriteLine($"Failures checked against the selection at {checkedAt} of {commits.Count} commits by --run-at");
+        List<BenchRow> rows =
         [
             BenchRow.Info($"impact-replay: project-level share of the full suite's test time (median, {commits.Count} commits)", 100 * ImpactBenchSupport.Median(projectShares), "%"),
             BenchRow.Info("impact-replay: one map at B: impact share of the full suite's test time (median)", 100 * ImpactBenchSupport.Median(oneShares), "%"),
@@ -194,7 +270,76 @@ internal static class ImpactReplayBench
             new BenchRow($"impact-replay: fresh map: impact time / project-level time (median of {freshRatios.Count})", 100 * ImpactBenchSupport.Median(freshRatios), 100.0 / 3, "%",
                 $"mean {ImpactBenchSupport.Percent(freshRatios.Count == 0 ? double.NaN : freshRatios.Average())}; goal at most a third"),
         ];
+        if (every > 0)
+        {
+            rows.Add(BenchRow.Info($"impact-replay: a real map every {every} commits: impact share of the full suite's test time (median)", 100 * ImpactBenchSupport.Median(everyShares), "%"));
+            rows.Add(new BenchRow($"impact-replay: a real map every {every} commits: impact time / project-level time (median of {everyRatios.Count})", 100 * ImpactBenchSupport.Median(everyRatios), 100.0 / 3, "%",
+                $"mean {ImpactBenchSupport.Percent(everyRatios.Count == 0 ? double.NaN : everyRatios.Average())}; goal at most a third"));
+            rows.Add(new BenchRow($"impact-replay: failures of full runs at {snapshots.Count} replayed commits left out by the selection", leftOut, 0, string.Empty,
+                $"{failuresSeen} failures in those runs"));
+        }
+
+        return rows;
     }
+
+    /// <summary>Why the map could not narrow a file, without the file's own paths: "read at run time, and named in …, which is not code…".</summary>
+    private static string Cause(string whyWhole)
+    {
+        const string Marker = ": the impact map cannot narrow it: ";
+        var why = whyWhole[(whyWhole.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Split("; project level:")[0];
+        return string.Join(' ', why.Split(' ').Select(word => word.Contains('/', StringComparison.Ordinal) ? "…" : word));
+    }
+
+    /// <summary>A map and the per-test durations of a plain full run at the same commit (and that run's failures).</summary>
+    private sealed record Snapshot(string Commit, ImpactMap Map, Dictionary<string, Dictionary<string, double>> Durations, Dictionary<string, IReadOnlyList<string>>? Failed)
+    {
+        public Dictionary<string, double> ProjectTime { get; } = Durations.ToDictionary(d => d.Key, d => d.Value.Values.Sum(), StringComparer.Ordinal);
+
+        public double FullTime => ProjectTime.Values.Sum();
+
+        public double ProjectLevelSeconds(SelectionResult level) =>
+            level.RunAll ? FullTime : level.Projects.Sum(p => ProjectTime.GetValueOrDefault(p));
+    }
+
+    /// <summary>Records a map of every test project at <paramref name="commit"/> and runs each once in full for its durations.</summary>
+    private static Snapshot RecordAt(string[] args, string root, GitRepository repository, string commit)
+    {
+        List<string> projects;
+        using (var tree = repository.ReadTree(commit))
+        {
+            projects = [.. ProjectGraphReader.Read(tree).Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal)];
+        }
+
+        var name = ImpactBenchSupport.Short(commit);
+        var folder = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact");
+        var mapPath = Path.Combine(folder, $"replay-map-{name}.json");
+        var durationsPath = Path.Combine(folder, $"replay-snapshot-{name}.json");
+        if (args.Contains("--reuse-maps") && File.Exists(mapPath) && File.Exists(durationsPath))
+        {
+            var saved = System.Text.Json.JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(durationsPath))!;
+            Console.WriteLine($"Map and durations at {name}: reused ({mapPath})");
+            return new Snapshot(commit, ImpactMapFile.Read(mapPath, mapPath), saved.Durations, saved.Failed.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal));
+        }
+
+        var clone = ImpactBenchSupport.CloneAt(root, commit, "replay-map-" + name);
+        var (map, took) = ImpactBenchSupport.Record(clone, projects, mapPath);
+        Console.WriteLine($"Recorded {projects.Count} test projects at {name} in {took.TotalSeconds:0} s → {mapPath}");
+        var durations = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        var failed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var project in projects)
+        {
+            var (seconds, failures, wall) = ImpactBenchSupport.Durations(clone, project, build: true);
+            durations[project] = seconds;
+            failed[project] = [.. failures];
+            Console.WriteLine($"Durations at {name}: {project}: {seconds.Count} tests, {seconds.Values.Sum():0.0} s of test time ({wall.TotalSeconds:0} s wall), {failures.Count} failed");
+        }
+
+        File.WriteAllText(durationsPath, System.Text.Json.JsonSerializer.Serialize(new SavedRun(durations, failed)));
+        Directory.Delete(clone, recursive: true); // a clone with its builds is half a gigabyte
+        return new Snapshot(commit, map, durations, failed.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal));
+    }
+
+    private sealed record SavedRun(Dictionary<string, Dictionary<string, double>> Durations, Dictionary<string, List<string>> Failed);
 
     /// <summary>
     /// The map's coverage with the files and hashes of <paramref name="commit"/>: what a map recorded there would hold if
