@@ -29,6 +29,15 @@ internal static class ImpactBenchSupport
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+
+        // Older commits' tests read ../shared, as CI has it beside the clone: give the clones the same neighbour.
+        var shared = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(repository))!, "shared");
+        var beside = Path.Combine(Path.GetDirectoryName(folder)!, "shared");
+        if (Directory.Exists(shared) && !Directory.Exists(beside))
+        {
+            Directory.CreateSymbolicLink(beside, shared);
+        }
+
         Programs.RunOrThrow("git", ["clone", "--quiet", "--shared", "--no-checkout", repository, folder]);
         Git(folder, "checkout", "--quiet", "--detach", commit);
         return folder;
