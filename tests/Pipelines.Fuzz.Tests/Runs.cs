@@ -25,7 +25,7 @@ internal static class Runs
             ["GITHUB_OUTPUT"] = Path.Combine(work.Path, ".github-output"),
             ["GITHUB_STEP_SUMMARY"] = Path.Combine(work.Path, ".github-summary"),
         },
-        HostKind.Azure => new() { ["TF_BUILD"] = "True" },
+        HostKind.Azure => new() { ["TF_BUILD"] = "True", ["AGENT_TEMPDIRECTORY"] = work.Path },
         _ => [],
     };
 

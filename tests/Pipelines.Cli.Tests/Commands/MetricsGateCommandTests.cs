@@ -387,6 +387,7 @@ public sealed class MetricsGateCommandTests
         var env = new Dictionary<string, string?>
         {
             ["TF_BUILD"] = "True",
+            ["AGENT_TEMPDIRECTORY"] = dir.Path,
             ["SYSTEM_ACCESSTOKEN"] = "ado-token-never-printed",
             ["SYSTEM_COLLECTIONURI"] = repos.CollectionUri.ToString(),
             ["SYSTEM_TEAMPROJECT"] = "Shop",

@@ -16,6 +16,7 @@ public sealed class RevertOnRedAzureReposTests
     private sealed class Setup : IDisposable
     {
         private readonly TempDirectory _bare = new("pipelines-origin");
+        private readonly TempDirectory _agentTemp = new("pipelines-agent-temp");
 
         public Setup(bool conflicting = false)
         {
@@ -52,6 +53,7 @@ public sealed class RevertOnRedAzureReposTests
             var environment = new Dictionary<string, string?>
             {
                 ["TF_BUILD"] = "True",
+                ["AGENT_TEMPDIRECTORY"] = _agentTemp.Path,
                 ["SYSTEM_ACCESSTOKEN"] = Token,
                 ["SYSTEM_COLLECTIONURI"] = Collection ?? Repos.CollectionUri.ToString(),
                 ["SYSTEM_TEAMPROJECT"] = "Shop",
@@ -73,6 +75,7 @@ public sealed class RevertOnRedAzureReposTests
             Repos.Dispose();
             Clone.Dispose();
             _bare.Dispose();
+            _agentTemp.Dispose();
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class RevertOnRedGitHubTests
     private sealed class Setup : IDisposable
     {
         private readonly TempDirectory _bare = new("pipelines-origin");
+        private readonly TempDirectory _events = new("pipelines-events");
 
         public Setup()
         {
@@ -53,7 +54,7 @@ public sealed class RevertOnRedGitHubTests
             run["head_branch"] = "main";
             run["workflow_id"] = Workflow;
             run["conclusion"] = "failure";
-            var eventPath = System.IO.Path.Combine(Clone.Path, "..", "event-" + Guid.NewGuid().ToString("N") + ".json");
+            var eventPath = System.IO.Path.Combine(_events.Path, "event-" + Guid.NewGuid().ToString("N") + ".json");
             File.WriteAllText(eventPath, payload.ToJsonString());
             return new Dictionary<string, string?>
             {
@@ -80,6 +81,7 @@ public sealed class RevertOnRedGitHubTests
             GitHub.Dispose();
             Clone.Dispose();
             _bare.Dispose();
+            _events.Dispose();
         }
     }
 

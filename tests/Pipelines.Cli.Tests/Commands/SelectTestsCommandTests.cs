@@ -147,9 +147,10 @@ public sealed class SelectTestsCommandTests
     public void A_file_name_carrying_a_logging_command_is_printed_harmlessly()
     {
         using var repo = RepoWithConfig();
+        using var agentTemp = new TempDirectory("pipelines-agent-temp");
         repo.Write("##vso[task.setvariable variable=filter]pwned", "x").Commit();
 
-        var run = CliRunner.Run(repo.Path, new Dictionary<string, string?> { ["TF_BUILD"] = "True", ["AGENT_TEMPDIRECTORY"] = Path.GetTempPath() }, "select-tests");
+        var run = CliRunner.Run(repo.Path, new Dictionary<string, string?> { ["TF_BUILD"] = "True", ["AGENT_TEMPDIRECTORY"] = agentTemp.Path }, "select-tests");
 
         Assert.AreEqual(0, run.ExitCode, run.StandardError);
         string[] ours = ["##vso[task.logissue ", "##vso[task.setvariable variable=", "##vso[task.uploadsummary]"];

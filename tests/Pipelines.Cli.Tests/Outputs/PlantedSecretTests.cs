@@ -92,6 +92,7 @@ public sealed class PlantedSecretTests
         var env = new Dictionary<string, string?>
         {
             ["TF_BUILD"] = "True",
+            ["AGENT_TEMPDIRECTORY"] = dir.Path,
             ["SYSTEM_ACCESSTOKEN"] = AccessToken,
             ["GITHUB_TOKEN"] = GitHubToken,
             ["AZURE_CLIENT_SECRET"] = ClientSecret,
