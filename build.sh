@@ -14,7 +14,8 @@ verbs:
           Installs what the tests need when it is missing: a Prometheus server (Debian package 'prometheus',
           with apt-get, through sudo when not root), the pinned npm tools in tools/ (npm ci), the NuGet packages
           (dotnet restore). Then runs every test (dotnet test Pipelines.sln) with TRX results in
-          artifacts/test-results, and ends with one line: "N passed, N failed". Exits non-zero on any failure.
+          artifacts/test-results, and ends with one line: "N passed, N failed". Exits non-zero on any failure,
+          and when the tests leave files in their temp folder (TMPDIR, one of their own for the run).
           Needs dotnet, git, node and npm on PATH.
   help    Prints this.
 EOF
@@ -101,6 +102,17 @@ fuzz_summary() {
     END { printf "build: fuzz: %d inputs in %d campaigns, %d crashes or hangs, %d resource-key messages, %d problems in all (%.0f s of fuzzing)%s\n", inputs, campaigns, crashes, keys, problems, seconds, bad }'
 }
 
+# Fails when the tests left files in their temp folder: a test that forgets its files fills a runner's disk over
+# thousands of runs. The runtime's own (debugger pipes, diagnostic sockets, MSBuild's node files) do not count.
+leftovers() {
+  local left
+  left="$(find "$1" -mindepth 1 -maxdepth 1 ! -name 'clr-debug-pipe-*' ! -name 'dotnet-diagnostic-*' ! -name 'MSBuild*' -printf '%f\n' | sort)"
+  [ -n "$left" ] || return 0
+  echo "build: the tests left $(printf '%s\n' "$left" | wc -l) entries in their temp folder (each test must remove what it creates):" >&2
+  printf '%s\n' "$left" | sed 's/-[0-9a-f]\{12,\}/-…/' | sort | uniq -c | sort -rn | head -n 20 | sed 's/^/  /' >&2
+  return 1
+}
+
 verb_test() {
   local started=$SECONDS results logs binary
   results="$(pwd)/artifacts/test-results"
@@ -146,10 +158,14 @@ verb_test() {
   echo "build: set up in $((SECONDS - started)) s"
 
   echo "== test (dotnet test Pipelines.sln, TRX in artifacts/test-results)"
-  local test_started=$SECONDS
-  dotnet test Pipelines.sln --no-restore --nologo --logger trx --results-directory "$results" "$@"
+  local test_started=$SECONDS tmp
+  # A temp folder of the tests' own: what they leave behind is named, then removed with it.
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/pipelines-tests.XXXXXX")"
+  TMPDIR="$tmp" dotnet test Pipelines.sln --no-restore --nologo --logger trx --results-directory "$results" "$@"
   local status=$?
   echo "build: tests took $((SECONDS - test_started)) s, $((SECONDS - started)) s in all"
+  leftovers "$tmp" || status=1
+  rm -rf "$tmp"
 
   local what
   for what in "${cannot[@]}"; do

@@ -112,7 +112,7 @@ internal static class ImpactMutantsBench
             var projectLevel = TestSelector.Select(change, policy, graph, null, sources);
             projectLevelProjects.Add(projectLevel.Projects.Count);
             var selection = ImpactSelector.Narrow(projectLevel, map, headFiles, new MapStanding(true, true, 0), ImpactSelector.DefaultMaxAge, graph,
-                changes => TestSelector.Select(changes, policy, graph, null, sources), new MutantDiff(mutant.File, changedLines, mutated));
+                changes => TestSelector.Select(changes, policy, graph, null, sources), new MutantDiff(mutant.File, changedLines, mutated), sources);
             var core = selection.Projects.FirstOrDefault(p => p.Project == ImpactBenchSupport.CoreTests);
             var run = core is null ? [] : ImpactBenchSupport.TestsRun(core, allTests);
             whole += core?.Whole == true ? 1 : 0;

@@ -196,7 +196,7 @@ internal static class ImpactReplayBench
                     return (snapshot.FullTime, "run-all: " + level.RunAllReason, [], ran);
                 }
 
-                var selection = ImpactSelector.Narrow(level, with, headFiles, standing, int.MaxValue, at, levelFor, diff);
+                var selection = ImpactSelector.Narrow(level, with, headFiles, standing, int.MaxValue, at, levelFor, diff, sources);
                 var seconds = 0.0;
                 var narrowed = new List<string>();
                 foreach (var project in selection.Projects)

@@ -14,6 +14,8 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
     /// <summary>Larger files are generated data, not sources that name paths.</summary>
     private const int MaxFileChars = 1 << 20;
 
+    private static readonly string[] ScriptExtensions = [".sh", ".bash", ".ps1", ".psm1", ".cmd", ".bat", ".mk"];
+
     private static readonly string[] SourceExtensions =
     [
         ".cs", ".fs", ".vb", ".json", ".yml", ".yaml", ".xml", ".txt", ".sh", ".ps1", ".props", ".targets", ".csproj", ".fsproj", ".vbproj",
@@ -23,6 +25,7 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
     private readonly ProjectGraph _graph;
     private readonly Dictionary<string, IReadOnlyList<NamingSource>> _answers = new(StringComparer.Ordinal);
     private List<(string Project, string Path, string Text)>? _sources;
+    private List<(string Path, string Text)>? _scripts;
 
     public TestSourceIndex(IFileTree tree, ProjectGraph graph)
     {
@@ -41,7 +44,7 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
         {
             if (!_answers.TryGetValue(needle, out var naming))
             {
-                naming = _answers[needle] = [.. sources.Where(s => s.Text.Contains(needle, StringComparison.Ordinal))
+                naming = _answers[needle] = [.. sources.Where(s => Names(s.Text, needle))
                     .Select(s => new NamingSource(s.Project, s.Path, InConstant(s.Text, needle)))];
             }
 
@@ -55,11 +58,58 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
         return [.. found.Values];
     }
 
+    public IReadOnlyList<string> ScriptsNaming(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var scripts = _scripts ??= [.. _tree.Files.Where(IsScript).Select(f => (f, _tree.ReadText(f))).Where(s => s.Item2 is { Length: <= MaxFileChars }).Select(s => (s.f, s.Item2!))];
+        var needles = Needles(path, exactly: true).Where(n => !n.StartsWith('"')).ToList();
+        return [.. scripts.Where(s => needles.Any(n => Names(s.Text, n))).Select(s => s.Path)];
+    }
+
+    private static bool IsScript(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return ScriptExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            || name is "Makefile" or "makefile" or "GNUmakefile";
+    }
+
+    /// <summary>
+    /// True when <paramref name="needle"/> stands in <paramref name="text"/> as a whole name: "src/Lib" names the folder in
+    /// "src/Lib/A.cs" but not in "src/Libs" or "src/Lib.Tests". A quote or slash that ends the needle is its own boundary.
+    /// </summary>
+    internal static bool Names(string text, string needle)
+    {
+        for (var at = text.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = text.IndexOf(needle, at + 1, StringComparison.Ordinal))
+        {
+            if (IsName(text, needle, at))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsName(string text, string needle, int at)
+    {
+        var end = at + needle.Length;
+        var before = at == 0 || needle[0] == '"' || !IsNameChar(text[at - 1]);
+        var after = end == text.Length || needle[^1] is '"' or '/' || !IsNameChar(text[end]);
+        return before && after;
+    }
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
+
     /// <summary>True when a statement that holds <paramref name="needle"/> declares a constant.</summary>
     internal static bool InConstant(string text, string needle)
     {
         for (var at = text.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = text.IndexOf(needle, at + 1, StringComparison.Ordinal))
         {
+            if (!IsName(text, needle, at))
+            {
+                continue;
+            }
+
             // From the end of the statement or block before it: a declaration may break its line before the value.
             var start = text.LastIndexOfAny([';', '{', '}'], at) + 1;
             if (ConstDeclaration().IsMatch(text.AsSpan(start, at - start)))

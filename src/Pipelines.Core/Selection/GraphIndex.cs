@@ -85,6 +85,25 @@ internal sealed class GraphIndex
         return [.. result];
     }
 
+    /// <summary><paramref name="projects"/> and every project that references them, transitively, in path order.</summary>
+    public IReadOnlyList<string> ProjectsBuildingFrom(IEnumerable<string> projects)
+    {
+        var seen = new SortedSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(projects);
+        while (queue.TryDequeue(out var current))
+        {
+            if (seen.Add(current) && _dependents.TryGetValue(current, out var dependents))
+            {
+                foreach (var dependent in dependents)
+                {
+                    queue.Enqueue(dependent);
+                }
+            }
+        }
+
+        return [.. seen];
+    }
+
     /// <summary>The test projects among <paramref name="projects"/> and everything that references them.</summary>
     public IReadOnlyList<string> TestProjectsReaching(IEnumerable<string> projects)
     {

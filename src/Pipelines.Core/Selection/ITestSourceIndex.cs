@@ -13,6 +13,12 @@ public interface ITestSourceIndex
     /// housekeeping files, which need no tests unless a test reads them.
     /// </summary>
     IReadOnlyList<NamingSource> SourcesNaming(string path, bool exactly = false);
+
+    /// <summary>
+    /// The repository's scripts (shell, PowerShell, batch, make) that name <paramref name="path"/> or one of its folders
+    /// of two or more segments, in path order: how a test that runs a script builds a project at run time.
+    /// </summary>
+    IReadOnlyList<string> ScriptsNaming(string path);
 }
 
 /// <summary>A source file of <paramref name="Project"/> that names a file tests read at run time.</summary>

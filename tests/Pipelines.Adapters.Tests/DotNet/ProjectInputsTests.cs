@@ -103,6 +103,24 @@ public sealed class ProjectInputsTests
         [.. index.SourcesNaming(path, exactly).Select(s => s.Project).Distinct(StringComparer.Ordinal)];
 
     [TestMethod]
+    public void Scripts_anywhere_that_name_a_project_or_its_folder_are_found()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("src/Lib/Lib.csproj", Project())
+            .Add("src/Libs/Libs.csproj", Project())
+            .Add("build/pack.sh", "dotnet pack \"$root/src/Lib/Lib.csproj\"")
+            .Add("tools/Deploy.ps1", "Push-Location src/Lib; dotnet publish")
+            .Add("Makefile", "libs:\n\tdotnet build src/Libs/Libs.csproj")
+            .Add("README.md", "Build src/Lib/Lib.csproj with dotnet build.");
+
+        var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
+
+        CollectionAssert.AreEqual(new[] { "build/pack.sh", "tools/Deploy.ps1" }, index.ScriptsNaming("src/Lib/Lib.csproj").ToArray(), "by path or by folder; a README is no script");
+        CollectionAssert.AreEqual(new[] { "Makefile" }, index.ScriptsNaming("src/Libs/Libs.csproj").ToArray());
+        Assert.AreEqual(0, index.ScriptsNaming("src/Other/Other.csproj").Count);
+    }
+
+    [TestMethod]
     public void The_sources_naming_a_file_say_which_name_it_in_a_constant()
     {
         var tree = new InMemoryFileTree()

@@ -36,7 +36,7 @@ public sealed class SelectTestsImpactTests
     }
 
     // A map as the recorder writes it: every file at the commit with its blob id, and which test ran which file.
-    private static string WriteMap(TemporaryRepository repo, string commit = "HEAD")
+    private static string WriteMap(TemporaryRepository repo, string commit = "HEAD", params (string Name, string Source)[] more)
     {
         var sha = repo.Git("rev-parse", commit).Trim();
         var files = repo.Git("ls-tree", "-r", sha).Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -51,6 +51,7 @@ public sealed class SelectTestsImpactTests
             [
                 new ImpactTest("Shop.Tests.CartTests.Counts", "Shop.Tests.CartTests", "tests/Shop.Tests/CartTests.cs", ImpactOutcome.Passed, Of("src/Shop/Cart.cs", "tests/Shop.Tests/CartTests.cs")),
                 new ImpactTest("Shop.Tests.PriceTests.Rounds", "Shop.Tests.PriceTests", "tests/Shop.Tests/PriceTests.cs", ImpactOutcome.Passed, Of("src/Shop/Price.cs", "tests/Shop.Tests/PriceTests.cs")),
+                .. more.Select(t => new ImpactTest(t.Name, t.Name[..t.Name.LastIndexOf('.')], t.Source, ImpactOutcome.Passed, Of(t.Source))),
             ]),
         ]);
         // Inside .git: the repository's next commit must not take the map in.
@@ -118,6 +119,27 @@ public sealed class SelectTestsImpactTests
         Assert.AreEqual(0, run.ExitCode, run.StandardError);
         CollectionAssert.AreEqual(new[] { (ShopTests, filter) }, Invocations(selection));
         StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("tests/data/rates.csv").GetString(), reason);
+    }
+
+    [TestMethod]
+    public void A_changed_source_also_runs_the_tests_that_build_its_project_through_a_script()
+    {
+        using var repo = ShopRepository();
+        repo.Write("build/pack.sh", "#!/bin/sh\ndotnet pack \"$(dirname \"$0\")/../src/Shop/Shop.csproj\"\n")
+            .Write("tests/Shop.Tests/PackTests.cs", "namespace Shop.Tests; public sealed class PackTests { public void Packs() => Run(\"build/pack.sh\"); }")
+            .Write("tests/Shop.Tests/SourceTests.cs", "namespace Shop.Tests; public sealed class SourceTests { public void Lints() => Lint(\"docs/guide.md\"); }")
+            .Commit("packing");
+        WriteMap(repo, "HEAD", ("Shop.Tests.PackTests.Packs", "tests/Shop.Tests/PackTests.cs"), ("Shop.Tests.SourceTests.Lints", "tests/Shop.Tests/SourceTests.cs"));
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { public int Count => 2; }").Commit();
+
+        var (run, _, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        CollectionAssert.AreEqual(
+            new[] { (ShopTests, (string?)"FullyQualifiedName=Shop.Tests.CartTests.Counts|FullyQualifiedName=Shop.Tests.PackTests.Packs") },
+            Invocations(selection),
+            "Packs builds the project Cart.cs compiles into; Lints reads a file elsewhere");
+        StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("src/Shop/Cart.cs").GetString(), "named in tests/Shop.Tests/PackTests.cs");
     }
 
     [TestMethod]

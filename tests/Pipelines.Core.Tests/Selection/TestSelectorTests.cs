@@ -365,6 +365,8 @@ public sealed class TestSelectorTests
     {
         public IReadOnlyList<NamingSource> SourcesNaming(string path, bool exactly = false) =>
             [.. (names.GetValueOrDefault(path) ?? []).Select(p => new NamingSource(p, p[..p.LastIndexOf('/')] + "/Named.cs", InConstant: false))];
+
+        public IReadOnlyList<string> ScriptsNaming(string path) => [];
     }
 
     [TestMethod]

@@ -57,13 +57,13 @@ public static class SelectTestsHandler
             throw new InputException($"--impact-max-age: expected a number of commits, 0 or more, got {inputs.ImpactMaxAge}");
         }
 
-        if (headTree is null || graph is null)
+        if (headTree is null || graph is null || testSources is null)
         {
             throw new InputException("--impact-map: the map narrows the test projects the .NET project graph selects; set tests.infer: dotnet (or --infer dotnet)");
         }
 
         var impact = SelectTestsImpact.Narrow(repository, headTree, session.Context.ResolvePath(inputs.ImpactMap), inputs.ImpactMap, inputs.ImpactMaxAge,
-            selection, graph, more => TestSelector.Select(more, policy, graph, baseGraph, testSources));
+            selection, graph, more => TestSelector.Select(more, policy, graph, baseGraph, testSources), testSources);
         if (inputs.ImpactAudit.Count > 0)
         {
             var fullRun = ResultFileInputs.Read(session.Context, inputs.ImpactAudit).SelectMany(given => given.Runs.Count > 0

@@ -56,7 +56,8 @@ public static class SelectTestsImpact
         int maxAge,
         SelectionResult projectLevel,
         ProjectGraph graph,
-        Func<IReadOnlyList<FileChange>, SelectionResult> projectLevelFor)
+        Func<IReadOnlyList<FileChange>, SelectionResult> projectLevelFor,
+        ITestSourceIndex testSources)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(headTree);
@@ -82,7 +83,7 @@ public static class SelectTestsImpact
         var ancestor = inHistory && repository.IsAncestor(map.Commit, headTree.Commit);
         var standing = new MapStanding(inHistory, ancestor, ancestor ? repository.CountCommits(map.Commit, headTree.Commit) : null);
         var diff = new GitImpactDiff(repository, headTree, map.Commit);
-        var selection = ImpactSelector.Narrow(projectLevel, map, headTree.ObjectIds, standing, maxAge, graph, projectLevelFor, diff);
+        var selection = ImpactSelector.Narrow(projectLevel, map, headTree.ObjectIds, standing, maxAge, graph, projectLevelFor, diff, testSources);
         return new Outcome(selection, ToJson(selection), null, null);
     }
 

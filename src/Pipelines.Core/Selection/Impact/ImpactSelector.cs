@@ -18,6 +18,7 @@ public static class ImpactSelector
     /// <param name="headFiles">Every file tracked at head with its blob id.</param>
     /// <param name="graph">The projects at head.</param>
     /// <param name="projectLevelFor">The project-level answer for other changes, with the same policy and graph.</param>
+    /// <param name="sources">Which test sources name a file: the tests that read a file's text or build its projects at run time.</param>
     public static ImpactSelection Narrow(
         SelectionResult projectLevel,
         ImpactMap map,
@@ -26,7 +27,8 @@ public static class ImpactSelector
         int maxAge,
         ProjectGraph graph,
         Func<IReadOnlyList<FileChange>, SelectionResult> projectLevelFor,
-        IImpactDiff diff)
+        IImpactDiff diff,
+        ITestSourceIndex sources)
     {
         ArgumentNullException.ThrowIfNull(projectLevel);
         ArgumentNullException.ThrowIfNull(map);
@@ -35,6 +37,7 @@ public static class ImpactSelector
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(projectLevelFor);
         ArgumentNullException.ThrowIfNull(diff);
+        ArgumentNullException.ThrowIfNull(sources);
 
         var selected = projectLevel.Projects;
         var known = map.Projects.ToDictionary(p => p.Path, StringComparer.Ordinal);
@@ -94,6 +97,48 @@ public static class ImpactSelector
         var reasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var notCode = new List<string>();
 
+        // The code that names a file, one of its folders, or a project it compiles into (directly, or through a script
+        // that builds it): a test that ran it reads the file's text, or builds and runs it in another process.
+        var projectNamers = new Dictionary<string, IReadOnlyList<NamingSource>>(StringComparer.Ordinal);
+        List<NamingSource> Namers(string path, IReadOnlyList<string> owners)
+        {
+            var found = new List<NamingSource>(sources.SourcesNaming(path, exactly: true));
+            foreach (var project in index.ProjectsBuildingFrom(owners))
+            {
+                if (!projectNamers.TryGetValue(project, out var named))
+                {
+                    var list = new List<NamingSource>(sources.SourcesNaming(project, exactly: true));
+                    foreach (var script in sources.ScriptsNaming(project))
+                    {
+                        list.AddRange(sources.SourcesNaming(script));
+                    }
+
+                    projectNamers[project] = named = list;
+                }
+
+                found.AddRange(named);
+            }
+
+            // One entry a source; a name in a constant anywhere in it is what counts.
+            return [.. found.GroupBy(n => (n.Path, n.Project)).Select(g => g.FirstOrDefault(n => n.InConstant) ?? g.First())];
+        }
+
+        List<(string Project, ImpactTest Test)> RunnersOf(IEnumerable<NamingSource> namers)
+        {
+            var runners = namers.Select(n => n.Path).Distinct(StringComparer.Ordinal)
+                .SelectMany(p => executedBy.GetValueOrDefault(mapFiles[p].Index) ?? []).Distinct().ToList();
+            foreach (var (project, test) in runners)
+            {
+                Add(tests, project, test.Name);
+            }
+
+            return runners;
+        }
+
+        // A changed or new test source runs its own classes whole, so its naming needs no recording.
+        bool IsTestSourceRunWhole(string path) =>
+            changed.Contains(path) && headFiles.ContainsKey(path) && index.OwnersOf(path).Any(o => graph.Find(o)?.IsTestProject == true);
+
         foreach (var path in changed)
         {
             var inMap = mapFiles.TryGetValue(path, out var entry);
@@ -120,6 +165,13 @@ public static class ImpactSelector
 
             var owners = index.OwnersOf(path);
             var testOwners = owners.Where(o => graph.Find(o)?.IsTestProject == true).ToList();
+            var namers = Namers(path, owners);
+            if (WhyNotNarrowed(namers, mapFiles, "a test may read or build it at run time", n => IsTestSourceRunWhole(n.Path)) is { } unseen)
+            {
+                fallback.Add((path, unseen));
+                continue;
+            }
+
             var said = new List<string>();
             if (inMap)
             {
@@ -138,6 +190,12 @@ public static class ImpactSelector
                 said.Add(owners.Count == 0
                     ? "new, and no project compiles it"
                     : "new: no recorded test ran it, and anything that calls it changed too");
+            }
+
+            var readers = RunnersOf(namers.Where(n => mapFiles.ContainsKey(n.Path)));
+            if (readers.Count > 0)
+            {
+                said.Add($"named in {FirstFew([.. namers.Select(n => n.Path).Distinct(StringComparer.Ordinal)])}, so read or built at run time by the {Count(readers.Count, "recorded test")} that ran that code");
             }
 
             // A test source's classes run whole: a test added to them is unknown to the map.
@@ -172,25 +230,20 @@ public static class ImpactSelector
             var named = projectLevelFor([.. notCode.Select(p => new FileChange(ChangeKind.Modified, p))]).ReadAtRunTime;
             foreach (var path in notCode)
             {
-                if (!named.TryGetValue(path, out var sources))
+                if (!named.ContainsKey(path))
                 {
                     fallback.Add((path, "the map cannot see what reads it (a project or build file, a resource, data no test source names)"));
                     continue;
                 }
 
-                if (WhyNotNarrowed(sources, mapFiles) is { } why)
+                if (WhyNotNarrowed(named[path], mapFiles, "read at run time", n => IsTestSourceRunWhole(n.Path)) is { } why)
                 {
                     fallback.Add((path, why));
                     continue;
                 }
 
-                var runners = sources.SelectMany(s => executedBy.GetValueOrDefault(mapFiles[s.Path].Index) ?? []).Distinct().ToList();
-                foreach (var (project, test) in runners)
-                {
-                    Add(tests, project, test.Name);
-                }
-
-                var namers = sources.Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
+                var runners = RunnersOf(named[path].Where(n => mapFiles.ContainsKey(n.Path)));
+                var namers = named[path].Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
                 reasons[path] = $"read at run time: named in {FirstFew(namers)}; " + (runners.Count == 0
                     ? "no recorded test ran the code that names it"
                     : $"the {Count(runners.Count, "recorded test")} that ran that code");
@@ -269,23 +322,24 @@ public static class ImpactSelector
     /// Why the tests that ran the naming code may not be all that read the file: a name in data or a project file, a
     /// constant the compiler copies into its users, or code the map did not record.
     /// </summary>
-    private static string? WhyNotNarrowed(IReadOnlyList<NamingSource> sources, Dictionary<string, (int Index, ImpactFile File)> mapFiles)
+    private static string? WhyNotNarrowed(
+        IReadOnlyList<NamingSource> sources, Dictionary<string, (int Index, ImpactFile File)> mapFiles, string how, Func<NamingSource, bool> runsWhole)
     {
         foreach (var source in sources)
         {
             if (!SourceDeclarations.IsSource(source.Path))
             {
-                return $"read at run time, and named in {source.Path}, which is not code the map records (data or a project file)";
+                return $"{how}, and named in {source.Path}, which is not code the map records (data or a project file)";
             }
 
             if (source.InConstant)
             {
-                return $"read at run time, and named in a constant in {source.Path}, which the compiler copies into the code that uses it";
+                return $"{how}, and named in a constant in {source.Path}, which the compiler copies into the code that uses it";
             }
 
-            if (!mapFiles.TryGetValue(source.Path, out var entry) || !entry.File.Code)
+            if ((!mapFiles.TryGetValue(source.Path, out var entry) || !entry.File.Code) && !runsWhole(source))
             {
-                return $"read at run time, and named in {source.Path}, which the map holds no code of";
+                return $"{how}, and named in {source.Path}, which the map holds no code of";
             }
         }
 

@@ -83,6 +83,10 @@ public sealed class ImpactSelectorTests
 
     private static ImpactSelection Narrow(
         Dictionary<string, string> head, Diff? diff = null, MapStanding? standing = null, ImpactMap? map = null, params string[] changedInChange) =>
+        Narrow(head, new Naming([]), diff, standing, map, changedInChange);
+
+    private static ImpactSelection Narrow(
+        Dictionary<string, string> head, Naming sources, Diff? diff = null, MapStanding? standing = null, ImpactMap? map = null, params string[] changedInChange) =>
         ImpactSelector.Narrow(
             ProjectLevel(changedInChange.Length > 0 ? changedInChange : ["src/Shop/Cart.cs"]),
             map ?? Map(),
@@ -91,11 +95,14 @@ public sealed class ImpactSelectorTests
             ImpactSelector.DefaultMaxAge,
             Graph,
             changes => TestSelector.Select(changes, SelectionPolicy.Default, Graph),
-            diff ?? new Diff());
+            diff ?? new Diff(),
+            sources);
 
-    private sealed class Naming(Dictionary<string, NamingSource[]> names) : ITestSourceIndex
+    private sealed class Naming(Dictionary<string, NamingSource[]> names, Dictionary<string, string[]>? scripts = null) : ITestSourceIndex
     {
         public IReadOnlyList<NamingSource> SourcesNaming(string path, bool exactly = false) => names.GetValueOrDefault(path) ?? [];
+
+        public IReadOnlyList<string> ScriptsNaming(string path) => scripts?.GetValueOrDefault(path) ?? [];
     }
 
     /// <summary>A change of tests/data/rates.csv, which no project owns and <paramref name="namedBy"/> names.</summary>
@@ -111,7 +118,8 @@ public sealed class ImpactSelectorTests
             ImpactSelector.DefaultMaxAge,
             Graph,
             Level,
-            new Diff());
+            new Diff(),
+            sources);
     }
 
     private static ImpactProjectSelection Shop(ImpactSelection selection) => selection.Projects.Single(p => p.Project == ShopTests);
@@ -202,6 +210,56 @@ public sealed class ImpactSelectorTests
         CollectionAssert.AreEqual(new[] { "Shop.Tests.PriceTests.Rounds" }, Shop(selection).Tests.ToArray());
         Assert.IsFalse(selection.Projects.Any(p => p.Project == OtherTests), "no source of Other.Tests names it");
         StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], "read at run time: named in tests/Shop.Tests/Fixtures.cs; the 1 recorded test that ran that code");
+    }
+
+    [TestMethod]
+    public void A_changed_source_also_runs_the_tests_that_ran_code_naming_it_as_a_test_reading_its_text_would()
+    {
+        var sources = new Naming(new() { ["src/Shop/Cart.cs"] = [new NamingSource(ShopTests, "tests/Shop.Tests/Fixtures.cs", InConstant: false)] });
+
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1")), sources);
+
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals", "Shop.Tests.PriceTests.Rounds" }, Shop(selection).Tests.ToArray());
+        StringAssert.Contains(selection.FileReasons["src/Shop/Cart.cs"], "named in tests/Shop.Tests/Fixtures.cs, so read or built at run time by the 1 recorded test that ran that code");
+    }
+
+    [TestMethod]
+    public void A_changed_source_runs_the_tests_that_build_a_project_it_compiles_into_named_directly_or_through_a_script()
+    {
+        var direct = new Naming(new() { ["src/Shop/Shop.csproj"] = [new NamingSource(ShopTests, "tests/Shop.Tests/Fixtures.cs", InConstant: false)] });
+        var script = new Naming(
+            new() { ["build/pack.sh"] = [new NamingSource(ShopTests, "tests/Shop.Tests/Fixtures.cs", InConstant: false)] },
+            new() { ["src/Shop/Shop.csproj"] = ["build/pack.sh"] });
+
+        foreach (var sources in new[] { direct, script })
+        {
+            var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1")), sources);
+
+            CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals", "Shop.Tests.PriceTests.Rounds" }, Shop(selection).Tests.ToArray(),
+                "Rounds ran the code that builds Shop.csproj, which Cart.cs compiles into");
+        }
+    }
+
+    [TestMethod]
+    public void A_changed_source_named_in_a_constant_falls_back()
+    {
+        var sources = new Naming(new() { ["src/Shop/Cart.cs"] = [new NamingSource(ShopTests, "tests/Shop.Tests/PriceTests.cs", InConstant: true)] });
+
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1")), sources);
+
+        Assert.IsTrue(Shop(selection).Whole);
+        StringAssert.Contains(selection.FileReasons["src/Shop/Cart.cs"], "a test may read or build it at run time, and named in a constant in tests/Shop.Tests/PriceTests.cs");
+    }
+
+    [TestMethod]
+    public void A_changed_source_named_in_a_new_test_source_needs_no_fallback_because_that_source_runs_its_classes()
+    {
+        var sources = new Naming(new() { ["src/Shop/Cart.cs"] = [new NamingSource(ShopTests, "tests/Shop.Tests/SourceTests.cs", InConstant: false)] });
+
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1"), ("tests/Shop.Tests/SourceTests.cs", "c1")), sources);
+
+        Assert.IsFalse(Shop(selection).Whole, Shop(selection).Reason);
+        CollectionAssert.AreEqual(new[] { "Something" }, Shop(selection).Classes.ToArray());
     }
 
     [TestMethod]
