@@ -21,10 +21,14 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
     /// <summary>The injected type's name, as the instrumenter writes it.</summary>
     public const string HitsTypeName = "<PipelinesImpact>Hits";
 
+    /// <summary>Where instrumented code in other processes writes its flags as it exits, as the instrumenter names it.</summary>
+    public const string HitsDirectoryVariable = "PIPELINES_IMPACT_HITS_DIR";
+
     private readonly object _gate = new();
     private readonly List<(string Assembly, bool[] Hits)> _arrays = [];
     private readonly Queue<Assembly> _pending = new();
     private readonly HashSet<Assembly> _seen = [];
+    private readonly HashSet<string> _processFiles = new(StringComparer.Ordinal);
     private StreamWriter? _output;
     private int _running;
     private bool _overlapped;
@@ -180,7 +184,52 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
                 }
             }
 
+            AddProcessHits(result);
             return result;
+        }
+    }
+
+    /// <summary>
+    /// The flags of processes that exited since the last look (<c>&lt;assembly&gt;.&lt;pid&gt;.hits</c>, one index a line):
+    /// a tool or app a test started from the instrumented copy ran that test's code too.
+    /// </summary>
+    private void AddProcessHits(List<(string Assembly, List<int> Ids)> result)
+    {
+        var directory = Environment.GetEnvironmentVariable(HitsDirectoryVariable);
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var own = "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".hits";
+        foreach (var file in Directory.EnumerateFiles(directory, "*.hits").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file);
+            var pid = name.LastIndexOf('.', name.Length - ".hits".Length - 1);
+            if (name.EndsWith(own, StringComparison.Ordinal) || pid <= 0 || !_processFiles.Add(file))
+            {
+                continue;
+            }
+
+            var assembly = name[..pid];
+            var ids = new List<int>();
+            foreach (var line in File.ReadLines(file))
+            {
+                if (int.TryParse(line, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    ids.Add(id);
+                }
+            }
+
+            var at = result.FindIndex(r => r.Assembly == assembly);
+            if (at < 0)
+            {
+                result.Add((assembly, ids));
+            }
+            else
+            {
+                result[at] = (assembly, [.. result[at].Ids.Union(ids).Order()]);
+            }
         }
     }
 

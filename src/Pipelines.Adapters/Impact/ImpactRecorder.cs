@@ -154,7 +154,12 @@ public static class ImpactRecorder
         if (!ReportsOutOfStep(copy))
         {
             var hitsFile = Path.Combine(work, "hits.jsonl");
-            RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation);
+
+            // Processes the tests start from the instrumented copy (a tool, the app under test) write their flags there as
+            // they exit; the collector books each file to the test that was running.
+            var processHits = Path.Combine(work, "process-hits");
+            Directory.CreateDirectory(processHits);
+            RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, hitsDirectory: processHits);
             return new ImpactProject(project, ReadHits(hitsFile, project, instrumented, index, root, testAssembly));
         }
 
@@ -183,7 +188,11 @@ public static class ImpactRecorder
             }
             else
             {
-                RunTests(request, project, work, testPath, hitsFile, ClassWhere(classes[n]), root, cancellation);
+                // The folder also takes the flags of processes the tests start (a tool, the app under test).
+                var hitsDirectory = Path.Combine(work, $"process-hits-{n:D4}");
+                Directory.CreateDirectory(hitsDirectory);
+                RunTests(request, project, work, testPath, hitsFile, ClassWhere(classes[n]), root, cancellation, hitsDirectory: hitsDirectory);
+                processHits = ReadProcessHits(hitsDirectory, instrumented, index);
             }
 
             var recorded = ReadHits(hitsFile, project, instrumented, index, root, testAssembly, perClass: true, processHits);

@@ -5,7 +5,8 @@ namespace Pipelines.Adapters.Tests.Impact;
 
 /// <summary>
 /// The recorder on real <c>dotnet test</c> runs of the impact samples: MSTest (with an assembly-wide
-/// [Parallelize] that recording must override) and xUnit v2 recorded together once for the class.
+/// [Parallelize] that recording must override, and a test that starts a tool of the repository as a process of its own)
+/// and xUnit v2 recorded together once for the class.
 /// </summary>
 [TestClass]
 public sealed class ImpactRecorderTests
@@ -82,6 +83,18 @@ public sealed class ImpactRecorderTests
         Assert.AreEqual(ImpactOutcome.Failed, test.Outcome);
         CollectionAssert.AreEqual(new[] { "Calculator.cs" }, LibraryFiles(test));
         Assert.AreEqual($"{ns}.CalculatorTests", test.ClassName);
+    }
+
+    [TestMethod]
+    public void Code_a_test_runs_in_a_process_it_starts_from_its_build_output_is_recorded_for_that_test()
+    {
+        var test = Test("ImpactMsTest", "Samples.Impact.MsTest", "ShippingTests.Ships_through_the_tool");
+
+        Assert.AreEqual(ImpactOutcome.Passed, test.Outcome);
+        CollectionAssert.AreEqual(new[] { "Shipping.cs" }, LibraryFiles(test), "only the tool's process calls Shipping");
+        CollectionAssert.Contains(Files(test), "Impact/ImpactTool/Program.cs");
+        var others = Map.Projects.SelectMany(p => p.Tests).Where(t => t != test && Files(t).Contains(Lib + "Shipping.cs")).Select(t => t.Name).ToList();
+        Assert.IsEmpty(others, "the tool's flags are booked to the test that started it");
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Samples.Impact;
 
@@ -50,4 +51,21 @@ public class ClockTests
 
     [TestMethod]
     public void Runs_after_the_class_set_up() => Assert.IsTrue(true);
+}
+
+[TestClass]
+public class ShippingTests
+{
+    // The tool runs in a process of its own, from this test's output folder (the instrumented copy, when recording).
+    [TestMethod]
+    public void Ships_through_the_tool()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ImpactTool.dll"));
+        start.ArgumentList.Add("3");
+        using var tool = Process.Start(start)!;
+        var output = tool.StandardOutput.ReadToEnd();
+        tool.WaitForExit();
+        Assert.AreEqual("6", output.Trim());
+    }
 }
