@@ -5,37 +5,12 @@ using Pipelines.Testing;
 
 namespace Pipelines.Adapters.Tests.Impact;
 
-/// <summary>
-/// tests/samples/Impact (a small library and one test project per framework) committed into a repository of its
-/// own, so the recorder sees a clean tree whatever state this checkout is in.
-/// </summary>
+/// <summary>The impact samples in a repository of their own (<see cref="ImpactSamples"/>), recorded in process.</summary>
 internal sealed class ImpactSampleRepository : IDisposable
 {
     private readonly TemporaryRepository _repository = new();
 
-    public ImpactSampleRepository()
-    {
-        var samples = SourceTree.PathOf(Path.Combine("tests", "samples"));
-        foreach (var props in new[] { "Directory.Build.props", "Directory.Packages.props" })
-        {
-            _repository.Write(props, File.ReadAllText(Path.Combine(samples, props)));
-        }
-
-        var impact = Path.Combine(samples, "Impact");
-        foreach (var file in Directory.EnumerateFiles(impact, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(impact, file).Replace('\\', '/');
-            if (relative.Split('/').Any(part => part is "bin" or "obj"))
-            {
-                continue;
-            }
-
-            _repository.Write("Impact/" + relative, File.ReadAllText(file));
-        }
-
-        _repository.Write(".gitignore", "bin/\nobj/\n");
-        Commit = _repository.Commit("impact samples");
-    }
+    public ImpactSampleRepository() => Commit = ImpactSamples.CommitInto(_repository);
 
     public string Root => _repository.Path;
 
@@ -43,7 +18,7 @@ internal sealed class ImpactSampleRepository : IDisposable
 
     public TemporaryRepository Git => _repository;
 
-    public static string Project(string name) => $"Impact/{name}/{name}.csproj";
+    public static string Project(string name) => ImpactSamples.Project(name);
 
     public ImpactMap Record(params string[] projects)
     {

@@ -79,6 +79,29 @@ public sealed class RecordImpactCommandTests
     }
 
     [TestMethod]
+    public void Recording_reports_each_project_with_its_tests_and_says_which_were_recorded_per_class()
+    {
+        using var repo = new TemporaryRepository();
+        ImpactSamples.CommitInto(repo);
+        using var output = new TempDirectory("pipelines-impact-map");
+        var mapPath = Path.Combine(output.Path, "map.json");
+
+        var run = CliRunner.Run(repo.Path, "record-impact", "--projects", $"{ImpactSamples.Project("ImpactMsTest")},{ImpactSamples.Project("ImpactNunit")}", "--out", mapPath);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        var lines = run.StandardOutput.Split('\n').Select(l => l.Trim()).ToList();
+        StringAssert.StartsWith(lines.Single(l => l.StartsWith(ImpactSamples.Project("ImpactNunit"), StringComparison.Ordinal)), $"{ImpactSamples.Project("ImpactNunit")}: 9 test(s), recorded per class");
+        var msTest = lines.Single(l => l.StartsWith(ImpactSamples.Project("ImpactMsTest"), StringComparison.Ordinal));
+        Assert.DoesNotContain("per class", msTest);
+        StringAssert.Contains(msTest, "1 failed (they run again whatever changes)", "Fails_on_purpose");
+        var map = Pipelines.Adapters.Formats.ImpactMapFile.Read(mapPath, mapPath);
+        Assert.AreEqual(repo.Git("rev-parse", "HEAD").Trim(), map.Commit);
+        CollectionAssert.AreEqual(
+            new[] { Core.Selection.Impact.ImpactGranularity.Test, Core.Selection.Impact.ImpactGranularity.Class },
+            map.Projects.OrderBy(p => p.Path, StringComparer.Ordinal).Select(p => p.Granularity).ToArray());
+    }
+
+    [TestMethod]
     public void The_collector_ships_beside_the_cli() =>
         Assert.IsTrue(File.Exists(Pipelines.Cli.Commands.RecordImpact.RecordImpactHandler.CollectorPath), Pipelines.Cli.Commands.RecordImpact.RecordImpactHandler.CollectorPath);
 }

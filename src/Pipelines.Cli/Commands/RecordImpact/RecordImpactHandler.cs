@@ -14,10 +14,12 @@ using Pipelines.Core.Selection;
 namespace Pipelines.Cli.Commands.RecordImpact;
 
 /// <summary>The <c>--json</c> document of <c>record-impact</c>.</summary>
-public sealed record RecordImpactJson(string Map, string Commit, int Tests, int Files, int CodeFiles, double Seconds, IReadOnlyList<RecordImpactProjectJson> Projects);
+public sealed record RecordImpactJson(
+    string Map, string Commit, int Tests, int Files, int CodeFiles, double Seconds, IReadOnlyList<RecordImpactProjectJson> Projects, IReadOnlyList<string> LeftOut);
 
 /// <summary>One recorded test project in the <c>--json</c> document.</summary>
-public sealed record RecordImpactProjectJson(string Path, int Tests, int Failed);
+/// <param name="Granularity"><c>test</c>, or <c>class</c> when the framework could only be recorded a class at a time.</param>
+public sealed record RecordImpactProjectJson(string Path, int Tests, int Failed, string Granularity);
 
 /// <summary>Finds the test projects, records them (<see cref="ImpactRecorder"/>) and writes the map.</summary>
 public static class RecordImpactHandler
@@ -68,7 +70,7 @@ public static class RecordImpactHandler
                 throw new InputException($"--out: cannot write '{inputs.Out}': {ex.Message}");
             }
 
-            return Report(inputs.Out, map, watch.Elapsed.TotalSeconds);
+            return Report(inputs.Out, map, projects, watch.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -142,7 +144,7 @@ public static class RecordImpactHandler
         return [.. projects.Distinct(StringComparer.Ordinal)];
     }
 
-    private static CommandResult Report(string display, Core.Selection.Impact.ImpactMap map, double seconds)
+    private static CommandResult Report(string display, Core.Selection.Impact.ImpactMap map, IReadOnlyList<string> requested, double seconds)
     {
         var tests = map.Projects.Sum(p => p.Tests.Count);
         var codeFiles = map.Files.Count(f => f.Code);
@@ -151,20 +153,28 @@ public static class RecordImpactHandler
             .Output("tests", tests.ToString(CultureInfo.InvariantCulture))
             .Output("files", map.Files.Count.ToString(CultureInfo.InvariantCulture))
             .Output("seconds", seconds.ToString("F1", CultureInfo.InvariantCulture));
-        var projects = map.Projects.Select(p => new RecordImpactProjectJson(p.Path, p.Tests.Count, p.Tests.Count(t => t.Outcome == Core.Selection.Impact.ImpactOutcome.Failed))).ToList();
-        result.WithJson(new RecordImpactJson(display, map.Commit, tests, map.Files.Count, codeFiles, Math.Round(seconds, 1), projects), c => c.RecordImpactJson);
+        var projects = map.Projects.Select(p => new RecordImpactProjectJson(
+            p.Path, p.Tests.Count, p.Tests.Count(t => t.Outcome == Core.Selection.Impact.ImpactOutcome.Failed),
+            p.Granularity == Core.Selection.Impact.ImpactGranularity.Class ? "class" : "test")).ToList();
+        var leftOut = requested.Where(r => map.Projects.All(p => p.Path != r)).ToList();
+        result.WithJson(new RecordImpactJson(display, map.Commit, tests, map.Files.Count, codeFiles, Math.Round(seconds, 1), projects, leftOut), c => c.RecordImpactJson);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
             $"record-impact: {tests} test(s) in {map.Projects.Count} project(s) recorded at {map.Commit[..Math.Min(12, map.Commit.Length)]}; {codeFiles} of {map.Files.Count} tracked file(s) are instrumented code; {seconds:F1} s").AppendLine();
         foreach (var project in projects)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {project.Path}: {project.Tests} test(s)");
+            text.Append(CultureInfo.InvariantCulture, $"  {project.Path}: {project.Tests} test(s){(project.Granularity == "class" ? ", recorded per class" : string.Empty)}");
             if (project.Failed > 0)
             {
                 text.Append(CultureInfo.InvariantCulture, $", {project.Failed} failed (they run again whatever changes)");
             }
 
             text.AppendLine();
+        }
+
+        foreach (var project in leftOut)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {project}: left out of the map (see the log above); select-tests runs it whole").AppendLine();
         }
 
         text.Append("  map: ").AppendLine(display);
