@@ -23,7 +23,7 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
 
     private readonly IFileTree _tree;
     private readonly ProjectGraph _graph;
-    private readonly Dictionary<string, IReadOnlyList<NamingSource>> _answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<(NamingSource Source, IReadOnlyList<string> Named)>> _answers = new(StringComparer.Ordinal);
     private List<(string Project, string Path, string Text)>? _sources;
     private List<(string Path, string Text)>? _scripts;
 
@@ -44,18 +44,88 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
         {
             if (!_answers.TryGetValue(needle, out var naming))
             {
-                naming = _answers[needle] = [.. sources.Where(s => Names(s.Text, needle))
-                    .Select(s => new NamingSource(s.Project, s.Path, InConstant(s.Text, needle)))];
+                naming = _answers[needle] = [.. sources.Select(s => (Source: s, Named: NamedPaths(s.Text, needle))).Where(s => s.Named.Count > 0)
+                    .Select(s => (new NamingSource(s.Source.Project, s.Source.Path, InConstant(s.Source.Text, needle)), s.Named))];
             }
 
-            foreach (var source in naming)
+            foreach (var (source, named) in naming)
             {
+                // A top folder with more literal segments after it (Path.Combine("tests", "data")) names that folder only.
+                if (!named.Any(n => n.Length == 0 || path == n || path.StartsWith(n + "/", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
                 var key = source.Path + "\n" + source.Project;
                 found[key] = found.TryGetValue(key, out var seen) && seen.InConstant ? seen : source;
             }
         }
 
         return [.. found.Values];
+    }
+
+    /// <summary>
+    /// What the occurrences of <paramref name="needle"/> in <paramref name="text"/> name: "" for the needle itself; for a
+    /// whole top folder (<c>"tests"</c>) followed by more literal segments, the path they make
+    /// (<c>Path.Combine("tests", "data")</c> → <c>tests/data</c>). A top folder used as a key (<c>["tests"] =</c>,
+    /// <c>"tests":</c>) names nothing.
+    /// </summary>
+    internal static IReadOnlyList<string> NamedPaths(string text, string needle)
+    {
+        var named = new List<string>();
+        var wholeFolder = needle.Length > 2 && needle[0] == '"' && needle[^1] == '"';
+        for (var at = text.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = text.IndexOf(needle, at + 1, StringComparison.Ordinal))
+        {
+            if (!IsName(text, needle, at))
+            {
+                continue;
+            }
+
+            if (!wholeFolder)
+            {
+                return [string.Empty];
+            }
+
+            // A key, not a path: an indexer's (["tests"] = …) or JSON's ("tests": …, no space before the colon).
+            var i = SkipSpaces(text, at + needle.Length);
+            if ((i < text.Length && text[i] == ']') || (at + needle.Length < text.Length && text[at + needle.Length] == ':'))
+            {
+                continue;
+            }
+
+            var path = needle[1..^1];
+            while (i < text.Length && text[i] == ',')
+            {
+                var open = SkipSpaces(text, i + 1);
+                var close = open < text.Length && text[open] == '"' ? text.IndexOf('"', open + 1) : -1;
+                if (close < 0 || text.AsSpan(open + 1, close - open - 1).ContainsAny("\\{\n"))
+                {
+                    break;
+                }
+
+                path += "/" + text[(open + 1)..close];
+                i = SkipSpaces(text, close + 1);
+            }
+
+            if (path == needle[1..^1])
+            {
+                return [string.Empty];
+            }
+
+            named.Add(path);
+        }
+
+        return named;
+    }
+
+    private static int SkipSpaces(string text, int i)
+    {
+        while (i < text.Length && text[i] is ' ' or '\t' or '\r' or '\n')
+        {
+            i++;
+        }
+
+        return i;
     }
 
     public IReadOnlyList<string> ScriptsNaming(string path)

@@ -136,9 +136,10 @@ internal sealed class EmittedTestAssembly
             type.CreateType();
         }
 
-        var folder = Directory.CreateTempSubdirectory("pipelines-emitted-").FullName;
-        var path = Path.Combine(folder, "Emitted.Frameworks.dll");
-        builder.Save(path);
-        return new AssemblyLoadContext("emitted-frameworks").LoadFromAssemblyPath(path);
+        // Loaded from memory: a file would be left behind in the temp folder for every run.
+        using var image = new MemoryStream();
+        builder.Save(image);
+        image.Position = 0;
+        return new AssemblyLoadContext("emitted-frameworks").LoadFromStream(image);
     }
 }

@@ -103,6 +103,23 @@ public sealed class ProjectInputsTests
         [.. index.SourcesNaming(path, exactly).Select(s => s.Project).Distinct(StringComparer.Ordinal)];
 
     [TestMethod]
+    public void A_top_folder_followed_by_literal_segments_names_that_folder_and_a_key_names_nothing()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("tests/Lib.Tests/Lib.Tests.csproj", Project("""<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" /></ItemGroup>"""))
+            .Add("tests/Lib.Tests/DataTests.cs", "var data = Path.Combine(\"tests\", \"data\", \"rates\");")
+            .Add("tests/Lib.Tests/InputTests.cs", "var inputs = new Dictionary<string, string> { [\"tests\"] = \"tests.txt\" };\nvar json = \"\"\"{\"tests\":[]}\"\"\";")
+            .Add("tests/Lib.Tests/LintTests.cs", "var all = Directory.EnumerateFiles(Path.Combine(root, \"src\"));");
+
+        var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
+        string[] Naming(string path) => [.. index.SourcesNaming(path, exactly: true).Select(n => n.Path)];
+
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/DataTests.cs" }, Naming("tests/data/rates/a.csv"));
+        CollectionAssert.AreEqual(Array.Empty<string>(), Naming("tests/other/b.csv"), "tests/data/rates is not tests/other, and keys are no paths");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/LintTests.cs" }, Naming("src/Lib/A.cs"), "a bare top folder names everything below it");
+    }
+
+    [TestMethod]
     public void Scripts_anywhere_that_name_a_project_or_its_folder_are_found()
     {
         var tree = new InMemoryFileTree()

@@ -103,7 +103,9 @@ public static class ImpactSelector
         List<NamingSource> Namers(string path, IReadOnlyList<string> owners)
         {
             var found = new List<NamingSource>(sources.SourcesNaming(path, exactly: true));
-            foreach (var project in index.ProjectsBuildingFrom(owners))
+            // The file's own projects, and the non-test projects built from them (a test that builds a test project runs
+            // it, and names that project's own folder).
+            foreach (var project in index.ProjectsBuildingFrom(owners).Where(p => owners.Contains(p) || graph.Find(p)?.IsTestProject != true))
             {
                 if (!projectNamers.TryGetValue(project, out var named))
                 {
