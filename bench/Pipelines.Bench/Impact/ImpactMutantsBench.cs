@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pipelines.Adapters.Files;
 using Pipelines.Adapters.Formats;
 using Pipelines.Adapters.Git;
 using Pipelines.Core.Selection;
@@ -86,6 +87,7 @@ internal static class ImpactMutantsBench
         var repository = GitRepository.Open(root);
         var (policy, graph, sources, tree) = ImpactBenchSupport.ProjectLevelInputs(repository, head);
         using var _ = tree;
+        var names = new SourceNameIndex(tree);
         var mapHashes = map.Files.ToDictionary(f => f.Path, f => f.Hash, StringComparer.Ordinal);
         var recorded = map.Projects.SingleOrDefault(p => p.Path == ImpactBenchSupport.CoreTests)
             ?? throw new InvalidOperationException("the map records no " + ImpactBenchSupport.CoreTests);
@@ -112,7 +114,7 @@ internal static class ImpactMutantsBench
             var projectLevel = TestSelector.Select(change, policy, graph, null, sources);
             projectLevelProjects.Add(projectLevel.Projects.Count);
             var selection = ImpactSelector.Narrow(projectLevel, map, headFiles, new MapStanding(true, true, 0), ImpactSelector.DefaultMaxAge, graph,
-                changes => TestSelector.Select(changes, policy, graph, null, sources), new MutantDiff(mutant.File, changedLines, mutated), sources);
+                changes => TestSelector.Select(changes, policy, graph, null, sources), new MutantDiff(mutant.File, changedLines, mutated, names, tree), sources);
             var core = selection.Projects.FirstOrDefault(p => p.Project == ImpactBenchSupport.CoreTests);
             var run = core is null ? [] : ImpactBenchSupport.TestsRun(core, allTests);
             whole += core?.Whole == true ? 1 : 0;
@@ -202,11 +204,13 @@ internal static class ImpactMutantsBench
         return File.Exists(report) ? report : throw new InvalidOperationException($"Stryker wrote no report:\n{run.StandardOutput[^Math.Min(4000, run.StandardOutput.Length)..]}\n{run.StandardError}");
     }
 
-    private sealed class MutantDiff(string file, IReadOnlyList<string> lines, string text) : IImpactDiff
+    private sealed class MutantDiff(string file, IReadOnlyList<string> lines, string text, SourceNameIndex names, IFileTree tree) : IImpactDiff
     {
         public IReadOnlyList<string> ChangedLines(string path) => path == file ? lines : [];
 
-        public string? HeadText(string path) => path == file ? text : null;
+        public string? HeadText(string path) => path == file ? text : tree.ReadText(path);
+
+        public IReadOnlyList<string> SourcesNaming(string identifier) => names.FilesNaming(identifier);
     }
 
     private static string Mean(List<double> values) => values.Count == 0 ? "—" : ImpactBenchSupport.Percent(values.Average());

@@ -1,3 +1,4 @@
+using Pipelines.Adapters.Files;
 using Pipelines.Core.Selection.Impact;
 
 namespace Pipelines.Adapters.Git;
@@ -9,6 +10,7 @@ namespace Pipelines.Adapters.Git;
 public sealed class GitImpactDiff(GitRepository repository, GitTree head, string mapCommit) : IImpactDiff
 {
     private Dictionary<string, List<string>>? _lines;
+    private SourceNameIndex? _names;
 
     public IReadOnlyList<string> ChangedLines(string path)
     {
@@ -17,6 +19,8 @@ public sealed class GitImpactDiff(GitRepository repository, GitTree head, string
     }
 
     public string? HeadText(string path) => head.ReadText(path);
+
+    public IReadOnlyList<string> SourcesNaming(string identifier) => (_names ??= new SourceNameIndex(head)).FilesNaming(identifier);
 
     /// <summary>Added and removed lines per file, from <c>git diff -U0</c> output.</summary>
     internal static Dictionary<string, List<string>> Parse(string diff)

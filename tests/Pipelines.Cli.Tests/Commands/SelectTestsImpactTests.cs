@@ -143,17 +143,35 @@ public sealed class SelectTestsImpactTests
     }
 
     [TestMethod]
-    public void A_changed_constant_read_from_git_diff_runs_its_projects_whole()
+    public void A_changed_constant_read_from_git_diff_runs_the_tests_that_ran_the_files_naming_its_type()
     {
         using var repo = ShopRepository();
+        repo.Write("src/Shop/Cart.cs", "namespace Shop; public sealed class Cart { public decimal Total => Price.Of(1); }").Commit("the cart uses Price");
         WriteMap(repo);
         repo.Write("src/Shop/Price.cs", "namespace Shop; public static class Price {\n    public const decimal Vat = 0.2m;\n    public static decimal Of(int n) => n;\n}").Commit();
 
         var (run, _, selection) = Select(repo);
 
         Assert.AreEqual(0, run.ExitCode, run.StandardError);
+        CollectionAssert.AreEqual(
+            new[] { (ShopTests, (string?)"FullyQualifiedName=Shop.Tests.CartTests.Counts|FullyQualifiedName=Shop.Tests.PriceTests.Rounds") },
+            Invocations(selection),
+            "Cart.cs names Price, whose constant the compiler copies into it");
+        StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("src/Shop/Price.cs").GetString(), "it changes a constant, which the compiler copies into every caller: the 1 recorded test that ran the 1 file naming Price run");
+    }
+
+    [TestMethod]
+    public void A_changed_global_using_runs_its_projects_whole()
+    {
+        using var repo = ShopRepository();
+        WriteMap(repo);
+        repo.Write("src/Shop/Price.cs", "global using System.Text;\nnamespace Shop; public static class Price { public static decimal Of(int n) => n; }").Commit();
+
+        var (run, _, selection) = Select(repo);
+
+        Assert.AreEqual(0, run.ExitCode, run.StandardError);
         CollectionAssert.AreEqual(new[] { (ShopTests, (string?)null) }, Invocations(selection));
-        StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("src/Shop/Price.cs").GetString(), "constant");
+        StringAssert.Contains(selection.GetProperty("fileReasons").GetProperty("src/Shop/Price.cs").GetString(), "global using");
     }
 
     [TestMethod]

@@ -14,6 +14,9 @@ public interface IImpactDiff
 
     /// <summary>The file's text at head; null when it is gone or not text.</summary>
     string? HeadText(string path);
+
+    /// <summary>The C#, F# and VB sources at head in which <paramref name="identifier"/> stands as a whole word, in path order.</summary>
+    IReadOnlyList<string> SourcesNaming(string identifier);
 }
 
 /// <summary>What one test project runs under the impact map.</summary>

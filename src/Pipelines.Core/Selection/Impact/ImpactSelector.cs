@@ -14,6 +14,8 @@ public static class ImpactSelector
     /// <summary>The default oldest map, in commits behind head, that selection still narrows with.</summary>
     public const int DefaultMaxAge = 100;
 
+    private static readonly string[] ProjectExtensions = [".csproj", ".fsproj", ".vbproj", ".proj", ".props", ".targets"];
+
     /// <param name="projectLevel">The project-level answer for the change under test (base..head).</param>
     /// <param name="headFiles">Every file tracked at head with its blob id.</param>
     /// <param name="graph">The projects at head.</param>
@@ -137,6 +139,76 @@ public static class ImpactSelector
             return runners;
         }
 
+        // What a change reaches beyond its file's own code (a constant's or an enum's users, an interface's implementations,
+        // a partial type's other parts) names one of the file's types: the tests that ran a file naming one run. A user
+        // that is itself only declarations (another interface, an enum) passes the reach on to its own users.
+        string? UsersRun(string path, string? headText, IReadOnlyList<string> lines, Reach reach)
+        {
+            var names = SourceDeclarations.TypeNames((headText ?? string.Empty) + "\n" + string.Join("\n", lines));
+            if (names.Count == 0)
+            {
+                return null;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal) { path };
+            var queue = new Queue<(string File, int Depth)>();
+            void Enqueue(IEnumerable<string> typeNames, int depth)
+            {
+                foreach (var user in typeNames.SelectMany(diff.SourcesNaming))
+                {
+                    if (seen.Add(user))
+                    {
+                        queue.Enqueue((user, depth));
+                    }
+                }
+            }
+
+            Enqueue(names, 1);
+            var users = new List<string>();
+            while (queue.TryDequeue(out var next))
+            {
+                users.Add(next.File);
+                if (mapFiles.TryGetValue(next.File, out var known) && !known.File.Code && next.Depth < 3 && diff.HeadText(next.File) is { } text)
+                {
+                    Enqueue(SourceDeclarations.TypeNames(text), next.Depth + 1);
+                }
+            }
+
+            var runners = users.Where(u => mapFiles.TryGetValue(u, out var known) && known.File.Code)
+                .SelectMany(u => executedBy.GetValueOrDefault(mapFiles[u].Index) ?? []).Distinct().ToList();
+            foreach (var (project, test) in runners)
+            {
+                Add(tests, project, test.Name);
+            }
+
+            return $"{reach.Why}: the {Count(runners.Count, "recorded test")} that ran the {Count(users.Count, "file")} naming {FirstFew(names)} run";
+        }
+
+        // Data that names a file (a recorded API response, a test case list) leads to it only through the code that reads
+        // the data, which names the data in turn: that code stands in for it. Data no code names leads nowhere. A
+        // project or build file that names it stays (it may copy or embed the file: the map cannot follow).
+        List<NamingSource> ThroughData(IReadOnlyList<NamingSource> namers)
+        {
+            var result = new List<NamingSource>();
+            var seen = new HashSet<string>(namers.Select(n => n.Path), StringComparer.Ordinal);
+            var queue = new Queue<(NamingSource Namer, int Depth)>(namers.Select(n => (n, 0)));
+            while (queue.TryDequeue(out var next))
+            {
+                if (SourceDeclarations.IsSource(next.Namer.Path) || IsBuildFile(next.Namer.Path) || next.Depth >= 3)
+                {
+                    result.Add(next.Namer);
+                    continue;
+                }
+
+                foreach (var reader in sources.SourcesNaming(next.Namer.Path).Where(r => seen.Add(r.Path)))
+                {
+                    queue.Enqueue((reader, next.Depth + 1));
+                }
+            }
+
+            return result;
+        }
+
         // A changed or new test source runs its own classes whole, so its naming needs no recording.
         bool IsTestSourceRunWhole(string path) =>
             changed.Contains(path) && headFiles.ContainsKey(path) && index.OwnersOf(path).Any(o => graph.Find(o)?.IsTestProject == true);
@@ -151,31 +223,33 @@ public static class ImpactSelector
                 continue;
             }
 
-            if (inMap && !entry.File.Code)
-            {
-                fallback.Add((path, "no recorded assembly has code from it (declarations only, or a project no recorded test loads)"));
-                continue;
-            }
-
             var lines = diff.ChangedLines(path);
             var headText = atHead ? diff.HeadText(path) : null;
-            if (SourceDeclarations.ReachBeyondExecutedCode(lines, headText) is { } beyond)
+            var said = new List<string>();
+            var reach = inMap && !entry.File.Code
+                ? new Reach("no recorded assembly has code from it (declarations only, or a project no recorded test loads)", ThroughNames: true)
+                : SourceDeclarations.ReachBeyondExecutedCode(lines, headText);
+            if (reach is not null)
             {
-                fallback.Add((path, beyond));
-                continue;
+                if (!reach.ThroughNames || UsersRun(path, headText, lines, reach) is not { } users)
+                {
+                    fallback.Add((path, reach.ThroughNames ? reach.Why + ", and it declares no type whose name could lead to that code" : reach.Why));
+                    continue;
+                }
+
+                said.Add(users);
             }
 
             var owners = index.OwnersOf(path);
             var testOwners = owners.Where(o => graph.Find(o)?.IsTestProject == true).ToList();
-            var namers = Namers(path, owners);
+            var namers = ThroughData(Namers(path, owners));
             if (WhyNotNarrowed(namers, mapFiles, "a test may read or build it at run time", n => IsTestSourceRunWhole(n.Path)) is { } unseen)
             {
                 fallback.Add((path, unseen));
                 continue;
             }
 
-            var said = new List<string>();
-            if (inMap)
+            if (inMap && entry.File.Code)
             {
                 var runners = executedBy.GetValueOrDefault(entry.Index) ?? [];
                 foreach (var (project, test) in runners)
@@ -238,15 +312,16 @@ public static class ImpactSelector
                     continue;
                 }
 
-                if (WhyNotNarrowed(named[path], mapFiles, "read at run time", n => IsTestSourceRunWhole(n.Path)) is { } why)
+                var readers = ThroughData(named[path]);
+                if (WhyNotNarrowed(readers, mapFiles, "read at run time", n => IsTestSourceRunWhole(n.Path)) is { } why)
                 {
                     fallback.Add((path, why));
                     continue;
                 }
 
-                var runners = RunnersOf(named[path].Where(n => mapFiles.ContainsKey(n.Path)));
-                var namers = named[path].Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
-                reasons[path] = $"read at run time: named in {FirstFew(namers)}; " + (runners.Count == 0
+                var runners = RunnersOf(readers.Where(n => mapFiles.ContainsKey(n.Path)));
+                var namers = readers.Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
+                reasons[path] = (namers.Count == 0 ? "read at run time: named only in data no code names; " : $"read at run time: named in {FirstFew(namers)}; ") + (runners.Count == 0
                     ? "no recorded test ran the code that names it"
                     : $"the {Count(runners.Count, "recorded test")} that ran that code");
             }
@@ -347,6 +422,9 @@ public static class ImpactSelector
 
         return null;
     }
+
+    private static bool IsBuildFile(string path) =>
+        BuildWideFiles.Classify(path) != BuildFileScope.None || ProjectExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     private static ImpactProjectSelection Whole(string project, Dictionary<string, ImpactProject> known, string reason) =>
         new(project, true, reason, [], [], known.TryGetValue(project, out var recorded) ? recorded.Tests.Count : 0);

@@ -21,7 +21,7 @@ public static partial class SourceDeclarations
     /// </summary>
     /// <param name="changedLines">The lines added or removed.</param>
     /// <param name="headText">The file at head, or null when it is gone.</param>
-    public static string? ReachBeyondExecutedCode(IReadOnlyList<string> changedLines, string? headText)
+    public static Reach? ReachBeyondExecutedCode(IReadOnlyList<string> changedLines, string? headText)
     {
         ArgumentNullException.ThrowIfNull(changedLines);
         foreach (var line in changedLines)
@@ -44,21 +44,31 @@ public static partial class SourceDeclarations
             {
                 return match.Value.Trim() switch
                 {
-                    "const" => "it changes a constant, which the compiler copies into every caller",
-                    "enum" => "it changes an enum, whose values the compiler copies into every user",
-                    "partial" => "it changes a partial type, whose other parts run in tests this map did not see run this file",
-                    "interface" => "it changes an interface, whose implementations and callers live elsewhere",
-                    var other when other.StartsWith("global", StringComparison.Ordinal) => "it changes a global using, which applies to every file of the project",
-                    var other when other.StartsWith("[assembly", StringComparison.Ordinal) => "it changes an assembly attribute",
-                    _ => "it changes a module initializer, which runs whenever the assembly loads",
+                    "const" => new Reach("it changes a constant, which the compiler copies into every caller", ThroughNames: true),
+                    "enum" => new Reach("it changes an enum, whose values the compiler copies into every user", ThroughNames: true),
+                    "partial" => new Reach("it changes a partial type, whose other parts run in tests this map did not see run this file", ThroughNames: true),
+                    "interface" => new Reach("it changes an interface, whose implementations and callers live elsewhere", ThroughNames: true),
+                    var other when other.StartsWith("global", StringComparison.Ordinal) => new Reach("it changes a global using, which applies to every file of the project", ThroughNames: false),
+                    var other when other.StartsWith("[assembly", StringComparison.Ordinal) => new Reach("it changes an assembly attribute", ThroughNames: false),
+                    _ => new Reach("it changes a module initializer, which runs whenever the assembly loads", ThroughNames: false),
                 };
             }
         }
 
         // A changed enum member line ("Red = 2,") names no keyword: any change to a file declaring an enum counts.
         return headText is not null && changedLines.Count > 0 && EnumDeclaration().IsMatch(headText)
-            ? "it declares an enum, whose values the compiler copies into every user"
+            ? new Reach("it declares an enum, whose values the compiler copies into every user", ThroughNames: true)
             : null;
+    }
+
+    /// <summary>
+    /// The names of the types a C# source declares (classes, structs, records, interfaces, enums; nested ones too): code
+    /// elsewhere that uses a constant, an enum value, an interface or another part of a partial type names one of them.
+    /// </summary>
+    public static IReadOnlyList<string> TypeNames(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return [.. TypeDeclaration().Matches(text).Select(m => m.Groups["name"].Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The names of the classes a C# source declares (bare names, nested ones too): tests in them may be new.</summary>
@@ -96,4 +106,15 @@ public static partial class SourceDeclarations
 
     [GeneratedRegex(@"\b(class|record)\s+(?:(?:class|struct)\s+)?(?<name>[A-Za-z_]\w*)", RegexOptions.CultureInvariant)]
     private static partial Regex ClassDeclaration();
+
+    [GeneratedRegex(@"\b(class|struct|record|interface|enum)\s+(?:(?:class|struct)\s+)?(?<name>[A-Za-z_]\w*)", RegexOptions.CultureInvariant)]
+    private static partial Regex TypeDeclaration();
 }
+
+/// <summary>Why a change reaches code that did not run its file.</summary>
+/// <param name="ThroughNames">
+/// The code it reaches names one of the file's types (a constant's or an enum's users, an interface's implementations,
+/// a partial type's other parts), so the tests that ran the files naming them cover it; false for what reaches a
+/// whole project (a global using, an assembly attribute, a module initializer).
+/// </param>
+public sealed record Reach(string Why, bool ThroughNames);

@@ -33,6 +33,7 @@ public sealed class ImpactSelectorTests
         ["docs/guide.md"] = ("ab", false),
         ["tests/data/rates.csv"] = ("ac", false),
         ["tests/Shop.Tests/Fixtures.cs"] = ("ad", true),
+        ["src/Shop/IPricing.cs"] = ("ae", false),
     };
 
     private static ImpactMap Map()
@@ -71,11 +72,13 @@ public sealed class ImpactSelectorTests
         return head;
     }
 
-    private sealed class Diff(Dictionary<string, string[]>? lines = null, Dictionary<string, string>? texts = null) : IImpactDiff
+    private sealed class Diff(Dictionary<string, string[]>? lines = null, Dictionary<string, string>? texts = null, Dictionary<string, string[]>? users = null) : IImpactDiff
     {
         public IReadOnlyList<string> ChangedLines(string path) => lines?.GetValueOrDefault(path) ?? ["return total;"];
 
         public string? HeadText(string path) => texts?.GetValueOrDefault(path) ?? "namespace Shop; public sealed class Something { }";
+
+        public IReadOnlyList<string> SourcesNaming(string identifier) => users?.GetValueOrDefault(identifier) ?? [];
     }
 
     private static SelectionResult ProjectLevel(params string[] paths) =>
@@ -276,7 +279,6 @@ public sealed class ImpactSelectorTests
 
     [TestMethod]
     [DataRow("tests/Shop.Tests/Shop.Tests.csproj", "which is not code the map records")]
-    [DataRow("tests/Shop.Tests/cases.json", "which is not code the map records")]
     [DataRow("tests/Shop.Tests/NewFixtures.cs", "which the map holds no code of")]
     [DataRow("src/Shop/IShop.cs", "which the map holds no code of")]
     public void A_file_named_where_the_map_cannot_follow_falls_back(string namer, string why)
@@ -285,6 +287,35 @@ public sealed class ImpactSelectorTests
 
         Assert.IsTrue(Shop(selection).Whole);
         StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], $"named in {namer}, {why}");
+    }
+
+    [TestMethod]
+    public void A_file_named_in_data_runs_the_tests_that_ran_the_code_naming_the_data()
+    {
+        var sources = new Naming(new()
+        {
+            ["tests/data/rates.csv"] = [new NamingSource(ShopTests, "tests/Shop.Tests/cases.json", InConstant: false)],
+            ["tests/Shop.Tests/cases.json"] = [new NamingSource(ShopTests, "tests/Shop.Tests/Fixtures.cs", InConstant: false)],
+        });
+        SelectionResult Level(IReadOnlyList<FileChange> changes) => TestSelector.Select(changes, SelectionPolicy.Default, Graph, testSources: sources);
+
+        var selection = ImpactSelector.Narrow(
+            Level([new FileChange(ChangeKind.Modified, "tests/data/rates.csv")]), Map(), HeadWith(("tests/data/rates.csv", "bc")),
+            new MapStanding(true, true, 3), ImpactSelector.DefaultMaxAge, Graph, Level, new Diff(), sources);
+
+        Assert.IsFalse(Shop(selection).Whole, Shop(selection).Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.PriceTests.Rounds" }, Shop(selection).Tests.ToArray(), "Fixtures.cs reads cases.json, which names rates.csv");
+        StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], "named in tests/Shop.Tests/Fixtures.cs");
+    }
+
+    [TestMethod]
+    public void A_file_named_only_in_data_no_code_names_runs_no_test()
+    {
+        var selection = NarrowRead(new NamingSource(ShopTests, "tests/Shop.Tests/cases.json", InConstant: false));
+
+        Assert.IsFalse(Shop(selection).Whole, Shop(selection).Reason);
+        Assert.AreEqual(0, Shop(selection).Tests.Count);
+        StringAssert.Contains(selection.FileReasons["tests/data/rates.csv"], "named only in data no code names");
     }
 
     [TestMethod]
@@ -314,23 +345,63 @@ public sealed class ImpactSelectorTests
     }
 
     [TestMethod]
-    public void A_changed_file_with_no_code_in_any_recorded_assembly_falls_back()
+    public void A_changed_file_with_no_code_runs_the_tests_that_ran_the_files_naming_its_types()
     {
-        var selection = Narrow(HeadWith(("src/Shop/IShop.cs", "b4")));
+        var diff = new Diff(
+            texts: new() { ["src/Shop/IShop.cs"] = "namespace Shop; public interface IShop { decimal Total(); }" },
+            users: new() { ["IShop"] = ["src/Shop/Cart.cs", "src/Shop/IShop.cs"] });
 
-        Assert.IsTrue(Shop(selection).Whole);
+        var selection = Narrow(HeadWith(("src/Shop/IShop.cs", "b4")), diff);
+
+        Assert.IsFalse(Shop(selection).Whole, Shop(selection).Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, Shop(selection).Tests.ToArray(), "Cart.cs names IShop");
         StringAssert.Contains(selection.FileReasons["src/Shop/IShop.cs"], "no recorded assembly has code from it");
+        StringAssert.Contains(selection.FileReasons["src/Shop/IShop.cs"], "the 2 recorded tests that ran the 1 file naming IShop run");
     }
 
     [TestMethod]
-    public void A_changed_constant_falls_back_because_callers_hold_a_copy()
+    public void A_changed_file_with_no_code_that_declares_no_type_falls_back()
     {
-        var diff = new Diff(new() { ["src/Shop/Price.cs"] = ["    public const decimal VatRate = 0.2m;"] });
+        var diff = new Diff(texts: new() { ["src/Shop/IShop.cs"] = "namespace Shop; public delegate void Changed();" });
 
-        var selection = Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff);
+        var selection = Narrow(HeadWith(("src/Shop/IShop.cs", "b4")), diff);
 
         Assert.IsTrue(Shop(selection).Whole);
-        StringAssert.Contains(selection.FileReasons["src/Shop/Price.cs"], "constant");
+        StringAssert.Contains(selection.FileReasons["src/Shop/IShop.cs"], "it declares no type whose name could lead to that code");
+    }
+
+    [TestMethod]
+    public void A_user_that_is_only_declarations_passes_the_reach_on_to_its_own_users()
+    {
+        // IShop changed; IPricing (declarations only, no code) extends it, and Cart.cs implements IPricing.
+        var diff = new Diff(
+            texts: new()
+            {
+                ["src/Shop/IShop.cs"] = "namespace Shop; public interface IShop { }",
+                ["src/Shop/IPricing.cs"] = "namespace Shop; public interface IPricing : IShop { }",
+            },
+            users: new() { ["IShop"] = ["src/Shop/IPricing.cs", "src/Shop/IShop.cs"], ["IPricing"] = ["src/Shop/Cart.cs", "src/Shop/IPricing.cs"] });
+
+        var shop = Shop(Narrow(HeadWith(("src/Shop/IShop.cs", "b4")), diff));
+
+        Assert.IsFalse(shop.Whole, shop.Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, shop.Tests.ToArray());
+    }
+
+    [TestMethod]
+    public void A_changed_constant_runs_the_tests_that_ran_its_callers_which_hold_a_copy()
+    {
+        // No test ran Unused.cs: without its callers, the change would run nothing.
+        var diff = new Diff(
+            new() { ["src/Shop/Unused.cs"] = ["    public const int Max = 5;"] },
+            new() { ["src/Shop/Unused.cs"] = "namespace Shop; public static class Limits { public const int Max = 5; }" },
+            new() { ["Limits"] = ["src/Shop/Cart.cs", "src/Shop/Unused.cs"] });
+
+        var selection = Narrow(HeadWith(("src/Shop/Unused.cs", "b3")), diff);
+
+        Assert.IsFalse(Shop(selection).Whole, Shop(selection).Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, Shop(selection).Tests.ToArray());
+        StringAssert.Contains(selection.FileReasons["src/Shop/Unused.cs"], "it changes a constant, which the compiler copies into every caller: the 2 recorded tests");
     }
 
     [TestMethod]
@@ -349,33 +420,62 @@ public sealed class ImpactSelectorTests
     }
 
     [TestMethod]
-    public void A_private_constant_of_a_partial_type_falls_back_because_its_other_parts_use_it()
+    public void A_private_constant_of_a_partial_type_runs_the_tests_of_its_other_parts()
     {
         var diff = new Diff(
-            new() { ["src/Shop/Price.cs"] = ["    private const decimal VatRate = 0.2m;"] },
-            new() { ["src/Shop/Price.cs"] = "namespace Shop; public static partial class Price { private const decimal VatRate = 0.2m; }" });
+            new() { ["src/Shop/Unused.cs"] = ["    private const decimal VatRate = 0.2m;"] },
+            new() { ["src/Shop/Unused.cs"] = "namespace Shop; public static partial class Price { private const decimal VatRate = 0.2m; }" },
+            new() { ["Price"] = ["src/Shop/Price.cs", "src/Shop/Unused.cs"] });
 
-        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff)).Whole);
+        var shop = Shop(Narrow(HeadWith(("src/Shop/Unused.cs", "b3")), diff));
+
+        Assert.IsFalse(shop.Whole, shop.Reason);
+        CollectionAssert.AreEqual(
+            new[] { "Shop.Tests.CartTests.Totals", "Shop.Tests.PriceTests.Discounts", "Shop.Tests.PriceTests.Rounds" }, shop.Tests.ToArray(), "Price.cs holds the other part");
     }
 
     [TestMethod]
     [DataRow("    internal const int Limit = 5;")]
     [DataRow("    protected const int Limit = 5;")]
-    public void A_constant_other_types_can_see_falls_back(string line)
+    public void A_constant_other_types_can_see_runs_the_tests_of_the_files_naming_its_type(string line)
     {
-        var diff = new Diff(new() { ["src/Shop/Price.cs"] = [line] });
+        var diff = new Diff(
+            new() { ["src/Shop/Unused.cs"] = [line] },
+            new() { ["src/Shop/Unused.cs"] = "namespace Shop; public class Limits {\n" + line + "\n}" },
+            new() { ["Limits"] = ["src/Shop/Cart.cs"] });
 
-        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff)).Whole);
+        var shop = Shop(Narrow(HeadWith(("src/Shop/Unused.cs", "b3")), diff));
+
+        Assert.IsFalse(shop.Whole, shop.Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, shop.Tests.ToArray());
     }
 
     [TestMethod]
-    public void A_changed_enum_member_falls_back_although_its_line_names_no_keyword()
+    public void A_changed_enum_member_runs_the_tests_of_the_files_naming_the_enum_although_its_line_names_no_keyword()
     {
         var diff = new Diff(
-            new() { ["src/Shop/Price.cs"] = ["    Gold = 3,"] },
-            new() { ["src/Shop/Price.cs"] = "namespace Shop; public enum Tier { Silver = 2, Gold = 3, } public static class Price { }" });
+            new() { ["src/Shop/Unused.cs"] = ["    Gold = 3,"] },
+            new() { ["src/Shop/Unused.cs"] = "namespace Shop; public enum Tier { Silver = 2, Gold = 3, }" },
+            new() { ["Tier"] = ["src/Shop/Cart.cs"] });
 
-        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff)).Whole);
+        var selection = Narrow(HeadWith(("src/Shop/Unused.cs", "b3")), diff);
+
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, Shop(selection).Tests.ToArray());
+        StringAssert.Contains(selection.FileReasons["src/Shop/Unused.cs"], "it declares an enum");
+    }
+
+    [TestMethod]
+    [DataRow("global using System.Text;", "global using")]
+    [DataRow("[assembly: InternalsVisibleTo(\"Shop.Tests\")]", "assembly attribute")]
+    [DataRow("    [ModuleInitializer] internal static void Start() { }", "module initializer")]
+    public void What_reaches_a_whole_project_still_falls_back(string line, string why)
+    {
+        var diff = new Diff(new() { ["src/Shop/Price.cs"] = [line] }, users: new() { ["Something"] = ["src/Shop/Cart.cs"] });
+
+        var selection = Narrow(HeadWith(("src/Shop/Price.cs", "b2")), diff);
+
+        Assert.IsTrue(Shop(selection).Whole);
+        StringAssert.Contains(selection.FileReasons["src/Shop/Price.cs"], why);
     }
 
     [TestMethod]
@@ -427,11 +527,17 @@ public sealed class ImpactSelectorTests
     }
 
     [TestMethod]
-    public void A_new_partial_part_falls_back_because_it_changes_a_type_tests_already_run()
+    public void A_new_partial_part_runs_the_tests_of_the_type_tests_already_run()
     {
-        var diff = new Diff(new() { ["src/Shop/Cart.Disposal.cs"] = ["public sealed partial class Cart : IDisposable"] });
+        var diff = new Diff(
+            new() { ["src/Shop/Cart.Disposal.cs"] = ["public sealed partial class Cart : IDisposable"] },
+            new() { ["src/Shop/Cart.Disposal.cs"] = "namespace Shop; public sealed partial class Cart : IDisposable { public void Dispose() { } }" },
+            new() { ["Cart"] = ["src/Shop/Cart.Disposal.cs", "src/Shop/Cart.cs", "tests/Shop.Tests/CartTests.cs"] });
 
-        Assert.IsTrue(Shop(Narrow(HeadWith(("src/Shop/Cart.Disposal.cs", "c4")), diff)).Whole);
+        var shop = Shop(Narrow(HeadWith(("src/Shop/Cart.Disposal.cs", "c4")), diff));
+
+        Assert.IsFalse(shop.Whole, shop.Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, shop.Tests.ToArray(), "Cart.cs holds the part those tests ran");
     }
 
     [TestMethod]
