@@ -23,7 +23,7 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
 
     private readonly IFileTree _tree;
     private readonly ProjectGraph _graph;
-    private readonly Dictionary<string, IReadOnlyList<(NamingSource Source, IReadOnlyList<string> Named)>> _answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<(string Project, string Path, IReadOnlyList<(string Named, bool InConstant)> Names)>> _answers = new(StringComparer.Ordinal);
     private List<(string Project, string Path, string Text)>? _sources;
     private List<(string Path, string Text)>? _scripts;
 
@@ -44,20 +44,21 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
         {
             if (!_answers.TryGetValue(needle, out var naming))
             {
-                naming = _answers[needle] = [.. sources.Select(s => (Source: s, Named: NamedPaths(s.Text, needle))).Where(s => s.Named.Count > 0)
-                    .Select(s => (new NamingSource(s.Source.Project, s.Source.Path, InConstant(s.Source.Text, needle)), s.Named))];
+                naming = _answers[needle] = [.. sources.Select(s => (s.Project, s.Path, Names: Occurrences(s.Text, needle, IsCode(s.Path)))).Where(s => s.Names.Count > 0)];
             }
 
-            foreach (var (source, named) in naming)
+            foreach (var (project, source, names) in naming)
             {
-                // A top folder with more literal segments after it (Path.Combine("tests", "data")) names that folder only.
-                if (!named.Any(n => n.Length == 0 || path == n || path.StartsWith(n + "/", StringComparison.Ordinal)))
+                // Only the occurrences that name this path count: "tests/Money/Money.csproj" does not name tests/data.
+                var covering = names.Where(n => n.Named.Length == 0 || path == n.Named || path.StartsWith(n.Named + "/", StringComparison.Ordinal)).ToList();
+                if (covering.Count == 0)
                 {
                     continue;
                 }
 
-                var key = source.Path + "\n" + source.Project;
-                found[key] = found.TryGetValue(key, out var seen) && seen.InConstant ? seen : source;
+                var key = source + "\n" + project;
+                var inConstant = covering.Any(n => n.InConstant) || (found.TryGetValue(key, out var seen) && seen.InConstant);
+                found[key] = new NamingSource(project, source, inConstant);
             }
         }
 
@@ -70,20 +71,31 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
     /// (<c>Path.Combine("tests", "data")</c> → <c>tests/data</c>). A top folder used as a key (<c>["tests"] =</c>,
     /// <c>"tests":</c>) names nothing.
     /// </summary>
-    internal static IReadOnlyList<string> NamedPaths(string text, string needle)
+    internal static IReadOnlyList<(string Named, bool InConstant)> Occurrences(string text, string needle, bool code = false)
     {
-        var named = new List<string>();
+        var named = new List<(string, bool)>();
         var wholeFolder = needle.Length > 2 && needle[0] == '"' && needle[^1] == '"';
+        var folderPrefix = needle.Length > 2 && needle[0] == '"' && needle[^1] == '/';
         for (var at = text.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = text.IndexOf(needle, at + 1, StringComparison.Ordinal))
         {
-            if (!IsName(text, needle, at))
+            if (!IsName(text, needle, at) || (code && InComment(text, at)))
             {
+                continue;
+            }
+
+            if (folderPrefix)
+            {
+                // "tasks/{name}/task.json" names what lies below the literal's start; "tests/Money/Money.csproj" names itself.
+                var stop = text.IndexOfAny(['"', '{', '\n'], at + 1);
+                var literal = text[(at + 1)..(stop < 0 ? text.Length : stop)];
+                named.Add((stop >= 0 && text[stop] == '"' ? literal.TrimEnd('/') : literal[..literal.LastIndexOf('/')], InConstant(text, at)));
                 continue;
             }
 
             if (!wholeFolder)
             {
-                return [string.Empty];
+                named.Add((string.Empty, InConstant(text, at)));
+                continue;
             }
 
             // A key, not a path: an indexer's (["tests"] = …) or JSON's ("tests": …, no space before the colon).
@@ -107,12 +119,7 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
                 i = SkipSpaces(text, close + 1);
             }
 
-            if (path == needle[1..^1])
-            {
-                return [string.Empty];
-            }
-
-            named.Add(path);
+            named.Add((path == needle[1..^1] ? string.Empty : path, InConstant(text, at)));
         }
 
         return named;
@@ -168,27 +175,44 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
         return before && after;
     }
 
-    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
-
-    /// <summary>True when a statement that holds <paramref name="needle"/> declares a constant.</summary>
-    internal static bool InConstant(string text, string needle)
+    /// <summary>True when <paramref name="at"/> lies in a line comment (<c>//</c> outside a string) or a block comment's line.</summary>
+    private static bool InComment(string text, int at)
     {
-        for (var at = text.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = text.IndexOf(needle, at + 1, StringComparison.Ordinal))
+        var start = text.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
+        var line = text.AsSpan(start, at - start);
+        var trimmed = line.TrimStart();
+        if (trimmed.StartsWith("*") || trimmed.StartsWith("/*"))
         {
-            if (!IsName(text, needle, at))
-            {
-                continue;
-            }
+            return true;
+        }
 
-            // From the end of the statement or block before it: a declaration may break its line before the value.
-            var start = text.LastIndexOfAny([';', '{', '}'], at) + 1;
-            if (ConstDeclaration().IsMatch(text.AsSpan(start, at - start)))
+        var quotes = 0;
+        for (var i = 0; i + 1 < line.Length; i++)
+        {
+            if (line[i] == '"')
+            {
+                quotes++;
+            }
+            else if (line[i] == '/' && line[i + 1] == '/' && quotes % 2 == 0)
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool IsCode(string path) =>
+        path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".fs", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
+
+    /// <summary>True when the statement around <paramref name="at"/> declares a constant.</summary>
+    private static bool InConstant(string text, int at)
+    {
+        // From the end of the statement or block before it: a declaration may break its line before the value.
+        var start = text.LastIndexOfAny([';', '{', '}'], Math.Max(0, at - 1)) + 1;
+        return ConstDeclaration().IsMatch(text.AsSpan(start, at - start));
     }
 
     /// <summary>

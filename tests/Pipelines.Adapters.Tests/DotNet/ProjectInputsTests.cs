@@ -85,6 +85,7 @@ public sealed class ProjectInputsTests
             .Add("tests/Testing/Testing.csproj", Project())
             .Add("tests/Testing/Samples.cs", "const string Shop = \"samples/shop\";")
             .Add("tests/Lib.Tests/TaskTests.cs", "var json = Read($\"tasks/{name}/task.json\");")
+            .Add("tests/Lib.Tests/ConfigTests.cs", "var config = Read(\"config/\" + name);\n// docs/guide.md is only mentioned here")
             .Add("src/Lib/Uses.cs", "// tools/release.sh is named here, but by no test");
 
         var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
@@ -92,7 +93,9 @@ public sealed class ProjectInputsTests
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, ".github/workflows/ci.yml").ToArray());
         CollectionAssert.AreEqual(new[] { "tests/Testing/Testing.csproj" }, ProjectsNaming(index, "samples/shop/src/Cart.cs").ToArray(), "a library only tests use counts");
         Assert.AreEqual(0, ProjectsNaming(index, "tools/release.sh").Count, "a production project's sources do not count");
-        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, ".github/dependabot.yml").ToArray(), "a literal starting with the top folder (\".github/…) names it: the safe side");
+        Assert.AreEqual(0, ProjectsNaming(index, ".github/dependabot.yml").Count, "a whole literal (\".github/workflows\") names that folder, not its neighbours");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, "config/prod/app.json").ToArray(), "a literal cut short by a + (\"config/\" + name) names all below it: the safe side");
+        Assert.AreEqual(0, ProjectsNaming(index, "docs/guide.md").Count, "a comment reads nothing");
         Assert.AreEqual(0, ProjectsNaming(index, ".github/dependabot.yml", exactly: true).Count, "asked exactly (a housekeeping file), \".github/workflows\" names the workflows only");
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, ".github/workflows/ci.yml", exactly: true).ToArray(), "its folder is named");
         Assert.AreEqual(0, ProjectsNaming(index, "tools/other.sh").Count, "a top folder unquoted (tools/release.sh in a comment of a production project) does not");
