@@ -212,7 +212,10 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
     {
         // From the end of the statement or block before it: a declaration may break its line before the value.
         var start = text.LastIndexOfAny([';', '{', '}'], Math.Max(0, at - 1)) + 1;
-        return ConstDeclaration().IsMatch(text.AsSpan(start, at - start));
+        var statement = text[start..at];
+
+        // Not a "const" inside a string (a test that writes a source file with one): an even number of quotes before it.
+        return ConstDeclaration().Matches(statement).Any(m => statement[..m.Index].Replace("\\\"", string.Empty, StringComparison.Ordinal).Count(c => c == '"') % 2 == 0);
     }
 
     /// <summary>

@@ -148,19 +148,20 @@ public sealed class ProjectInputsTests
             .Add("tests/Lib.Tests/RatesTests.cs", "var rates = File.ReadAllText(Root(\"tests/data/rates.csv\"));")
             .Add("tests/Lib.Tests/Paths.cs", "static class Paths\n{\n    public const string Rates =\n        \"tests/data/rates.csv\";\n}")
             .Add("tests/Lib.Tests/Cases.cs", "const int Count = 3; var data = Read(\"tests/data\");")
-            .Add("tests/Lib.Tests/cases.json", "{ \"file\": \"tests/data/rates.csv\" }");
+            .Add("tests/Lib.Tests/cases.json", "{ \"file\": \"tests/data/rates.csv\" }")
+            .Add("tests/Lib.Tests/WriterTests.cs", "repo.Write(\"Samples.cs\", \"const string Rates = \\\"tests/data/rates.csv\\\";\");");
 
         var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
         var naming = index.SourcesNaming("tests/data/rates.csv");
 
         CollectionAssert.AreEqual(
-            new[] { "tests/Lib.Tests/Cases.cs", "tests/Lib.Tests/Paths.cs", "tests/Lib.Tests/RatesTests.cs", "tests/Lib.Tests/cases.json" },
+            new[] { "tests/Lib.Tests/Cases.cs", "tests/Lib.Tests/Paths.cs", "tests/Lib.Tests/RatesTests.cs", "tests/Lib.Tests/WriterTests.cs", "tests/Lib.Tests/cases.json" },
             naming.Select(n => n.Path).ToArray(),
             "every source naming the file or its folder, in path order");
         Assert.IsTrue(naming.All(n => n.Project == "tests/Lib.Tests/Lib.Tests.csproj"));
         CollectionAssert.AreEqual(
             new[] { "tests/Lib.Tests/Paths.cs" },
             naming.Where(n => n.InConstant).Select(n => n.Path).ToArray(),
-            "a constant's value on the line after its name counts; a constant earlier in the same line, ended by ';', does not");
+            "a constant's value on the line after its name counts; a constant earlier in the same line, ended by ';', does not, nor one inside a string");
     }
 }

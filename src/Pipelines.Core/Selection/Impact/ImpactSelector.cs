@@ -226,9 +226,20 @@ public static class ImpactSelector
             var lines = diff.ChangedLines(path);
             var headText = atHead ? diff.HeadText(path) : null;
             var said = new List<string>();
-            var reach = inMap && !entry.File.Code
+            var owners = index.OwnersOf(path);
+
+            // Code no test project compiles (a tool, a benchmark, a sample) reaches tests only when one builds or reads it
+            // at run time: the naming rule below is all there is to it.
+            var compiledIntoTests = index.ProjectsBuildingFrom(owners).Any(p => graph.Find(p)?.IsTestProject == true);
+            var reach = !compiledIntoTests ? null
+                : inMap && !entry.File.Code
                 ? new Reach("no recorded assembly has code from it (declarations only, or a project no recorded test loads)", ThroughNames: true)
                 : SourceDeclarations.ReachBeyondExecutedCode(lines, headText);
+            if (!compiledIntoTests)
+            {
+                said.Add(owners.Count == 0 ? "no project compiles it" : "no test project builds from it");
+            }
+
             if (reach is not null)
             {
                 if (!reach.ThroughNames || UsersRun(path, headText, lines, reach) is not { } users)
@@ -240,7 +251,6 @@ public static class ImpactSelector
                 said.Add(users);
             }
 
-            var owners = index.OwnersOf(path);
             var testOwners = owners.Where(o => graph.Find(o)?.IsTestProject == true).ToList();
             var namers = ThroughData(Namers(path, owners));
             if (WhyNotNarrowed(namers, mapFiles, "a test may read or build it at run time", n => IsTestSourceRunWhole(n.Path)) is { } unseen)
@@ -261,11 +271,9 @@ public static class ImpactSelector
                     ? "no recorded test executed it"
                     : $"executed by {Count(runners.Count, "recorded test")} in {Count(runners.Select(r => r.Project).Distinct(StringComparer.Ordinal).Count(), "project")}");
             }
-            else if (atHead && testOwners.Count == 0)
+            else if (atHead && testOwners.Count == 0 && compiledIntoTests)
             {
-                said.Add(owners.Count == 0
-                    ? "new, and no project compiles it"
-                    : "new: no recorded test ran it, and anything that calls it changed too");
+                said.Add("new: no recorded test ran it, and anything that calls it changed too");
             }
 
             var readers = RunnersOf(namers.Where(n => mapFiles.ContainsKey(n.Path)));
@@ -332,10 +340,15 @@ public static class ImpactSelector
         if (fallback.Count > 0)
         {
             var answer = projectLevelFor([.. fallback.Select(f => new FileChange(ChangeKind.Modified, f.Path))]);
+            var selecting = answer.ProjectReasons.Values.SelectMany(r => r.Files).ToHashSet(StringComparer.Ordinal);
             foreach (var (path, why) in fallback)
             {
                 var projectSaid = answer.FileReasons.GetValueOrDefault(path) ?? "no project-level answer";
-                reasons[path] = $"the impact map cannot narrow it: {why}; project level: {projectSaid}";
+                // Reasons list 50 files at most: past that, every file is said to make its projects run whole.
+                var truncated = answer.ProjectReasons.Values.Any(r => r.FileCount > r.Files.Count);
+                reasons[path] = answer.RunAll || truncated || selecting.Contains(path)
+                    ? $"the impact map cannot narrow it: {why}; project level: {projectSaid}"
+                    : $"runs no test at project level either: {projectSaid}";
             }
 
             var fallbackProjects = answer.RunAll ? [.. selected] : answer.Projects;

@@ -15,6 +15,7 @@ public sealed class ImpactSelectorTests
         new ProjectNode("src/Shop/Shop.csproj", false, [], []),
         new ProjectNode(ShopTests, true, ["src/Shop/Shop.csproj"], []),
         new ProjectNode(OtherTests, true, ["src/Shop/Shop.csproj"], []),
+        new ProjectNode("tools/Tool/Tool.csproj", false, [], []),
     ]);
 
     // What the map saw at its commit: paths and hashes, and which test ran which file.
@@ -34,6 +35,7 @@ public sealed class ImpactSelectorTests
         ["tests/data/rates.csv"] = ("ac", false),
         ["tests/Shop.Tests/Fixtures.cs"] = ("ad", true),
         ["src/Shop/IPricing.cs"] = ("ae", false),
+        ["tools/Tool/Options.cs"] = ("af", false),
     };
 
     private static ImpactMap Map()
@@ -368,6 +370,28 @@ public sealed class ImpactSelectorTests
 
         Assert.IsTrue(Shop(selection).Whole);
         StringAssert.Contains(selection.FileReasons["src/Shop/IShop.cs"], "it declares no type whose name could lead to that code");
+    }
+
+    [TestMethod]
+    public void Code_no_test_project_builds_from_runs_only_the_tests_that_read_or_build_it_at_run_time()
+    {
+        var diff = new Diff(texts: new() { ["tools/Tool/Options.cs"] = "namespace Tool; public delegate void Changed();" });
+        var quiet = Narrow(HeadWith(("tools/Tool/Options.cs", "bf")), diff);
+        var built = Narrow(HeadWith(("tools/Tool/Options.cs", "bf")), new Naming(new() { ["tools/Tool/Tool.csproj"] = [new NamingSource(ShopTests, "tests/Shop.Tests/Fixtures.cs", InConstant: false)] }), diff);
+
+        Assert.IsFalse(Shop(quiet).Whole, "no type, no code, but no test project compiles it either: " + Shop(quiet).Reason);
+        Assert.AreEqual(0, Shop(quiet).Tests.Count);
+        StringAssert.Contains(quiet.FileReasons["tools/Tool/Options.cs"], "no test project builds from it");
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.PriceTests.Rounds" }, Shop(built).Tests.ToArray(), "Fixtures.cs names the tool's project");
+    }
+
+    [TestMethod]
+    public void A_file_that_needs_no_tests_at_project_level_is_said_to_run_none_rather_than_to_stop_narrowing()
+    {
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1"), ("docs/guide.md", "bb")));
+
+        Assert.IsFalse(Shop(selection).Whole);
+        StringAssert.StartsWith(selection.FileReasons["docs/guide.md"], "runs no test at project level either: housekeeping");
     }
 
     [TestMethod]
