@@ -214,8 +214,14 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
         var start = text.LastIndexOfAny([';', '{', '}'], Math.Max(0, at - 1)) + 1;
         var statement = text[start..at];
 
-        // Not a "const" inside a string (a test that writes a source file with one): an even number of quotes before it.
-        return ConstDeclaration().Matches(statement).Any(m => statement[..m.Index].Replace("\\\"", string.Empty, StringComparison.Ordinal).Count(c => c == '"') % 2 == 0);
+        // Not a "const" inside a string (a test that writes a source file with one): an even number of quotes before it
+        // on its line (a ';' inside an earlier string can cut the statement short, a line cannot).
+        return ConstDeclaration().Matches(statement).Any(m =>
+        {
+            var keyword = start + m.Index;
+            var lineStart = text.LastIndexOf('\n', Math.Max(0, keyword - 1)) + 1;
+            return text[lineStart..keyword].Replace("\\\"", string.Empty, StringComparison.Ordinal).Count(c => c == '"') % 2 == 0;
+        });
     }
 
     /// <summary>

@@ -149,7 +149,7 @@ public sealed class ProjectInputsTests
             .Add("tests/Lib.Tests/Paths.cs", "static class Paths\n{\n    public const string Rates =\n        \"tests/data/rates.csv\";\n}")
             .Add("tests/Lib.Tests/Cases.cs", "const int Count = 3; var data = Read(\"tests/data\");")
             .Add("tests/Lib.Tests/cases.json", "{ \"file\": \"tests/data/rates.csv\" }")
-            .Add("tests/Lib.Tests/WriterTests.cs", "repo.Write(\"Samples.cs\", \"const string Rates = \\\"tests/data/rates.csv\\\";\");");
+            .Add("tests/Lib.Tests/WriterTests.cs", "repo.Write(\"Lint.cs\", \"var x = 1;\")\n    .Write(\"Samples.cs\", \"const string Rates = \\\"tests/data/rates.csv\\\";\");");
 
         var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
         var naming = index.SourcesNaming("tests/data/rates.csv");

@@ -346,7 +346,7 @@ public static class ImpactSelector
                 var projectSaid = answer.FileReasons.GetValueOrDefault(path) ?? "no project-level answer";
                 // Reasons list 50 files at most: past that, every file is said to make its projects run whole.
                 var truncated = answer.ProjectReasons.Values.Any(r => r.FileCount > r.Files.Count);
-                reasons[path] = answer.RunAll || truncated || selecting.Contains(path)
+                reasons[path] = truncated || selecting.Contains(path) || answer.RunAllCauses.Any(c => c.Path == path)
                     ? $"the impact map cannot narrow it: {why}; project level: {projectSaid}"
                     : $"runs no test at project level either: {projectSaid}";
             }
@@ -355,7 +355,7 @@ public static class ImpactSelector
             foreach (var project in fallbackProjects)
             {
                 var files = answer.RunAll
-                    ? fallback.Select(f => f.Path).ToList()
+                    ? [.. answer.RunAllCauses.Select(c => c.Path).DefaultIfEmpty(fallback[0].Path)]
                     : answer.ProjectReasons.TryGetValue(project, out var reason) ? [.. reason.Files] : fallback.Select(f => f.Path).ToList();
                 whole.TryAdd(project, $"the impact map cannot narrow {files[0]}{(files.Count > 1 ? $" and {files.Count - 1} more" : string.Empty)} (see its file reason)");
             }

@@ -392,6 +392,13 @@ public sealed class ImpactSelectorTests
 
         Assert.IsFalse(Shop(selection).Whole);
         StringAssert.StartsWith(selection.FileReasons["docs/guide.md"], "runs no test at project level either: housekeeping");
+
+        // Beside a file that runs everything, it is still not the reason.
+        var runAll = Narrow(HeadWith(("docs/guide.md", "bb"), ("global.json", "c9")));
+        Assert.IsTrue(Shop(runAll).Whole);
+        StringAssert.Contains(Shop(runAll).Reason, "global.json");
+        StringAssert.StartsWith(runAll.FileReasons["docs/guide.md"], "runs no test at project level either");
+        StringAssert.StartsWith(runAll.FileReasons["global.json"], "the impact map cannot narrow it");
     }
 
     [TestMethod]
