@@ -118,6 +118,10 @@ internal static class ImpactMutantsBench
             var core = selection.Projects.FirstOrDefault(p => p.Project == ImpactBenchSupport.CoreTests);
             var run = core is null ? [] : ImpactBenchSupport.TestsRun(core, allTests);
             whole += core?.Whole == true ? 1 : 0;
+            if (core?.Whole == true && Environment.GetEnvironmentVariable("PIPELINES_BENCH_EXPLAIN") is { Length: > 0 })
+            {
+                Console.WriteLine($"  whole for mutant {mutant.Id} in {mutant.File}: {selection.FileReasons.GetValueOrDefault(mutant.File)}");
+            }
             testShares.Add((double)run.Count / allTests.Count);
             timeShares.Add(fullTime > 0 ? run.Sum(t => durations.GetValueOrDefault(t)) / fullTime : double.NaN);
             if (mutant.Status != "Killed")

@@ -209,9 +209,11 @@ public static class ImpactSelector
             return result;
         }
 
-        // A changed or new test source runs its own classes whole, so its naming needs no recording.
-        bool IsTestSourceRunWhole(string path) =>
-            changed.Contains(path) && headFiles.ContainsKey(path) && index.OwnersOf(path).Any(o => graph.Find(o)?.IsTestProject == true);
+        // A namer whose tests run anyway needs no recording: a changed or new test source runs its own classes whole, and
+        // a test project the map did not record runs whole.
+        bool RunsWholeAnyway(NamingSource namer) =>
+            (changed.Contains(namer.Path) && headFiles.ContainsKey(namer.Path) && index.OwnersOf(namer.Path).Any(o => graph.Find(o)?.IsTestProject == true))
+            || index.TestProjectsReaching([namer.Project]) is { Count: > 0 } reaching && reaching.All(p => !known.TryGetValue(p, out var recorded) || recorded.Tests.Count == 0);
 
         foreach (var path in changed)
         {
@@ -253,7 +255,7 @@ public static class ImpactSelector
 
             var testOwners = owners.Where(o => graph.Find(o)?.IsTestProject == true).ToList();
             var namers = ThroughData(Namers(path, owners));
-            if (WhyNotNarrowed(namers, mapFiles, "a test may read or build it at run time", n => IsTestSourceRunWhole(n.Path)) is { } unseen)
+            if (WhyNotNarrowed(namers, mapFiles, "a test may read or build it at run time", RunsWholeAnyway) is { } unseen)
             {
                 fallback.Add((path, unseen));
                 continue;
@@ -321,7 +323,7 @@ public static class ImpactSelector
                 }
 
                 var readers = ThroughData(named[path]);
-                if (WhyNotNarrowed(readers, mapFiles, "read at run time", n => IsTestSourceRunWhole(n.Path)) is { } why)
+                if (WhyNotNarrowed(readers, mapFiles, "read at run time", RunsWholeAnyway) is { } why)
                 {
                     fallback.Add((path, why));
                     continue;

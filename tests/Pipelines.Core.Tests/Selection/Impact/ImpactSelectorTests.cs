@@ -246,6 +246,18 @@ public sealed class ImpactSelectorTests
     }
 
     [TestMethod]
+    public void A_changed_source_named_in_a_test_project_the_map_did_not_record_narrows_the_others()
+    {
+        var sources = new Naming(new() { ["src/Shop/Cart.cs"] = [new NamingSource(OtherTests, "tests/Other.Tests/LintTests.cs", InConstant: false)] });
+
+        var selection = Narrow(HeadWith(("src/Shop/Cart.cs", "b1")), sources);
+
+        Assert.IsFalse(Shop(selection).Whole, "Other.Tests runs whole anyway: " + Shop(selection).Reason);
+        CollectionAssert.AreEqual(new[] { "Shop.Tests.CartTests.Adds", "Shop.Tests.CartTests.Totals" }, Shop(selection).Tests.ToArray());
+        Assert.IsTrue(selection.Projects.Single(p => p.Project == OtherTests).Whole);
+    }
+
+    [TestMethod]
     public void A_changed_source_named_in_a_constant_falls_back()
     {
         var sources = new Naming(new() { ["src/Shop/Cart.cs"] = [new NamingSource(ShopTests, "tests/Shop.Tests/PriceTests.cs", InConstant: true)] });
