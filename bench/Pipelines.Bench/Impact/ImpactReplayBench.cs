@@ -99,7 +99,7 @@ internal static class ImpactReplayBench
             Console.WriteLine("parent, and that map's commit's test durations for both its project-level and its impact time.");
         }
 
-        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"its map",8} " : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
+        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"/ level",9} {"its map",8} " : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
         var projectShares = new List<double>();
         var oneShares = new List<double>();
         var freshShares = new List<double>();
@@ -166,7 +166,7 @@ internal static class ImpactReplayBench
                     everyRatios.Add(real.Seconds / levelSeconds);
                 }
 
-                line += $"{ImpactBenchSupport.Percent(real.Seconds / at.FullTime),9} {ImpactBenchSupport.Short(at.Commit),8} ";
+                line += $"{ImpactBenchSupport.Percent(real.Seconds / at.FullTime),9} {ImpactBenchSupport.Percent(levelSeconds > 0 ? real.Seconds / levelSeconds : double.NaN),9} {ImpactBenchSupport.Short(at.Commit),8} ";
                 narrowed = real.Narrowed;
                 why = [.. real.WhyWhole.Select(w => $"every {every}: " + w)];
                 foreach (var cause in real.WhyWhole.Select(Cause).Distinct(StringComparer.Ordinal))
