@@ -103,10 +103,13 @@ fuzz_summary() {
 }
 
 # Fails when the tests left files in their temp folder: a test that forgets its files fills a runner's disk over
-# thousands of runs. The runtime's own (debugger pipes, diagnostic sockets, MSBuild's node files) do not count.
+# thousands of runs. Not counted: the runtime's and the SDK's own (debugger pipes, diagnostic sockets, MSBuild's node
+# files, NuGet's scratch folder, the empty folders dotnet build leaves), and pipelines-samples, the build of
+# tests/samples that the test processes share (tests/Pipelines.Testing/SampleProjects.cs).
 leftovers() {
   local left
-  left="$(find "$1" -mindepth 1 -maxdepth 1 ! -name 'clr-debug-pipe-*' ! -name 'dotnet-diagnostic-*' ! -name 'MSBuild*' -printf '%f\n' | sort)"
+  left="$(find "$1" -mindepth 1 -maxdepth 1 ! -name 'clr-debug-pipe-*' ! -name 'dotnet-diagnostic-*' ! -name 'MSBuild*' \
+    ! -name 'NuGetScratch*' ! -name 'pipelines-samples' ! \( -type d -empty \) -printf '%f\n' | sort)"
   [ -n "$left" ] || return 0
   echo "build: the tests left $(printf '%s\n' "$left" | wc -l) entries in their temp folder (each test must remove what it creates):" >&2
   printf '%s\n' "$left" | sed 's/-[0-9a-f]\{12,\}/-…/' | sort | uniq -c | sort -rn | head -n 20 | sed 's/^/  /' >&2
