@@ -42,6 +42,7 @@ public static class TestSelector
         var wholeBuild = new List<RunAllCause>();
         var fileReasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var readAtRunTime = new SortedDictionary<string, IReadOnlyList<NamingSource>>(StringComparer.Ordinal);
+        var builtBy = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
         foreach (var path in paths)
         {
@@ -137,6 +138,25 @@ public static class TestSelector
             foreach (var test in reached)
             {
                 AddReason(projectFiles, projectRules, test, path, rule);
+            }
+
+            // A project that tests build at run time (a sample they record, a tool they publish and run) reaches those
+            // tests too, though no project references it: their sources name it or a script that builds it.
+            if (reached.Count > 0 && owners.Count > 0 && testSources is not null)
+            {
+                var builders = headIndex.ProjectsBuildingFrom(owners)
+                    .Where(p => owners.Contains(p) || graph!.Find(p)?.IsTestProject != true)
+                    .SelectMany(p => builtBy.TryGetValue(p, out var known) ? known : builtBy[p] = BuiltAtRunTime(p, testSources, headIndex))
+                    .Except(reached, StringComparer.Ordinal).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                foreach (var test in builders)
+                {
+                    AddReason(projectFiles, projectRules, test, path, "built by test sources");
+                }
+
+                if (builders.Count > 0)
+                {
+                    said.Add($"built at run time by {Count(builders.Count, "test project")} ({FirstFew(builders)})");
+                }
             }
 
             if (reached.Count > 0)
@@ -243,6 +263,15 @@ public static class TestSelector
             ReadAtRunTime = readAtRunTime,
             RunAllCauses = runAllCauses.Count > 0 && runAllReason is not null ? runAllCauses : [],
         };
+    }
+
+    /// <summary>The test projects whose sources name <paramref name="project"/> (its file or folder) or a script that builds it.</summary>
+    private static IReadOnlyList<string> BuiltAtRunTime(string project, ITestSourceIndex sources, GraphIndex index)
+    {
+        var naming = sources.SourcesNaming(project, exactly: true)
+            .Concat(sources.ScriptsNaming(project).SelectMany(script => sources.SourcesNaming(script)))
+            .Select(s => s.Project).Distinct(StringComparer.Ordinal);
+        return index.TestProjectsReaching(naming);
     }
 
     private static string? Housekeeping(SelectionPolicy policy, string path) =>

@@ -313,6 +313,22 @@ public sealed class TestSelectorTests
     }
 
     [TestMethod]
+    public void A_change_also_selects_the_tests_that_build_a_project_it_compiles_into_at_run_time()
+    {
+        // Core.Tests publishes the web app and runs it: its sources name Web.csproj, which builds from Billing.
+        var sources = new NamedBy(new Dictionary<string, string[]> { ["src/Web/Web.csproj"] = ["tests/Core.Tests/Core.Tests.csproj"] });
+
+        var result = TestSelector.Select([Modified("src/Billing/Invoice.cs")], GraphPolicy, Graph, testSources: sources);
+        var alone = TestSelector.Select([Modified("src/Billing/Invoice.cs")], GraphPolicy, Graph);
+
+        CollectionAssert.AreEqual(
+            new[] { "tests/Billing.Tests/Billing.Tests.csproj", "tests/Core.Tests/Core.Tests.csproj", "tests/Web.Tests/Web.Tests.csproj" }, result.Projects.ToArray());
+        Assert.AreEqual("built by test sources", result.ProjectReasons["tests/Core.Tests/Core.Tests.csproj"].Rule);
+        StringAssert.Contains(result.FileReasons["src/Billing/Invoice.cs"], "built at run time by 1 test project (tests/Core.Tests/Core.Tests.csproj)");
+        CollectionAssert.AreEqual(new[] { "tests/Billing.Tests/Billing.Tests.csproj", "tests/Web.Tests/Web.Tests.csproj" }, alone.Projects.ToArray());
+    }
+
+    [TestMethod]
     public void A_whole_build_file_is_a_run_all_cause_with_its_reason()
     {
         var result = TestSelector.Select([Modified("global.json"), Modified("src/Core/A.cs")], SelectionPolicy.Default, Graph);
