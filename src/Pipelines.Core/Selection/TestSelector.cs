@@ -43,6 +43,7 @@ public static class TestSelector
         var fileReasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var readAtRunTime = new SortedDictionary<string, IReadOnlyList<NamingSource>>(StringComparer.Ordinal);
         var builtBy = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var builtFrom = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
         foreach (var path in paths)
         {
@@ -144,10 +145,17 @@ public static class TestSelector
             // tests too, though no project references it: their sources name it or a script that builds it.
             if (reached.Count > 0 && owners.Count > 0 && testSources is not null)
             {
-                var builders = headIndex.ProjectsBuildingFrom(owners)
-                    .Where(p => owners.Contains(p) || graph!.Find(p)?.IsTestProject != true)
-                    .SelectMany(p => builtBy.TryGetValue(p, out var known) ? known : builtBy[p] = BuiltAtRunTime(p, testSources, headIndex))
-                    .Except(reached, StringComparer.Ordinal).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                // Files of one project share the answer: the closure and its builders are worked out once per owner set.
+                var ownerKey = string.Join('\n', owners);
+                if (!builtFrom.TryGetValue(ownerKey, out var built))
+                {
+                    builtFrom[ownerKey] = built = [.. headIndex.ProjectsBuildingFrom(owners)
+                        .Where(p => owners.Contains(p) || graph!.Find(p)?.IsTestProject != true)
+                        .SelectMany(p => builtBy.TryGetValue(p, out var known) ? known : builtBy[p] = BuiltAtRunTime(p, testSources, headIndex))
+                        .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+                }
+
+                var builders = built.Except(reached, StringComparer.Ordinal).ToList();
                 foreach (var test in builders)
                 {
                     AddReason(projectFiles, projectRules, test, path, "built by test sources");
