@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pipelines.Core.Selection.Impact;
 
 namespace Pipelines.Adapters.Files;
 
@@ -8,8 +9,6 @@ namespace Pipelines.Adapters.Files;
 /// </summary>
 public sealed partial class SourceNameIndex(IFileTree tree)
 {
-    private static readonly string[] SourceExtensions = [".cs", ".fs", ".vb"];
-
     private Dictionary<string, List<string>>? _files;
 
     /// <summary>The sources in which <paramref name="identifier"/> stands as a whole word, in path order.</summary>
@@ -23,7 +22,7 @@ public sealed partial class SourceNameIndex(IFileTree tree)
     private Dictionary<string, List<string>> Build()
     {
         var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var path in tree.Files.Where(f => SourceExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))))
+        foreach (var path in tree.Files.Where(SourceDeclarations.IsSource))
         {
             if (tree.ReadText(path) is not { } text)
             {

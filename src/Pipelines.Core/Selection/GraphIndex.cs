@@ -85,11 +85,14 @@ internal sealed class GraphIndex
         return [.. result];
     }
 
-    /// <summary><paramref name="projects"/> and every project that references them, transitively, in path order.</summary>
-    public IReadOnlyList<string> ProjectsBuildingFrom(IEnumerable<string> projects)
+    /// <summary>
+    /// <paramref name="owners"/> and every non-test project that references them, transitively, in path order: what a
+    /// test that builds a project at run time can build their files into (a test project it builds, it runs).
+    /// </summary>
+    public IReadOnlyList<string> ProjectsBuiltFrom(IReadOnlyList<string> owners)
     {
         var seen = new SortedSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<string>(projects);
+        var queue = new Queue<string>(owners);
         while (queue.TryDequeue(out var current))
         {
             if (seen.Add(current) && _dependents.TryGetValue(current, out var dependents))
@@ -101,7 +104,7 @@ internal sealed class GraphIndex
             }
         }
 
-        return [.. seen];
+        return [.. seen.Where(p => owners.Contains(p) || _graph.Find(p)?.IsTestProject != true)];
     }
 
     /// <summary>The test projects among <paramref name="projects"/> and everything that references them.</summary>

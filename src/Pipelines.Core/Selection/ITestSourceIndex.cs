@@ -19,6 +19,13 @@ public interface ITestSourceIndex
     /// of two or more segments, in path order: how a test that runs a script builds a project at run time.
     /// </summary>
     IReadOnlyList<string> ScriptsNaming(string path);
+
+    /// <summary>
+    /// The sources that build <paramref name="project"/> at run time: they name its file or folder, or a script that
+    /// names it (<c>build/release.sh</c> naming <c>src/App/App.csproj</c>).
+    /// </summary>
+    IReadOnlyList<NamingSource> SourcesBuilding(string project) =>
+        [.. SourcesNaming(project, exactly: true).Concat(ScriptsNaming(project).SelectMany(script => SourcesNaming(script)))];
 }
 
 /// <summary>A source file of <paramref name="Project"/> that names a file tests read at run time.</summary>

@@ -43,7 +43,6 @@ public static class TestSelector
         var fileReasons = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var readAtRunTime = new SortedDictionary<string, IReadOnlyList<NamingSource>>(StringComparer.Ordinal);
         var builtBy = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var builtFrom = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
         foreach (var path in paths)
         {
@@ -145,17 +144,10 @@ public static class TestSelector
             // tests too, though no project references it: their sources name it or a script that builds it.
             if (reached.Count > 0 && owners.Count > 0 && testSources is not null)
             {
-                // Files of one project share the answer: the closure and its builders are worked out once per owner set.
-                var ownerKey = string.Join('\n', owners);
-                if (!builtFrom.TryGetValue(ownerKey, out var built))
-                {
-                    builtFrom[ownerKey] = built = [.. headIndex.ProjectsBuildingFrom(owners)
-                        .Where(p => owners.Contains(p) || graph!.Find(p)?.IsTestProject != true)
-                        .SelectMany(p => builtBy.TryGetValue(p, out var known) ? known : builtBy[p] = BuiltAtRunTime(p, testSources, headIndex))
-                        .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-                }
-
-                var builders = built.Except(reached, StringComparer.Ordinal).ToList();
+                var builders = headIndex.ProjectsBuiltFrom(owners)
+                    .SelectMany(p => builtBy.TryGetValue(p, out var known) ? known
+                        : builtBy[p] = headIndex.TestProjectsReaching(testSources.SourcesBuilding(p).Select(s => s.Project).Distinct(StringComparer.Ordinal)))
+                    .Except(reached, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 foreach (var test in builders)
                 {
                     AddReason(projectFiles, projectRules, test, path, "built by test sources");
@@ -271,15 +263,6 @@ public static class TestSelector
             ReadAtRunTime = readAtRunTime,
             RunAllCauses = runAllCauses.Count > 0 && runAllReason is not null ? runAllCauses : [],
         };
-    }
-
-    /// <summary>The test projects whose sources name <paramref name="project"/> (its file or folder) or a script that builds it.</summary>
-    private static IReadOnlyList<string> BuiltAtRunTime(string project, ITestSourceIndex sources, GraphIndex index)
-    {
-        var naming = sources.SourcesNaming(project, exactly: true)
-            .Concat(sources.ScriptsNaming(project).SelectMany(script => sources.SourcesNaming(script)))
-            .Select(s => s.Project).Distinct(StringComparer.Ordinal);
-        return index.TestProjectsReaching(naming);
     }
 
     private static string? Housekeeping(SelectionPolicy policy, string path) =>

@@ -105,32 +105,21 @@ public static class ImpactSelector
         List<NamingSource> Namers(string path, IReadOnlyList<string> owners)
         {
             var found = new List<NamingSource>(sources.SourcesNaming(path, exactly: true));
-            // The file's own projects, and the non-test projects built from them (a test that builds a test project runs
-            // it, and names that project's own folder).
-            foreach (var project in index.ProjectsBuildingFrom(owners).Where(p => owners.Contains(p) || graph.Find(p)?.IsTestProject != true))
+            foreach (var project in index.ProjectsBuiltFrom(owners))
             {
-                if (!projectNamers.TryGetValue(project, out var named))
-                {
-                    var list = new List<NamingSource>(sources.SourcesNaming(project, exactly: true));
-                    foreach (var script in sources.ScriptsNaming(project))
-                    {
-                        list.AddRange(sources.SourcesNaming(script));
-                    }
-
-                    projectNamers[project] = named = list;
-                }
-
-                found.AddRange(named);
+                found.AddRange(projectNamers.TryGetValue(project, out var named) ? named : projectNamers[project] = sources.SourcesBuilding(project));
             }
 
             // One entry a source; a name in a constant anywhere in it is what counts.
             return [.. found.GroupBy(n => (n.Path, n.Project)).Select(g => g.FirstOrDefault(n => n.InConstant) ?? g.First())];
         }
 
-        List<(string Project, ImpactTest Test)> RunnersOf(IEnumerable<NamingSource> namers)
+        // The recorded tests that executed any of the files, each once, now selected.
+        List<(string Project, ImpactTest Test)> RunnersOf(IEnumerable<string> files)
         {
-            var runners = namers.Select(n => n.Path).Distinct(StringComparer.Ordinal)
-                .SelectMany(p => executedBy.GetValueOrDefault(mapFiles[p].Index) ?? []).Distinct().ToList();
+            var runners = files.Distinct(StringComparer.Ordinal)
+                .SelectMany(f => mapFiles.TryGetValue(f, out var known) && known.File.Code ? executedBy.GetValueOrDefault(known.Index) ?? [] : [])
+                .Distinct().ToList();
             foreach (var (project, test) in runners)
             {
                 Add(tests, project, test.Name);
@@ -174,13 +163,7 @@ public static class ImpactSelector
                 }
             }
 
-            var runners = users.Where(u => mapFiles.TryGetValue(u, out var known) && known.File.Code)
-                .SelectMany(u => executedBy.GetValueOrDefault(mapFiles[u].Index) ?? []).Distinct().ToList();
-            foreach (var (project, test) in runners)
-            {
-                Add(tests, project, test.Name);
-            }
-
+            var runners = RunnersOf(users);
             return $"{reach.Why}: the {Count(runners.Count, "recorded test")} that ran the {Count(users.Count, "file")} naming {FirstFew(names)} run";
         }
 
@@ -232,7 +215,7 @@ public static class ImpactSelector
 
             // Code no test project compiles (a tool, a benchmark, a sample) reaches tests only when one builds or reads it
             // at run time: the naming rule below is all there is to it.
-            var compiledIntoTests = index.ProjectsBuildingFrom(owners).Any(p => graph.Find(p)?.IsTestProject == true);
+            var compiledIntoTests = index.TestProjectsReaching(owners).Count > 0;
             var reach = !compiledIntoTests ? null
                 : inMap && !entry.File.Code
                 ? new Reach("no recorded assembly has code from it (declarations only, or a project no recorded test loads)", ThroughNames: true)
@@ -263,12 +246,7 @@ public static class ImpactSelector
 
             if (inMap && entry.File.Code)
             {
-                var runners = executedBy.GetValueOrDefault(entry.Index) ?? [];
-                foreach (var (project, test) in runners)
-                {
-                    Add(tests, project, test.Name);
-                }
-
+                var runners = RunnersOf([path]);
                 said.Add(runners.Count == 0
                     ? "no recorded test executed it"
                     : $"executed by {Count(runners.Count, "recorded test")} in {Count(runners.Select(r => r.Project).Distinct(StringComparer.Ordinal).Count(), "project")}");
@@ -278,7 +256,7 @@ public static class ImpactSelector
                 said.Add("new: no recorded test ran it, and anything that calls it changed too");
             }
 
-            var readers = RunnersOf(namers.Where(n => mapFiles.ContainsKey(n.Path)));
+            var readers = RunnersOf(namers.Select(n => n.Path));
             if (readers.Count > 0)
             {
                 said.Add($"named in {FirstFew([.. namers.Select(n => n.Path).Distinct(StringComparer.Ordinal)])}, so read or built at run time by the {Count(readers.Count, "recorded test")} that ran that code");
@@ -329,7 +307,7 @@ public static class ImpactSelector
                     continue;
                 }
 
-                var runners = RunnersOf(readers.Where(n => mapFiles.ContainsKey(n.Path)));
+                var runners = RunnersOf(readers.Select(n => n.Path));
                 var namers = readers.Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
                 reasons[path] = (namers.Count == 0 ? "read at run time: named only in data no code names; " : $"read at run time: named in {FirstFew(namers)}; ") + (runners.Count == 0
                     ? "no recorded test ran the code that names it"
@@ -343,11 +321,11 @@ public static class ImpactSelector
         {
             var answer = projectLevelFor([.. fallback.Select(f => new FileChange(ChangeKind.Modified, f.Path))]);
             var selecting = answer.ProjectReasons.Values.SelectMany(r => r.Files).ToHashSet(StringComparer.Ordinal);
+            // Reasons list 50 files at most: past that, every file is said to make its projects run whole.
+            var truncated = answer.ProjectReasons.Values.Any(r => r.FileCount > r.Files.Count);
             foreach (var (path, why) in fallback)
             {
                 var projectSaid = answer.FileReasons.GetValueOrDefault(path) ?? "no project-level answer";
-                // Reasons list 50 files at most: past that, every file is said to make its projects run whole.
-                var truncated = answer.ProjectReasons.Values.Any(r => r.FileCount > r.Files.Count);
                 reasons[path] = truncated || selecting.Contains(path) || answer.RunAllCauses.Any(c => c.Path == path)
                     ? $"the impact map cannot narrow it: {why}; project level: {projectSaid}"
                     : $"runs no test at project level either: {projectSaid}";
