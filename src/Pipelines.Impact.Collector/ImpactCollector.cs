@@ -29,6 +29,9 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
     private readonly Queue<Assembly> _pending = new();
     private readonly HashSet<Assembly> _seen = [];
     private readonly HashSet<string> _processFiles = new(StringComparer.Ordinal);
+
+    // Read once: the variable is the recorder's, set before the test host starts.
+    private readonly string? _processHitsDirectory = Environment.GetEnvironmentVariable(HitsDirectoryVariable) is { Length: > 0 } set ? set : null;
     private StreamWriter? _output;
     private int _running;
     private bool _overlapped;
@@ -195,8 +198,8 @@ public sealed class ImpactCollector : InProcDataCollection, IDisposable
     /// </summary>
     private void AddProcessHits(List<(string Assembly, List<int> Ids)> result)
     {
-        var directory = Environment.GetEnvironmentVariable(HitsDirectoryVariable);
-        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        var directory = _processHitsDirectory;
+        if (directory is null || !Directory.Exists(directory))
         {
             return;
         }

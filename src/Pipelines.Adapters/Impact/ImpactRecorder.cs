@@ -178,23 +178,20 @@ public static class ImpactRecorder
         for (var n = 0; n < classes.Count; n++)
         {
             var hitsFile = Path.Combine(work, $"hits-{n:D4}.jsonl");
-            IReadOnlySet<int>? processHits = null;
+
+            // The xUnit v3 test process writes its flags here as it exits, and so do processes the tests start.
+            var hitsDirectory = Path.Combine(work, $"process-hits-{n:D4}");
+            Directory.CreateDirectory(hitsDirectory);
             if (ownProcess)
             {
-                var hitsDirectory = Path.Combine(work, $"process-hits-{n:D4}");
-                Directory.CreateDirectory(hitsDirectory);
                 RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, ImpactFilter.ClassTerm(classes[n]), hitsDirectory);
-                processHits = ReadProcessHits(hitsDirectory, instrumented, index);
             }
             else
             {
-                // The folder also takes the flags of processes the tests start (a tool, the app under test).
-                var hitsDirectory = Path.Combine(work, $"process-hits-{n:D4}");
-                Directory.CreateDirectory(hitsDirectory);
                 RunTests(request, project, work, testPath, hitsFile, ClassWhere(classes[n]), root, cancellation, hitsDirectory: hitsDirectory);
-                processHits = ReadProcessHits(hitsDirectory, instrumented, index);
             }
 
+            var processHits = ReadProcessHits(hitsDirectory, instrumented, index);
             var recorded = ReadHits(hitsFile, project, instrumented, index, root, testAssembly, perClass: true, processHits);
             if (recorded.Count == 0)
             {
