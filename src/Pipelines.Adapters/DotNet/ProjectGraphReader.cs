@@ -20,6 +20,15 @@ public static class ProjectGraphReader
         "xunit.v3.core", "NUnit3TestAdapter", "TUnit", "TUnit.Engine",
     };
 
+    // A library that references one of these (and is no test project) holds code only tests run: assertions, fixtures,
+    // test hosts. A benchmark or tool referencing it too does not make it production code.
+    private static readonly HashSet<string> TestSupportPackages = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "MSTest.TestFramework", "xunit.assert", "xunit.core", "xunit.extensibility.core", "xunit.v3.assert",
+        "xunit.v3.extensibility.core", "NUnit", "TUnit.Core", "TUnit.Assertions", "FluentAssertions", "AwesomeAssertions",
+        "Shouldly", "Microsoft.AspNetCore.Mvc.Testing",
+    };
+
     /// <summary>A C#, F# or Visual Basic project file.</summary>
     public static bool IsProjectFile(string path) =>
         ProjectExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
@@ -32,11 +41,13 @@ public static class ProjectGraphReader
         foreach (var project in tree.Files.Where(IsProjectFile))
         {
             var evaluation = ProjectEvaluator.Evaluate(tree, xml, project);
+            var isTest = IsTestProject(evaluation);
             nodes.Add(new ProjectNode(
                 project,
-                IsTestProject(evaluation),
+                isTest,
                 [.. evaluation.ProjectReferences.Where(r => r != project)],
-                [.. evaluation.ImportedFiles.Concat(evaluation.OutsideItems).Distinct(StringComparer.Ordinal)]));
+                [.. evaluation.ImportedFiles.Concat(evaluation.OutsideItems).Distinct(StringComparer.Ordinal)],
+                IsTestSupport: !isTest && evaluation.PackageReferences.Any(TestSupportPackages.Contains)));
         }
 
         return new ProjectGraph(nodes);

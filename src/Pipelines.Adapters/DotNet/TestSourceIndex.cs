@@ -6,8 +6,8 @@ namespace Pipelines.Adapters.DotNet;
 
 /// <summary>
 /// Answers which test projects name a file in their sources: the files tests read at run time (a workflow they lint,
-/// a sample they build) rather than through the build. Reads the sources of test projects and of the libraries only
-/// tests use, once, on the first question.
+/// a sample they build) rather than through the build. Reads the sources of test projects, of test-support libraries
+/// and of the libraries only tests use, once, on the first question.
 /// </summary>
 public sealed partial class TestSourceIndex : ITestSourceIndex
 {
@@ -105,6 +105,12 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
                 continue;
             }
 
+            // A later piece of a path the call joins (Path.Combine("tests", "samples")): the first piece names it.
+            if (LaterPathPiece(text, at))
+            {
+                continue;
+            }
+
             var path = needle[1..^1];
             while (i < text.Length && text[i] == ',')
             {
@@ -123,6 +129,51 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
         }
 
         return named;
+    }
+
+    /// <summary>
+    /// True when the literal opening at <paramref name="at"/> follows other literals in the arguments of
+    /// <c>Path.Combine</c> or <c>Path.Join</c>. In other lists (<c>new[] { "src", "tests" }</c>) each literal stands alone.
+    /// </summary>
+    private static bool LaterPathPiece(string text, int at)
+    {
+        var i = SkipSpacesBack(text, at - 1);
+        var pieces = 0;
+        while (i >= 0 && text[i] == ',')
+        {
+            i = SkipSpacesBack(text, i - 1);
+            if (i < 0 || text[i] != '"')
+            {
+                return false;
+            }
+
+            var open = text.LastIndexOf('"', Math.Max(0, i - 1));
+            if (open < 0 || text.AsSpan(open + 1, i - open - 1).ContainsAny("\\{\n"))
+            {
+                return false;
+            }
+
+            pieces++;
+            i = SkipSpacesBack(text, open - 1);
+        }
+
+        if (pieces == 0 || i < 0 || text[i] != '(')
+        {
+            return false;
+        }
+
+        var call = text.AsSpan(0, i).TrimEnd();
+        return call.EndsWith("Path.Combine", StringComparison.Ordinal) || call.EndsWith("Path.Join", StringComparison.Ordinal);
+    }
+
+    private static int SkipSpacesBack(string text, int i)
+    {
+        while (i >= 0 && text[i] is ' ' or '\t' or '\r' or '\n')
+        {
+            i--;
+        }
+
+        return i;
     }
 
     private static int SkipSpaces(string text, int i)
@@ -267,8 +318,8 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
             }
         }
 
-        // Test projects, and the helper libraries that only test projects reference.
-        var scanned = _graph.Projects.Where(p => p.IsTestProject
+        // Test projects, test-support libraries (a benchmark may share them), and the libraries only tests reference.
+        var scanned = _graph.Projects.Where(p => p.IsTestProject || p.IsTestSupport
             || (dependents.TryGetValue(p.Path, out var users) && users.All(u => u.IsTestProject)));
         var sources = new List<(string, string, string)>();
         foreach (var project in scanned)

@@ -11,11 +11,16 @@ namespace Pipelines.Core.Selection;
 /// (<c>&lt;Compile Include="..\Shared\Money.cs" /&gt;</c>) and the .props/.targets files it imports, directly or
 /// through other imports. A change to one of them affects this project.
 /// </param>
+/// <param name="IsTestSupport">
+/// A library, not a test project, that references a test framework's assertions or test host: code only tests run
+/// (shared fixtures, temporary repositories), whatever else references it.
+/// </param>
 public sealed record ProjectNode(
     string Path,
     bool IsTestProject,
     IReadOnlyList<string> References,
-    IReadOnlyList<string> Inputs)
+    IReadOnlyList<string> Inputs,
+    bool IsTestSupport = false)
 {
     /// <summary>The folder holding the project file, without a trailing '/'; empty at the repository root.</summary>
     public string Directory

@@ -44,6 +44,20 @@ public sealed class ProjectGraphReaderTests
     }
 
     [TestMethod]
+    [DataRow("""<ItemGroup><PackageReference Include="MSTest.TestFramework" /></ItemGroup>""", true)]
+    [DataRow("""<ItemGroup><PackageReference Include="xunit.v3.assert" /></ItemGroup>""", true)]
+    [DataRow("""<ItemGroup><PackageReference Include="nunit" /></ItemGroup>""", true)]
+    [DataRow("""<ItemGroup><PackageReference Include="Microsoft.AspNetCore.Mvc.Testing" /></ItemGroup>""", true)]
+    [DataRow("""<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" /><PackageReference Include="MSTest.TestFramework" /></ItemGroup>""", false)]
+    [DataRow("""<ItemGroup><PackageReference Include="Octokit" /></ItemGroup>""", false)]
+    public void A_library_with_a_test_frameworks_assertions_or_test_host_is_test_support_and_a_test_project_is_not(string body, bool isSupport)
+    {
+        var tree = new InMemoryFileTree().Add("tests/Testing/Testing.csproj", Project(body));
+
+        Assert.AreEqual(isSupport, Node(tree, "tests/Testing/Testing.csproj").IsTestSupport);
+    }
+
+    [TestMethod]
     [DataRow("<Project Sdk=\"MSTest.Sdk/3.6.1\" />")]
     [DataRow("<Project><Sdk Name=\"MSTest.Sdk\" Version=\"3.6.1\" /></Project>")]
     public void The_MSTest_SDK_makes_a_test_project(string text)

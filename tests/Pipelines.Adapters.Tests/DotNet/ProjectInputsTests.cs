@@ -102,6 +102,24 @@ public sealed class ProjectInputsTests
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/Lib.Tests.csproj" }, ProjectsNaming(index, "tasks/Deploy/index.js").ToArray(), "a top folder at the start of a literal");
     }
 
+    [TestMethod]
+    public void A_test_support_library_a_benchmark_also_references_is_read_and_a_production_library_is_not()
+    {
+        var tree = new InMemoryFileTree()
+            .Add("src/Lib/Lib.csproj", Project())
+            .Add("src/Lib/Paths.cs", "var samples = \"samples/app\";")
+            .Add("tests/Testing/Testing.csproj", Project("""<ItemGroup><PackageReference Include="MSTest.TestFramework" /><ProjectReference Include="../../src/Lib/Lib.csproj" /></ItemGroup>"""))
+            .Add("tests/Testing/Samples.cs", "var root = Path.Combine(\"tests\", \"samples\");")
+            .Add("tests/Lib.Tests/Lib.Tests.csproj", Project("""<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" /><ProjectReference Include="../Testing/Testing.csproj" /></ItemGroup>"""))
+            .Add("bench/Bench/Bench.csproj", Project("""<ItemGroup><ProjectReference Include="../../tests/Testing/Testing.csproj" /></ItemGroup>"""));
+
+        var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
+
+        CollectionAssert.AreEqual(new[] { "tests/Testing/Testing.csproj" }, ProjectsNaming(index, "tests/samples/Tool/Tool.csproj").ToArray(),
+            "the shared test helpers name the samples their tests build, though the benchmark references them too");
+        Assert.AreEqual(0, ProjectsNaming(index, "samples/app/a.json").Count, "a production library the tests reference is not read");
+    }
+
     private static IReadOnlyList<string> ProjectsNaming(TestSourceIndex index, string path, bool exactly = false) =>
         [.. index.SourcesNaming(path, exactly).Select(s => s.Project).Distinct(StringComparer.Ordinal)];
 
@@ -112,7 +130,8 @@ public sealed class ProjectInputsTests
             .Add("tests/Lib.Tests/Lib.Tests.csproj", Project("""<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" /></ItemGroup>"""))
             .Add("tests/Lib.Tests/DataTests.cs", "var data = Path.Combine(\"tests\", \"data\", \"rates\");")
             .Add("tests/Lib.Tests/InputTests.cs", "var inputs = new Dictionary<string, string> { [\"tests\"] = \"tests.txt\" };\nvar json = \"\"\"{\"tests\":[]}\"\"\";")
-            .Add("tests/Lib.Tests/LintTests.cs", "var all = Directory.EnumerateFiles(Path.Combine(root, \"src\"));");
+            .Add("tests/Lib.Tests/LintTests.cs", "var all = Directory.EnumerateFiles(Path.Combine(root, \"src\"));")
+            .Add("tests/Lib.Tests/ListTests.cs", "foreach (var folder in new[] { \"docs\", \"rates\" }) { Read(folder); }");
 
         var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
         string[] Naming(string path) => [.. index.SourcesNaming(path, exactly: true).Select(n => n.Path)];
@@ -120,6 +139,8 @@ public sealed class ProjectInputsTests
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/DataTests.cs" }, Naming("tests/data/rates/a.csv"));
         CollectionAssert.AreEqual(Array.Empty<string>(), Naming("tests/other/b.csv"), "tests/data/rates is not tests/other, and keys are no paths");
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/LintTests.cs" }, Naming("src/Lib/A.cs"), "a bare top folder names everything below it");
+        CollectionAssert.AreEqual(Array.Empty<string>(), Naming("data/c.csv"), "a later piece of Path.Combine is no top folder of its own");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/ListTests.cs" }, Naming("rates/b.csv"), "in a list of folders each stands alone");
     }
 
     [TestMethod]

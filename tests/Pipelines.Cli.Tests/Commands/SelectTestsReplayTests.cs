@@ -302,6 +302,31 @@ public sealed partial class SelectTestsReplayTests
             $"selected {selectedShare:0.000} against an exact {neededShare:0.000}; run-alls:\n{string.Join('\n', runAlls)}");
     }
 
+    [TestMethod]
+    public void In_this_repository_a_change_to_a_sample_the_shared_test_helpers_build_selects_the_test_projects_that_record_it()
+    {
+        // Bug: Pipelines.Testing (which the bench references too) was not read, so ImpactSamples naming tests/samples
+        // reached no test project, and a change to the impact samples left out Cli.Tests, which records them.
+        using var clone = new TempDirectory("samples-change");
+        var path = Path.Combine(clone.Path, "repo");
+        Git(clone.Path, "clone", "--quiet", "--no-checkout", "--depth", "1", "file://" + SourceTree.Root, path);
+        const string Sample = "tests/samples/Impact/ImpactLib/Calculator.cs";
+        var text = Git(path, "show", "HEAD:" + Sample) + "\n// changed\n";
+        var blob = Programs.RunOrThrow("git", ["hash-object", "-w", "--stdin"], path, input: text).Trim();
+        Git(path, "read-tree", "HEAD");
+        Git(path, "update-index", "--cacheinfo", $"100644,{blob},{Sample}");
+        var tree = Git(path, "write-tree").Trim();
+        var commit = Git(path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit-tree", tree, "-p", "HEAD", "-m", "change a sample").Trim();
+
+        var (runAll, projects, json) = Select(path, commit);
+
+        Assert.IsFalse(runAll, json.ToString());
+        foreach (var test in new[] { "tests/Pipelines.Adapters.Tests/Pipelines.Adapters.Tests.csproj", "tests/Pipelines.Cli.Tests/Pipelines.Cli.Tests.csproj" })
+        {
+            Assert.Contains(test, projects, json.ToString());
+        }
+    }
+
     [GeneratedRegex(@"\.(cs|csproj|fs|props|targets)$")]
     private static partial Regex CodeFile();
 
