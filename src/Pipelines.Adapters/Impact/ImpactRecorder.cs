@@ -14,6 +14,10 @@ namespace Pipelines.Adapters.Impact;
 /// <param name="CollectorPath">The collector assembly the test host loads (impact/ beside the CLI).</param>
 /// <param name="WorkDirectory">A folder of this run's own for settings, results and hit files; the caller deletes it.</param>
 /// <param name="Keep">Keep the instrumented copies (beside each build output, <c>&lt;output&gt;.pipelines-impact</c>) for a look.</param>
+/// <param name="Selection">
+/// For a map update: the projects to record only in part, with the tests the selection runs (a project not named here is
+/// recorded whole).
+/// </param>
 public sealed record ImpactRecordRequest(
     GitRepository Repository,
     IReadOnlyList<string> Projects,
@@ -23,7 +27,8 @@ public sealed record ImpactRecordRequest(
     string WorkDirectory,
     IReadOnlyDictionary<string, string?> Environment,
     Action<string> Log,
-    bool Keep = false);
+    bool Keep = false,
+    IReadOnlyDictionary<string, ImpactProjectSelection>? Selection = null);
 
 /// <summary>
 /// Records an impact map: builds each test project, copies its output, instruments the copy
@@ -151,16 +156,43 @@ public static class ImpactRecorder
         WriteManifest(Path.Combine(work, "manifest.json"), instrumented);
         var testPath = Path.Combine(copy, Path.GetFileName(targetPath));
         var testAssembly = Path.GetFileNameWithoutExtension(targetPath);
+        var only = request.Selection?.GetValueOrDefault(project);
         if (!ReportsOutOfStep(copy))
         {
-            var hitsFile = Path.Combine(work, "hits.jsonl");
-
             // Processes the tests start from the instrumented copy (a tool, the app under test) write their flags there as
             // they exit; the collector books each file to the test that was running.
-            var processHits = Path.Combine(work, "process-hits");
-            Directory.CreateDirectory(processHits);
-            RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, hitsDirectory: processHits);
-            return new ImpactProject(project, ReadHits(hitsFile, project, instrumented, index, root, testAssembly));
+            if (only is null)
+            {
+                var hitsFile = Path.Combine(work, "hits.jsonl");
+                var processHits = Path.Combine(work, "process-hits");
+                Directory.CreateDirectory(processHits);
+                RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, hitsDirectory: processHits);
+                return new ImpactProject(project, ReadHits(hitsFile, project, instrumented, index, root, testAssembly));
+            }
+
+            // An update runs the selection's filter, in the batches select-tests writes for it.
+            var selected = new Dictionary<string, ImpactTest>(StringComparer.Ordinal);
+            var batches = ImpactFilter.Batches(only);
+            for (var n = 0; n < batches.Count; n++)
+            {
+                var hitsFile = Path.Combine(work, $"hits-b{n:D4}.jsonl");
+                var processHits = Path.Combine(work, $"process-hits-b{n:D4}");
+                Directory.CreateDirectory(processHits);
+                RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, batches[n], processHits);
+                if (!File.Exists(hitsFile))
+                {
+                    // No test matched, so no test host ran: the selected tests are gone, and the map forgets them.
+                    request.Log($"record-impact: {project}: the filter matched no test ({Tail(batches[n])})");
+                    continue;
+                }
+
+                foreach (var test in ReadHits(hitsFile, project, instrumented, index, root, testAssembly))
+                {
+                    selected[test.Name] = test;
+                }
+            }
+
+            return new ImpactProject(project, [.. selected.Values]);
         }
 
         // NUnit's adapter reports a test's start and end out of step with running it, so the flags between two
@@ -169,12 +201,15 @@ public static class ImpactRecorder
         // A run of one class at a time still tells classes apart: every test of the class gets all the files its
         // class's run executed.
         var ownProcess = RunsInOwnProcess(copy);
-        var classes = TestAssemblyReader.Read(testPath, project).Select(t => t.ClassName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var discovered = TestAssemblyReader.Read(testPath, project);
+        // An update records the classes of the tests the selection runs, each whole, as a full recording would.
+        var classes = discovered.Where(t => only is null || only.Runs(t.Id))
+            .Select(t => t.ClassName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         request.Log(ownProcess
             ? $"record-impact: {project}: xUnit v3 runs tests in a process of its own; recording per class ({classes.Count} run(s))"
             : $"record-impact: {project}: NUnit reports tests out of step with running them; recording per class ({classes.Count} run(s))");
         var tests = new Dictionary<string, ImpactTest>(StringComparer.Ordinal);
-        var incomplete = classes.Count == 0; // no class found: the tests are marked in a way the reader does not know
+        var incomplete = classes.Count == 0 && only is null; // no class found: the tests are marked in a way the reader does not know
         for (var n = 0; n < classes.Count; n++)
         {
             var hitsFile = Path.Combine(work, $"hits-{n:D4}.jsonl");

@@ -102,6 +102,60 @@ public sealed class RecordImpactCommandTests
     }
 
     [TestMethod]
+    public void An_update_records_only_what_changed_since_the_previous_map_and_ends_as_a_full_recording_at_head_would()
+    {
+        using var repo = new TemporaryRepository();
+        ImpactSamples.CommitInto(repo);
+        using var output = new TempDirectory("pipelines-impact-map");
+        string MapAt(string name) => Path.Combine(output.Path, name);
+        var projects = $"{ImpactSamples.Project("ImpactMsTest")},{ImpactSamples.Project("ImpactNunit")}";
+        Assert.AreEqual(0, CliRunner.Run(repo.Path, "record-impact", "--projects", projects, "--out", MapAt("before.json")).ExitCode);
+        var before = repo.Git("rev-parse", "HEAD").Trim();
+        repo.Write("Impact/ImpactLib/Greeter.cs", File.ReadAllText(Path.Combine(repo.Path, "Impact/ImpactLib/Greeter.cs")) + "// a greeting changed\n").Commit("change the greeter");
+
+        var update = CliRunner.Run(repo.Path, "record-impact", "--projects", projects, "--update", MapAt("before.json"), "--out", MapAt("updated.json"), "--json");
+        var full = CliRunner.Run(repo.Path, "record-impact", "--projects", projects, "--out", MapAt("full.json"));
+
+        Assert.AreEqual(0, update.ExitCode, update.StandardError);
+        Assert.AreEqual(0, full.ExitCode, full.StandardError);
+        using var json = System.Text.Json.JsonDocument.Parse(update.StandardOutput);
+        var said = json.RootElement.GetProperty("update");
+        Assert.AreEqual(before, said.GetProperty("from").GetString());
+        var (rerun, carried) = (said.GetProperty("rerun").GetInt32(), said.GetProperty("carried").GetInt32());
+        Assert.IsGreaterThan(0, carried, update.StandardError);
+        Assert.IsLessThan(rerun + carried, rerun * 2, $"most tests did not run the greeter: {rerun} re-run, {carried} kept\n{update.StandardError}");
+
+        var updated = Pipelines.Adapters.Formats.ImpactMapFile.Read(MapAt("updated.json"), "updated");
+        var recorded = Pipelines.Adapters.Formats.ImpactMapFile.Read(MapAt("full.json"), "full");
+        Assert.AreEqual(recorded.Commit, updated.Commit, "a map at head");
+        Dictionary<string, string[]> Tests(Core.Selection.Impact.ImpactMap map) => map.Projects.SelectMany(p => p.Tests)
+            .ToDictionary(t => t.Name, t => t.Files.Select(i => map.Files[i].Path).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+        var (mine, theirs) = (Tests(updated), Tests(recorded));
+        CollectionAssert.AreEquivalent(theirs.Keys.ToArray(), mine.Keys.ToArray(), "the same tests");
+        foreach (var (test, files) in theirs)
+        {
+            CollectionAssert.AreEqual(files, mine[test], $"{test}: the files a full recording at head gives it");
+        }
+    }
+
+    [TestMethod]
+    public void An_update_from_a_corrupt_map_records_in_full_writes_the_map_and_exits_2_naming_it()
+    {
+        using var repo = new TemporaryRepository();
+        ImpactSamples.CommitInto(repo);
+        using var output = new TempDirectory("pipelines-impact-map");
+        var previous = Path.Combine(output.Path, "previous.json");
+        File.WriteAllText(previous, "{ \"format\": \"pipelines-impact-map/1\", \"commit\": 7 }");
+
+        var run = CliRunner.Run(repo.Path, "record-impact", "--projects", ImpactSamples.Project("ImpactMsTest"), "--update", previous, "--out", Path.Combine(output.Path, "map.json"));
+
+        Assert.AreEqual(2, run.ExitCode, run.StandardError);
+        StringAssert.Contains(run.StandardOutput + run.StandardError, "error: --update:");
+        StringAssert.Contains(run.StandardOutput + run.StandardError, "recorded every test project in full instead");
+        Assert.HasCount(1, Pipelines.Adapters.Formats.ImpactMapFile.Read(Path.Combine(output.Path, "map.json"), "map").Projects, "nothing is lost: the full map is written");
+    }
+
+    [TestMethod]
     public void The_collector_ships_beside_the_cli() =>
         Assert.IsTrue(File.Exists(Pipelines.Cli.Commands.RecordImpact.RecordImpactHandler.CollectorPath), Pipelines.Cli.Commands.RecordImpact.RecordImpactHandler.CollectorPath);
 }

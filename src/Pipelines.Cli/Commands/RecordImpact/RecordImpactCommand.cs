@@ -19,10 +19,15 @@ public static class RecordImpactCommand
         };
         var configuration = new Option<string>("--configuration", "-c") { Description = "The build configuration.", DefaultValueFactory = _ => "Debug" };
         var noBuild = new Option<bool>("--no-build") { Description = "Use the test projects' existing build output instead of building them." };
+        var update = new Option<string?>("--update")
+        {
+            Description = "The previous impact map: record only the tests select-tests would run against it and keep the rest of it (no map there: record everything).",
+        };
+        var config = CommonOptions.Config();
         var json = CommonOptions.Json();
         var command = new Command(Name, "Run the test projects once, recording which repository files each test executed, and write the impact map select-tests narrows with.")
         {
-            repo, output, projects, configuration, noBuild, json,
+            repo, output, projects, configuration, noBuild, update, config, json,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(PipelinesCli.Execute(context, Name, parse.GetValue(json), session =>
             RecordImpactHandler.Run(session, new RecordImpactInputs(
@@ -30,10 +35,15 @@ public static class RecordImpactCommand
                 Out: parse.GetValue(output)!,
                 Projects: parse.GetValue(projects) ?? [],
                 Configuration: parse.GetValue(configuration)!,
-                NoBuild: parse.GetValue(noBuild)), cancellation))));
+                NoBuild: parse.GetValue(noBuild),
+                Update: parse.GetValue(update),
+                Config: parse.GetValue(config)), cancellation))));
         return command;
     }
 }
 
 /// <summary>The inputs of one <c>record-impact</c> run, as given.</summary>
-public sealed record RecordImpactInputs(string Repo, string Out, IReadOnlyList<string> Projects, string Configuration, bool NoBuild);
+/// <param name="Update">The previous map to bring up to HEAD, recording only what changed since it; null records everything.</param>
+/// <param name="Config">The config whose test-selection policy the update selects with, as select-tests does.</param>
+public sealed record RecordImpactInputs(
+    string Repo, string Out, IReadOnlyList<string> Projects, string Configuration, bool NoBuild, string? Update = null, string? Config = null);
