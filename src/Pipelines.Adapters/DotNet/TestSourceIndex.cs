@@ -98,15 +98,17 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
                 continue;
             }
 
-            // A key, not a path: an indexer's (["tests"] = …) or JSON's ("tests": …, no space before the colon).
+            // A key, not a path: an indexer's (map["tests"], ["tests"] = …) or JSON's ("tests": …, no space before the colon).
+            // The last item of a list (["-la", "tests"]) is no key.
             var i = SkipSpaces(text, at + needle.Length);
-            if ((i < text.Length && text[i] == ']') || (at + needle.Length < text.Length && text[at + needle.Length] == ':'))
+            if ((i < text.Length && text[i] == ']' && Indexer(text, at)) || (at + needle.Length < text.Length && text[at + needle.Length] == ':'))
             {
                 continue;
             }
 
             // A later piece of a path the call joins (Path.Combine("tests", "samples")): the first piece names it.
-            if (LaterPathPiece(text, at))
+            // A command's verb (["build", project, "--configuration", "Debug"]) is no folder either.
+            if (LaterPathPiece(text, at) || CommandVerb(text, at))
             {
                 continue;
             }
@@ -164,6 +166,64 @@ public sealed partial class TestSourceIndex : ITestSourceIndex
 
         var call = text.AsSpan(0, i).TrimEnd();
         return call.EndsWith("Path.Combine", StringComparison.Ordinal) || call.EndsWith("Path.Join", StringComparison.Ordinal);
+    }
+
+    /// <summary>True when the literal opening at <paramref name="at"/> stands alone in brackets after a name or an initializer's start.</summary>
+    private static bool Indexer(string text, int at)
+    {
+        var open = SkipSpacesBack(text, at - 1);
+        if (open < 0 || text[open] != '[')
+        {
+            return false;
+        }
+
+        var before = SkipSpacesBack(text, open - 1);
+        return before < 0 || IsNameChar(text[before]) || text[before] is ')' or ']' or '{' or ',' && InInitializer(text, open);
+    }
+
+    /// <summary>True when the bracket at <paramref name="open"/> starts an object initializer's entry (<c>{ ["tests"] = …</c>).</summary>
+    private static bool InInitializer(string text, int open)
+    {
+        var close = text.IndexOf(']', open);
+        return close > 0 && SkipSpaces(text, close + 1) is var after && after < text.Length && text[after] == '=' && (after + 1 >= text.Length || text[after + 1] != '=');
+    }
+
+    /// <summary>
+    /// True when the literal opening at <paramref name="at"/> is the first of an argument list that also holds an option
+    /// (<c>["build", path, "--output", dir]</c>): a command line's verb. Later bare words in it may still be folders.
+    /// </summary>
+    private static bool CommandVerb(string text, int at)
+    {
+        var before = SkipSpacesBack(text, at - 1);
+        if (before < 0 || text[before] is not ('[' or '{'))
+        {
+            return false;
+        }
+
+        var depth = 0;
+        for (var i = at; i < text.Length && i < at + 1000; i++)
+        {
+            var c = text[i];
+            if (c is '[' or '{' or '(')
+            {
+                depth++;
+            }
+            else if (c is ']' or '}' or ')')
+            {
+                if (depth == 0)
+                {
+                    return false; // the list ended without an option
+                }
+
+                depth--;
+            }
+            else if (c == '"' && depth == 0 && i > at && i + 1 < text.Length && text[i + 1] == '-' && text[i - 1] is ' ' or ',' or '[')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int SkipSpacesBack(string text, int i)

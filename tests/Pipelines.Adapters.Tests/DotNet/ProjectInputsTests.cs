@@ -131,7 +131,8 @@ public sealed class ProjectInputsTests
             .Add("tests/Lib.Tests/DataTests.cs", "var data = Path.Combine(\"tests\", \"data\", \"rates\");")
             .Add("tests/Lib.Tests/InputTests.cs", "var inputs = new Dictionary<string, string> { [\"tests\"] = \"tests.txt\" };\nvar json = \"\"\"{\"tests\":[]}\"\"\";")
             .Add("tests/Lib.Tests/LintTests.cs", "var all = Directory.EnumerateFiles(Path.Combine(root, \"src\"));")
-            .Add("tests/Lib.Tests/ListTests.cs", "foreach (var folder in new[] { \"docs\", \"rates\" }) { Read(folder); }");
+            .Add("tests/Lib.Tests/ListTests.cs", "foreach (var folder in new[] { \"docs\", \"rates\" }) { Read(folder); }")
+            .Add("tests/Lib.Tests/BuildTests.cs", "Programs.Run(\"dotnet\", [\"build\", project, \"--output\", \"out\"]); Programs.Run(\"ls\", [\"-la\", \"tools\"]);");
 
         var index = new TestSourceIndex(tree, ProjectGraphReader.Read(tree));
         string[] Naming(string path) => [.. index.SourcesNaming(path, exactly: true).Select(n => n.Path)];
@@ -141,6 +142,8 @@ public sealed class ProjectInputsTests
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/LintTests.cs" }, Naming("src/Lib/A.cs"), "a bare top folder names everything below it");
         CollectionAssert.AreEqual(Array.Empty<string>(), Naming("data/c.csv"), "a later piece of Path.Combine is no top folder of its own");
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/ListTests.cs" }, Naming("rates/b.csv"), "in a list of folders each stands alone");
+        CollectionAssert.AreEqual(Array.Empty<string>(), Naming("build/release.sh"), "the verb of a command line (dotnet build … --output) is no folder");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/BuildTests.cs" }, Naming("tools/x.sh"), "a later word of a command line still names a folder");
     }
 
     [TestMethod]
