@@ -54,13 +54,13 @@ internal static class ImpactBenchSupport
     }
 
     /// <summary>Records an impact map of <paramref name="projects"/> in <paramref name="clone"/> with <c>pipelines record-impact</c>, in process.</summary>
-    public static (ImpactMap Map, TimeSpan Took) Record(string clone, IReadOnlyList<string> projects, string output)
+    public static (ImpactMap Map, TimeSpan Took) Record(string clone, IReadOnlyList<string> projects, string output, params string[] more)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var context = new CliContext(new Dictionary<string, string?>(), clone, stdout, stderr);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var exit = PipelinesCli.Run(["record-impact", "--repo", clone, "--out", output, "--projects", .. projects], context);
+        var exit = PipelinesCli.Run(["record-impact", "--repo", clone, "--out", output, .. more, "--projects", .. projects], context);
         var took = watch.Elapsed;
         if (exit != 0)
         {

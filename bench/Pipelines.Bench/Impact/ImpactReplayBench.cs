@@ -97,9 +97,12 @@ internal static class ImpactReplayBench
         {
             Console.WriteLine($"'every {every}': real maps recorded at B and at every {every}th replayed commit; each C uses the newest at or before its");
             Console.WriteLine("parent, and that map's commit's test durations for both its project-level and its impact time.");
+            Console.WriteLine("'per push': that newest real map brought to C's parent as record-impact --update on every push would: its");
+            Console.WriteLine("coverage with the parent's hashes, so only C's own change counts. Approximate: a test keeps what it ran at the map");
+            Console.WriteLine("(an update re-records those whose files changed), and files new since the map are not code to it (they fall back).");
         }
 
-        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"/ level",9} {"its map",8} " : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
+        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"/ level",9} {"its map",8} {"per push",8} {"/ level",9} {(Argument(args, "--per-push", 0) > 0 ? $"{"real push",9} " : string.Empty)}" : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
         var projectShares = new List<double>();
         var oneShares = new List<double>();
         var freshShares = new List<double>();
@@ -108,6 +111,17 @@ internal static class ImpactReplayBench
         var everyShares = new List<double>();
         double everyFull = 0, everyLevel = 0, everyImpact = 0; // summed over the replay: the time a team would spend
         var everyRatios = new List<double>();
+        var pushRatios = new List<double>();
+        // --per-push N: the first N commits again with real maps, each made by record-impact --update from its parent's.
+        var realPush = Argument(args, "--per-push", 0);
+        var realPushRatios = new List<double>();
+        var approxPushRatios = new List<double>();
+        var realPushTook = new List<double>();
+        ImpactMap? pushMap = null;
+        string? pushMapPath = null;
+        string? pushClone = null;
+        var pushShares = new List<double>();
+        double pushImpact = 0;
         var runs = new Dictionary<string, Dictionary<string, HashSet<string>?>>(StringComparer.Ordinal); // commit → project → tests run (null: whole)
         var fallbackCauses = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < commits.Count; i++)
@@ -166,9 +180,36 @@ internal static class ImpactReplayBench
                     everyRatios.Add(real.Seconds / levelSeconds);
                 }
 
-                line += $"{ImpactBenchSupport.Percent(real.Seconds / at.FullTime),9} {ImpactBenchSupport.Percent(levelSeconds > 0 ? real.Seconds / levelSeconds : double.NaN),9} {ImpactBenchSupport.Short(at.Commit),8} ";
+                var push = Impact(projectLevel, at, Rebased(at.Map, repository, parent), new MapStanding(true, true, 1), graph, ProjectLevelFor,
+                    new GitImpactDiff(repository, tree, parent), tree.ObjectIds);
+                pushShares.Add(push.Seconds / at.FullTime);
+                pushImpact += push.Seconds;
+                if (levelSeconds > 0)
+                {
+                    pushRatios.Add(push.Seconds / levelSeconds);
+                }
+
+                line += $"{ImpactBenchSupport.Percent(real.Seconds / at.FullTime),9} {ImpactBenchSupport.Percent(levelSeconds > 0 ? real.Seconds / levelSeconds : double.NaN),9} {ImpactBenchSupport.Short(at.Commit),8} " +
+                    $"{ImpactBenchSupport.Percent(push.Seconds / at.FullTime),8} {ImpactBenchSupport.Percent(levelSeconds > 0 ? push.Seconds / levelSeconds : double.NaN),9} ";
+                if (i < realPush)
+                {
+                    // The parent's real map (B's for the first), then this commit's, as the push's update leaves it.
+                    pushMap ??= map;
+                    pushMapPath ??= mapPath;
+                    var viaUpdate = Impact(projectLevel, at, pushMap, new MapStanding(true, true, 1), graph, ProjectLevelFor,
+                        new GitImpactDiff(repository, tree, pushMap.Commit), tree.ObjectIds);
+                    if (levelSeconds > 0)
+                    {
+                        realPushRatios.Add(viaUpdate.Seconds / levelSeconds);
+                        approxPushRatios.Add(push.Seconds / levelSeconds);
+                    }
+
+                    line += $"{ImpactBenchSupport.Percent(levelSeconds > 0 ? viaUpdate.Seconds / levelSeconds : double.NaN),9} ";
+                    why = [.. why, .. viaUpdate.WhyWhole.Select(w => "real push: " + w)];
+                    (pushMap, pushMapPath, pushClone) = UpdateAt(args, root, repository, commit, pushMapPath, pushClone, realPushTook);
+                }
                 narrowed = real.Narrowed;
-                why = [.. real.WhyWhole.Select(w => $"every {every}: " + w)];
+                why = [.. real.WhyWhole.Select(w => $"every {every}: " + w), .. push.WhyWhole.Select(w => "per push: " + w)];
                 foreach (var cause in real.WhyWhole.Select(Cause).Distinct(StringComparer.Ordinal))
                 {
                     fallbackCauses[cause] = fallbackCauses.GetValueOrDefault(cause) + 1;
@@ -281,6 +322,23 @@ internal static class ImpactReplayBench
                 $"mean {ImpactBenchSupport.Percent(everyRatios.Count == 0 ? double.NaN : everyRatios.Average())}; goal at most a third"));
             rows.Add(BenchRow.Info($"impact-replay: a real map every {every} commits: impact time / project-level time, summed over the {commits.Count} commits", 100 * everyImpact / everyLevel, "%"));
             rows.Add(BenchRow.Info($"impact-replay: a real map every {every} commits: impact time / full suite's time, summed over the {commits.Count} commits", 100 * everyImpact / everyFull, "%"));
+            rows.Add(BenchRow.Info("impact-replay: per push (approx.): impact share of the full suite's test time (median)", 100 * ImpactBenchSupport.Median(pushShares), "%"));
+            rows.Add(new BenchRow($"impact-replay: per push (approx.): impact time / project-level time (median of {pushRatios.Count})", 100 * ImpactBenchSupport.Median(pushRatios), 100.0 / 3, "%",
+                $"mean {ImpactBenchSupport.Percent(pushRatios.Count == 0 ? double.NaN : pushRatios.Average())}; goal at most a third"));
+            rows.Add(BenchRow.Info($"impact-replay: per push (approx.): impact time / project-level time, summed over the {commits.Count} commits", 100 * pushImpact / everyLevel, "%"));
+            if (realPush > 0)
+            {
+                rows.Add(BenchRow.Info($"impact-replay: per push, real maps by record-impact --update, first {realPushRatios.Count} commits: impact / project-level time (median)",
+                    100 * ImpactBenchSupport.Median(realPushRatios), "%", $"mean {ImpactBenchSupport.Percent(realPushRatios.Count == 0 ? double.NaN : realPushRatios.Average())}"));
+                rows.Add(BenchRow.Info($"impact-replay: per push (approx.), the same {approxPushRatios.Count} commits: impact / project-level time (median)",
+                    100 * ImpactBenchSupport.Median(approxPushRatios), "%", $"mean {ImpactBenchSupport.Percent(approxPushRatios.Count == 0 ? double.NaN : approxPushRatios.Average())}"));
+                if (realPushTook.Count > 0)
+                {
+                    rows.Add(BenchRow.Info($"impact-replay: record-impact --update per push, wall time (median of {realPushTook.Count}, build included)", ImpactBenchSupport.Median(realPushTook), "s",
+                        $"mean {realPushTook.Average():0} s"));
+                }
+            }
+
             rows.Add(new BenchRow($"impact-replay: failures of full runs at {snapshots.Count} replayed commits left out by the selection", leftOut, 0, string.Empty,
                 $"{failuresSeen} failures in those runs"));
         }
@@ -343,6 +401,39 @@ internal static class ImpactReplayBench
         File.WriteAllText(durationsPath, System.Text.Json.JsonSerializer.Serialize(new SavedRun(durations, failed)));
         Directory.Delete(clone, recursive: true); // a clone with its builds is half a gigabyte
         return new Snapshot(commit, map, durations, failed.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal));
+    }
+
+    /// <summary>record-impact --update in a clone checked out at <paramref name="commit"/>, from the parent's map: the push's own map.</summary>
+    private static (ImpactMap Map, string Path, string Clone) UpdateAt(
+        string[] args, string root, GitRepository repository, string commit, string previous, string? clone, List<double> took)
+    {
+        var name = ImpactBenchSupport.Short(commit);
+        var mapPath = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"push-map-{name}.json");
+        if (args.Contains("--reuse-maps") && File.Exists(mapPath))
+        {
+            Console.WriteLine($"Per-push map at {name}: reused ({mapPath})");
+            return (ImpactMapFile.Read(mapPath, mapPath), mapPath, clone ?? string.Empty);
+        }
+
+        if (string.IsNullOrEmpty(clone))
+        {
+            clone = ImpactBenchSupport.CloneAt(root, commit, "push-clone");
+        }
+        else
+        {
+            ImpactBenchSupport.Git(clone, "checkout", "--quiet", "--detach", commit);
+        }
+
+        List<string> projects;
+        using (var tree = repository.ReadTree(commit))
+        {
+            projects = [.. ProjectGraphReader.Read(tree).Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal)];
+        }
+
+        var (map, spent) = ImpactBenchSupport.Record(clone, projects, mapPath, "--update", previous);
+        took.Add(spent.TotalSeconds);
+        Console.WriteLine($"Per-push map at {name}: record-impact --update from {ImpactBenchSupport.Short(ImpactMapFile.Read(previous, previous).Commit)} in {spent.TotalSeconds:0} s → {mapPath}");
+        return (map, mapPath, clone);
     }
 
     private sealed record SavedRun(Dictionary<string, Dictionary<string, double>> Durations, Dictionary<string, List<string>> Failed);
