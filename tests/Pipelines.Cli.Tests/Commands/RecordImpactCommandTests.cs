@@ -136,6 +136,15 @@ public sealed class RecordImpactCommandTests
         {
             CollectionAssert.AreEqual(files, mine[test], $"{test}: the files a full recording at head gives it");
         }
+
+        // A push that reaches no test records nothing and keeps every test.
+        repo.Write("NOTES.md", "release notes\n").Commit("notes");
+        var quiet = CliRunner.Run(repo.Path, "record-impact", "--projects", projects, "--update", MapAt("updated.json"), "--out", MapAt("quiet.json"), "--json");
+        Assert.AreEqual(0, quiet.ExitCode, quiet.StandardError);
+        using var quietJson = System.Text.Json.JsonDocument.Parse(quiet.StandardOutput);
+        Assert.AreEqual(0, quietJson.RootElement.GetProperty("update").GetProperty("rerun").GetInt32(), quiet.StandardError);
+        Assert.AreEqual(mine.Count, quietJson.RootElement.GetProperty("update").GetProperty("carried").GetInt32(), quiet.StandardError);
+        Assert.AreEqual(repo.Git("rev-parse", "HEAD").Trim(), Pipelines.Adapters.Formats.ImpactMapFile.Read(MapAt("quiet.json"), "quiet").Commit);
     }
 
     [TestMethod]
