@@ -1,4 +1,3 @@
-using Pipelines.Adapters.DotNet;
 using Pipelines.Adapters.Formats;
 using Pipelines.Adapters.Git;
 using Pipelines.Cli.Commands.SelectTests;
@@ -52,15 +51,8 @@ public sealed record RecordImpactUpdatePlan(ImpactMap? Previous, ImpactSelection
         var config = ConfigLoader.Load(session.Context, repository.Root, configPath);
         var policy = TestsSection.Read(config) with { Infer = InferMode.DotNet };
         using var headTree = repository.ReadTree(head);
-        var graph = ProjectGraphReader.Read(headTree);
-        var testSources = new TestSourceIndex(headTree, graph);
         var changes = repository.GetChanges(previous.Commit, head);
-        ProjectGraph? baseGraph = null;
-        if (changes.Any(c => c.Kind is ChangeKind.Deleted or ChangeKind.Renamed && ProjectGraphReader.IsProjectFile(c.OldPath ?? c.Path)))
-        {
-            using var baseTree = repository.ReadTree(previous.Commit);
-            baseGraph = ProjectGraphReader.Read(baseTree);
-        }
+        var (graph, baseGraph, testSources) = SelectTestsHandler.ReadGraphs(repository, headTree, previous.Commit, changes);
 
         var projectLevel = TestSelector.Select(changes, policy, graph, baseGraph, testSources);
         if (ImpactMapUpdate.ChangedFilesSelectTags(projectLevel))

@@ -33,15 +33,7 @@ public static class SelectTestsHandler
         TestSourceIndex? testSources = null;
         if (headTree is not null)
         {
-            graph = ProjectGraphReader.Read(headTree);
-            testSources = new TestSourceIndex(headTree, graph);
-
-            // Only a project that is gone at head needs the base's graph to find who depended on it.
-            if (baseCommit.Sha != GitRepository.EmptyTree && changes.Any(c =>
-                    c.Kind is ChangeKind.Deleted or ChangeKind.Renamed && ProjectGraphReader.IsProjectFile(c.OldPath ?? c.Path)))
-            {
-                baseGraph = ReadGraph(repository, baseCommit.Sha);
-            }
+            (graph, baseGraph, testSources) = ReadGraphs(repository, headTree, baseCommit.Sha, changes);
         }
 
         var selection = TestSelector.Select(changes, policy, graph, baseGraph, testSources);
@@ -78,10 +70,23 @@ public static class SelectTestsHandler
         return SelectTestsReport.Build(selection, baseCommit, head, config.DisplayPath, impact, inputs.ImpactOut);
     }
 
-    private static ProjectGraph ReadGraph(GitRepository repository, string commit)
+    /// <summary>
+    /// The .NET project graph at head with its test sources, and the base's graph when a project file is gone or renamed
+    /// since: only then is it needed, to find who depended on it.
+    /// </summary>
+    internal static (ProjectGraph Graph, ProjectGraph? BaseGraph, TestSourceIndex Sources) ReadGraphs(
+        GitRepository repository, GitTree headTree, string baseCommit, IReadOnlyList<FileChange> changes)
     {
-        using var tree = repository.ReadTree(commit);
-        return ProjectGraphReader.Read(tree);
+        var graph = ProjectGraphReader.Read(headTree);
+        ProjectGraph? baseGraph = null;
+        if (baseCommit != GitRepository.EmptyTree && changes.Any(c =>
+                c.Kind is ChangeKind.Deleted or ChangeKind.Renamed && ProjectGraphReader.IsProjectFile(c.OldPath ?? c.Path)))
+        {
+            using var tree = repository.ReadTree(baseCommit);
+            baseGraph = ProjectGraphReader.Read(tree);
+        }
+
+        return (graph, baseGraph, new TestSourceIndex(headTree, graph));
     }
 
     private static SelectionPolicy ApplyOverrides(SelectionPolicy policy, SelectTestsInputs inputs) => policy with
