@@ -415,13 +415,16 @@ internal static class ImpactReplayBench
             return (ImpactMapFile.Read(mapPath, mapPath), mapPath, clone ?? string.Empty);
         }
 
-        if (string.IsNullOrEmpty(clone))
+        var kept = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", "push-clone");
+        if (string.IsNullOrEmpty(clone) && !Directory.Exists(Path.Combine(kept, ".git")))
         {
             clone = ImpactBenchSupport.CloneAt(root, commit, "push-clone");
         }
         else
         {
-            ImpactBenchSupport.Git(clone, "checkout", "--quiet", "--detach", commit);
+            // The same clone from commit to commit, as a CI runner's workspace: its builds stay incremental.
+            clone = kept;
+            ImpactBenchSupport.Git(clone, "checkout", "--quiet", "--force", "--detach", commit);
         }
 
         List<string> projects;
