@@ -129,7 +129,8 @@ public sealed class ProjectInputsTests
         var tree = new InMemoryFileTree()
             .Add("tests/Lib.Tests/Lib.Tests.csproj", Project("""<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" /></ItemGroup>"""))
             .Add("tests/Lib.Tests/DataTests.cs", "var data = Path.Combine(\"tests\", \"data\", \"rates\");")
-            .Add("tests/Lib.Tests/InputTests.cs", "var inputs = new Dictionary<string, string> { [\"tests\"] = \"tests.txt\" };\nvar json = \"\"\"{\"tests\":[]}\"\"\";")
+            .Add("tests/Lib.Tests/InputTests.cs", "var inputs = new Dictionary<string, string> { [\"tests\"] = \"tests.txt\" };\nvar json = \"\"\"{\"tests\":[]}\"\"\";\nvar one = inputs[\"tests\"];")
+            .Add("tests/Lib.Tests/SpecTests.cs", "string[] Folders() => [\"specs\"];")
             .Add("tests/Lib.Tests/LintTests.cs", "var all = Directory.EnumerateFiles(Path.Combine(root, \"src\"));")
             .Add("tests/Lib.Tests/ListTests.cs", "foreach (var folder in new[] { \"docs\", \"rates\" }) { Read(folder); }")
             .Add("tests/Lib.Tests/BuildTests.cs", "Programs.Run(\"dotnet\", [\"build\", project, \"--output\", \"out\"]); Programs.Run(\"ls\", [\"-la\", \"tools\"]);");
@@ -140,6 +141,7 @@ public sealed class ProjectInputsTests
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/DataTests.cs" }, Naming("tests/data/rates/a.csv"));
         CollectionAssert.AreEqual(Array.Empty<string>(), Naming("tests/other/b.csv"), "tests/data/rates is not tests/other, and keys are no paths");
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/LintTests.cs" }, Naming("src/Lib/A.cs"), "a bare top folder names everything below it");
+        CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/SpecTests.cs" }, Naming("specs/a.feature"), "a one-item list is no indexer");
         CollectionAssert.AreEqual(Array.Empty<string>(), Naming("data/c.csv"), "a later piece of Path.Combine is no top folder of its own");
         CollectionAssert.AreEqual(new[] { "tests/Lib.Tests/ListTests.cs" }, Naming("rates/b.csv"), "in a list of folders each stands alone");
         CollectionAssert.AreEqual(Array.Empty<string>(), Naming("build/release.sh"), "the verb of a command line (dotnet build … --output) is no folder");
