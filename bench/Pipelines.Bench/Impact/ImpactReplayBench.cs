@@ -102,7 +102,7 @@ internal static class ImpactReplayBench
             Console.WriteLine("(an update re-records those whose files changed), and files new since the map are not code to it (they fall back).");
         }
 
-        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"/ level",9} {"its map",8} {"per push",8} {"/ level",9} {(Argument(args, "--per-push", 0) > 0 ? $"{"real push",9} " : string.Empty)}" : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
+        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"/ level",9} {"its map",8} {"per push",8} {"/ level",9} {"real push",9} " : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
         var projectShares = new List<double>();
         var oneShares = new List<double>();
         var freshShares = new List<double>();
@@ -114,6 +114,23 @@ internal static class ImpactReplayBench
         var pushRatios = new List<double>();
         // --per-push N: the first N commits again with real maps, each made by record-impact --update from its parent's.
         var realPush = Argument(args, "--per-push", 0);
+        var pushStart = Argument(args, "--per-push-start", 0);
+        (ImpactMap, string)? RealMapAt(string commit)
+        {
+            if (commit == baseCommit)
+            {
+                return (map, mapPath!);
+            }
+
+            if (snapshots.FirstOrDefault(s => s.At.Commit == commit).At is { } snapshot)
+            {
+                return (snapshot.Map, SnapshotMapPath(commit, mapPath));
+            }
+
+            var saved = PushMapPath(commit);
+            return File.Exists(saved) ? (ImpactMapFile.Read(saved, saved), saved) : null;
+        }
+
         var realPushRatios = new List<double>();
         var approxPushRatios = new List<double>();
         var realPushTook = new List<double>();
@@ -192,18 +209,29 @@ internal static class ImpactReplayBench
 
                 line += $"{ImpactBenchSupport.Percent(real.Seconds / at.FullTime),9} {ImpactBenchSupport.Percent(levelSeconds > 0 ? real.Seconds / levelSeconds : double.NaN),9} {ImpactBenchSupport.Short(at.Commit),8} " +
                     $"{ImpactBenchSupport.Percent(push.Seconds / at.FullTime),8} {ImpactBenchSupport.Percent(levelSeconds > 0 ? push.Seconds / levelSeconds : double.NaN),9} ";
-                if (i < realPush)
+                // A real map at C's parent, if one was made: by record-impact --update on the per-push chain (this run's
+                // or an earlier one's, --reuse-maps), or a full recording there.
+                var chain = i >= pushStart && i < pushStart + realPush;
+                if (chain)
                 {
-                    // The parent's real map (B's for the first), then this commit's, as the push's update leaves it.
-                    // The pushes between two replayed commits (docs, data, CI files) update it too, at once, at the parent.
-                    pushMap ??= map;
-                    pushMapPath ??= mapPath;
+                    if (pushMap is null)
+                    {
+                        (pushMap, pushMapPath) = RealMapAt(parent) ?? (at.Map, SnapshotMapPath(at.Commit == baseCommit ? null : at.Commit, mapPath));
+                    }
+
                     if (pushMap.Commit != parent)
                     {
-                        (pushMap, pushMapPath, pushClone) = UpdateAt(args, root, repository, parent, pushMapPath, pushClone, gapTook);
+                        // The pushes between two replayed commits (docs, data, CI files) update it too, at once, at the parent.
+                        (pushMap, pushMapPath, pushClone) = UpdateAt(args, root, repository, parent, pushMapPath!, pushClone, pushStart, gapTook);
                     }
-                    var viaUpdate = Impact(projectLevel, at, pushMap, new MapStanding(true, true, 1), graph, ProjectLevelFor,
-                        new GitImpactDiff(repository, tree, pushMap.Commit), tree.ObjectIds);
+                }
+
+                var atParent = chain ? (pushMap!, pushMapPath!) : RealMapAt(parent);
+                var pushWhy = new List<string>();
+                if (atParent is { } real0)
+                {
+                    var viaUpdate = Impact(projectLevel, at, real0.Item1, new MapStanding(true, true, 1), graph, ProjectLevelFor,
+                        new GitImpactDiff(repository, tree, real0.Item1.Commit), tree.ObjectIds);
                     if (levelSeconds > 0)
                     {
                         realPushRatios.Add(viaUpdate.Seconds / levelSeconds);
@@ -211,11 +239,20 @@ internal static class ImpactReplayBench
                     }
 
                     line += $"{ImpactBenchSupport.Percent(levelSeconds > 0 ? viaUpdate.Seconds / levelSeconds : double.NaN),9} ";
-                    why = [.. why, .. viaUpdate.WhyWhole.Select(w => "real push: " + w)];
-                    (pushMap, pushMapPath, pushClone) = UpdateAt(args, root, repository, commit, pushMapPath, pushClone, realPushTook);
+                    pushWhy = [.. viaUpdate.WhyWhole.Select(w => "real push: " + w)];
                 }
+                else
+                {
+                    line += $"{"—",9} ";
+                }
+
+                if (chain)
+                {
+                    (pushMap, pushMapPath, pushClone) = UpdateAt(args, root, repository, commit, pushMapPath!, pushClone, pushStart, realPushTook);
+                }
+
                 narrowed = real.Narrowed;
-                why = [.. real.WhyWhole.Select(w => $"every {every}: " + w), .. push.WhyWhole.Select(w => "per push: " + w)];
+                why = [.. real.WhyWhole.Select(w => $"every {every}: " + w), .. push.WhyWhole.Select(w => "per push: " + w), .. pushWhy];
                 foreach (var cause in real.WhyWhole.Select(Cause).Distinct(StringComparer.Ordinal))
                 {
                     fallbackCauses[cause] = fallbackCauses.GetValueOrDefault(cause) + 1;
@@ -332,9 +369,9 @@ internal static class ImpactReplayBench
             rows.Add(new BenchRow($"impact-replay: per push (approx.): impact time / project-level time (median of {pushRatios.Count})", 100 * ImpactBenchSupport.Median(pushRatios), 100.0 / 3, "%",
                 $"mean {ImpactBenchSupport.Percent(pushRatios.Count == 0 ? double.NaN : pushRatios.Average())}; goal at most a third"));
             rows.Add(BenchRow.Info($"impact-replay: per push (approx.): impact time / project-level time, summed over the {commits.Count} commits", 100 * pushImpact / everyLevel, "%"));
-            if (realPush > 0)
+            if (realPushRatios.Count > 0)
             {
-                rows.Add(BenchRow.Info($"impact-replay: per push, real maps by record-impact --update, first {realPushRatios.Count} commits: impact / project-level time (median)",
+                rows.Add(BenchRow.Info($"impact-replay: per push, a real map at the parent ({realPushRatios.Count} of {commits.Count} commits): impact / project-level time (median)",
                     100 * ImpactBenchSupport.Median(realPushRatios), "%", $"mean {ImpactBenchSupport.Percent(realPushRatios.Count == 0 ? double.NaN : realPushRatios.Average())}"));
                 rows.Add(BenchRow.Info($"impact-replay: per push (approx.), the same {approxPushRatios.Count} commits: impact / project-level time (median)",
                     100 * ImpactBenchSupport.Median(approxPushRatios), "%", $"mean {ImpactBenchSupport.Percent(approxPushRatios.Count == 0 ? double.NaN : approxPushRatios.Average())}"));
@@ -410,21 +447,28 @@ internal static class ImpactReplayBench
     }
 
     /// <summary>record-impact --update in a clone checked out at <paramref name="commit"/>, from the parent's map: the push's own map.</summary>
+    private static string PushMapPath(string commit) => Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"push-map-{ImpactBenchSupport.Short(commit)}.json");
+
+    /// <summary>Where <see cref="RecordAt"/> keeps the full map of a later commit; B's is <paramref name="baseMap"/>.</summary>
+    private static string SnapshotMapPath(string? commit, string baseMap) =>
+        commit is null ? baseMap : Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"replay-map-{ImpactBenchSupport.Short(commit)}.json");
+
     private static (ImpactMap Map, string Path, string Clone) UpdateAt(
-        string[] args, string root, GitRepository repository, string commit, string previous, string? clone, List<double> took)
+        string[] args, string root, GitRepository repository, string commit, string previous, string? clone, int chain, List<double> took)
     {
         var name = ImpactBenchSupport.Short(commit);
-        var mapPath = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"push-map-{name}.json");
+        var mapPath = PushMapPath(commit);
         if (args.Contains("--reuse-maps") && File.Exists(mapPath))
         {
             Console.WriteLine($"Per-push map at {name}: reused ({mapPath})");
             return (ImpactMapFile.Read(mapPath, mapPath), mapPath, clone ?? string.Empty);
         }
 
-        var kept = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", "push-clone");
+        var folder = chain == 0 ? "push-clone" : $"push-clone-{chain}"; // chains may run side by side
+        var kept = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", folder);
         if (string.IsNullOrEmpty(clone) && !Directory.Exists(Path.Combine(kept, ".git")))
         {
-            clone = ImpactBenchSupport.CloneAt(root, commit, "push-clone");
+            clone = ImpactBenchSupport.CloneAt(root, commit, folder);
         }
         else
         {
