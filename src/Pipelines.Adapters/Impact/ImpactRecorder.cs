@@ -160,29 +160,20 @@ public static class ImpactRecorder
         if (!ReportsOutOfStep(copy))
         {
             // Processes the tests start from the instrumented copy (a tool, the app under test) write their flags there as
-            // they exit; the collector books each file to the test that was running.
-            if (only is null)
-            {
-                var hitsFile = Path.Combine(work, "hits.jsonl");
-                var processHits = Path.Combine(work, "process-hits");
-                Directory.CreateDirectory(processHits);
-                RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, hitsDirectory: processHits);
-                return new ImpactProject(project, ReadHits(hitsFile, project, instrumented, index, root, testAssembly));
-            }
-
-            // An update runs the selection's filter, in the batches select-tests writes for it.
+            // they exit; the collector books each file to the test that was running. An update runs the selection's
+            // filter instead of the whole project, in the batches select-tests writes for it.
             var selected = new Dictionary<string, ImpactTest>(StringComparer.Ordinal);
-            var batches = ImpactFilter.Batches(only);
+            IReadOnlyList<string?> batches = only is null ? [(string?)null] : [.. ImpactFilter.Batches(only)];
             for (var n = 0; n < batches.Count; n++)
             {
                 var hitsFile = Path.Combine(work, $"hits-b{n:D4}.jsonl");
                 var processHits = Path.Combine(work, $"process-hits-b{n:D4}");
                 Directory.CreateDirectory(processHits);
                 RunTests(request, project, work, testPath, hitsFile, nunitWhere: null, root, cancellation, batches[n], processHits);
-                if (!File.Exists(hitsFile))
+                if (batches[n] is { } filter && !File.Exists(hitsFile))
                 {
                     // No test matched, so no test host ran: the selected tests are gone, and the map forgets them.
-                    request.Log($"record-impact: {project}: the filter matched no test ({Tail(batches[n])})");
+                    request.Log($"record-impact: {project}: the filter matched no test ({Tail(filter)})");
                     continue;
                 }
 
