@@ -63,7 +63,8 @@ public static class RecordImpactHandler
             throw new InputException($"--out: cannot write '{inputs.Out}': {ex.Message}");
         }
 
-        var projects = FindProjects(repository, inputs.Projects);
+        var graph = ReadGraph(repository);
+        var projects = FindProjects(repository, graph, inputs.Projects);
         var plan = inputs.Update is { } update
             ? RecordImpactUpdatePlan.Make(session, repository, context.ResolvePath(update), update, inputs.Config)
             : null;
@@ -86,7 +87,7 @@ public static class RecordImpactHandler
             {
                 session.Log.WriteLine(plan.Selection is null
                     ? $"record-impact: --update: recording in full: {UntrustedText.ForLine(plan.Why ?? string.Empty)}"
-                    : $"record-impact: --update: {recording.Count} of {projects.Count} test project(s) to record, {only!.Values.Sum(p => p.Tests.Count + p.Classes.Count)} test(s) or class(es) of them filtered; the rest is kept from {plan.Previous!.Commit[..Math.Min(12, plan.Previous.Commit.Length)]}");
+                    : $"record-impact: --update: {recording.Count} of {projects.Count} test project(s) to record, {only!.Values.Sum(p => p.Tests.Count + p.Classes.Count)} test(s) or class(es) of them filtered; the rest is kept from {Short(plan.Previous!.Commit)}");
             }
 
             session.Host.BeginGroup($"record-impact: {recording.Count} test project(s)");
@@ -101,7 +102,7 @@ public static class RecordImpactHandler
                 updated = new RecordImpactUpdateJson(null, plan.Why, reran, 0, 0);
                 if (plan is { Previous: { } previous, Selection: { } narrowed })
                 {
-                    var atHead = ReadGraph(repository).Projects.Where(p => p.IsTestProject).Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+                    var atHead = graph.Projects.Where(p => p.IsTestProject).Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
                     var merge = ImpactMapUpdate.Merge(previous, narrowed, map, atHead);
                     map = merge.Map;
                     updated = new RecordImpactUpdateJson(previous.Commit, null, merge.Rerun, merge.Carried, merge.Dropped);
@@ -141,16 +142,17 @@ public static class RecordImpactHandler
         }
     }
 
+    /// <summary>A commit as the reports name it.</summary>
+    internal static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
+
     private static ProjectGraph ReadGraph(GitRepository repository)
     {
         using var tree = repository.ReadTree(repository.ResolveCommit("HEAD", "--repo"));
         return ProjectGraphReader.Read(tree);
     }
 
-    private static List<string> FindProjects(GitRepository repository, IReadOnlyList<string> patterns)
+    private static List<string> FindProjects(GitRepository repository, ProjectGraph graph, IReadOnlyList<string> patterns)
     {
-        var graph = ReadGraph(repository);
-
         List<string> projects;
         if (patterns.Count == 0)
         {
@@ -221,11 +223,11 @@ public static class RecordImpactHandler
         }
 
         text.Append(CultureInfo.InvariantCulture,
-            $"record-impact: {tests} test(s) in {map.Projects.Count} project(s) recorded at {map.Commit[..Math.Min(12, map.Commit.Length)]}; {codeFiles} of {map.Files.Count} tracked file(s) are instrumented code; {seconds:F1} s").AppendLine();
+            $"record-impact: {tests} test(s) in {map.Projects.Count} project(s) recorded at {Short(map.Commit)}; {codeFiles} of {map.Files.Count} tracked file(s) are instrumented code; {seconds:F1} s").AppendLine();
         if (update is { From: { } from })
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"  updated from {from[..Math.Min(12, from.Length)]}: {update.Rerun} test(s) recorded anew, {update.Carried} kept (nothing they ran changed), {update.Dropped} dropped (changed without a run, or gone)").AppendLine();
+                $"  updated from {Short(from)}: {update.Rerun} test(s) recorded anew, {update.Carried} kept (nothing they ran changed), {update.Dropped} dropped (changed without a run, or gone)").AppendLine();
         }
         else if (update is { Full: { } why })
         {

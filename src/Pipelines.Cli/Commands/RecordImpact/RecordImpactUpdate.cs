@@ -45,7 +45,7 @@ public sealed record RecordImpactUpdatePlan(ImpactMap? Previous, ImpactSelection
         if (!repository.HasCommit(previous.Commit) || !repository.IsAncestor(previous.Commit, head))
         {
             // select-tests says why in the same words, and does not narrow with it either.
-            return Full($"the previous map's commit {previous.Commit[..Math.Min(12, previous.Commit.Length)]} is not an ancestor of HEAD in this clone");
+            return Full($"the previous map's commit {RecordImpactHandler.Short(previous.Commit)} is not an ancestor of HEAD in this clone");
         }
 
         var config = ConfigLoader.Load(session.Context, repository.Root, configPath);
