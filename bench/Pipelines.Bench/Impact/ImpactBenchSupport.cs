@@ -74,7 +74,7 @@ internal static class ImpactBenchSupport
     /// <summary>Runs a built test project once with a TRX logger: each test's duration, and the run's wall time.</summary>
     public static (Dictionary<string, double> Seconds, IReadOnlyList<string> Failed, TimeSpan Wall) Durations(string clone, string project, bool build)
     {
-        var results = Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"trx-{Path.GetFileName(clone)}-{Path.GetFileNameWithoutExtension(project)}");
+        var results = Path.GetDirectoryName(TrxPath(Path.GetFileName(clone), project))!;
         if (Directory.Exists(results))
         {
             Directory.Delete(results, recursive: true);
@@ -101,6 +101,10 @@ internal static class ImpactBenchSupport
         var failed = read.Results.Where(r => r.Outcome == Core.TestResults.TestOutcome.Failed).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
         return (seconds, failed, wall);
     }
+
+    /// <summary>Where <see cref="Durations"/> keeps the TRX of a clone's full run of a project.</summary>
+    public static string TrxPath(string cloneName, string project) =>
+        Path.Combine(Path.GetTempPath(), "pipelines-bench-impact", $"trx-{cloneName}-{Path.GetFileNameWithoutExtension(project)}", "run.trx");
 
     /// <summary>The tests of a project an impact selection runs, by name, given every test the project has.</summary>
     public static IReadOnlyList<string> TestsRun(ImpactProjectSelection selection, IReadOnlyCollection<string> all)

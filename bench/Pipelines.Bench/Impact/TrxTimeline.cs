@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Pipelines.Adapters.ResultFiles;
+
+namespace Pipelines.Bench.Impact;
+
+/// <summary>
+/// When each test of a full run ran (TRX <c>startTime</c>/<c>endTime</c>), so a selection's cost can be read as the
+/// part of that run's clock its tests held. Summed durations count a fixture twice when two tests that run side by
+/// side both wait for it (the packaging tests' one release build); the clock counts that wait once.
+/// </summary>
+internal sealed class TrxTimeline
+{
+    private readonly Dictionary<string, List<(double Start, double End)>> spans;
+
+    private TrxTimeline(Dictionary<string, List<(double Start, double End)>> spans) => this.spans = spans;
+
+    public IReadOnlyCollection<string> Tests => spans.Keys;
+
+    /// <summary>The run's tests by id (as <see cref="TrxReader"/> names them), each with its spans in seconds from the run's first start.</summary>
+    public static TrxTimeline Read(string trxPath)
+    {
+        var root = XDocument.Load(trxPath).Root!;
+        XNamespace ns = root.Name.Namespace;
+        var definitions = (root.Element(ns + "TestDefinitions")?.Elements(ns + "UnitTest") ?? [])
+            .Where(t => t.Attribute("id") is not null)
+            .GroupBy(t => (string)t.Attribute("id")!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var read = new List<(string Id, DateTimeOffset Start, DateTimeOffset End)>();
+        foreach (var result in root.Element(ns + "Results")?.Elements(ns + "UnitTestResult") ?? [])
+        {
+            var method = definitions.GetValueOrDefault((string?)result.Attribute("testId") ?? string.Empty)?.Element(ns + "TestMethod");
+            var className = (string?)method?.Attribute("className");
+            var comma = className?.IndexOf(',', StringComparison.Ordinal) ?? -1;
+            var (id, _) = TestIds.Identify(comma > 0 ? className![..comma].Trim() : className, (string?)method?.Attribute("name") ?? (string?)result.Attribute("testName") ?? "(unnamed)");
+            if (Time(result, "startTime") is { } start && Time(result, "endTime") is { } end && end >= start)
+            {
+                read.Add((id, start, end));
+            }
+        }
+
+        var origin = read.Count == 0 ? DateTimeOffset.MinValue : read.Min(r => r.Start);
+        var spans = new Dictionary<string, List<(double, double)>>(StringComparer.Ordinal);
+        foreach (var (id, start, end) in read)
+        {
+            if (!spans.TryGetValue(id, out var list))
+            {
+                spans[id] = list = [];
+            }
+
+            list.Add(((start - origin).TotalSeconds, (end - origin).TotalSeconds));
+        }
+
+        return new TrxTimeline(spans);
+    }
+
+    /// <summary>Seconds of the run's clock during which at least one of <paramref name="tests"/> was running.</summary>
+    public double Clock(IEnumerable<string> tests) => Union(tests.SelectMany(t => spans.GetValueOrDefault(t) ?? []));
+
+    /// <summary>The whole run's clock: every test's spans.</summary>
+    public double Clock() => Union(spans.Values.SelectMany(s => s));
+
+    public static double Union(IEnumerable<(double Start, double End)> spans)
+    {
+        double total = 0, coveredTo = double.NegativeInfinity;
+        foreach (var (start, end) in spans.OrderBy(s => s.Start))
+        {
+            if (end <= coveredTo)
+            {
+                continue;
+            }
+
+            total += end - Math.Max(start, coveredTo);
+            coveredTo = end;
+        }
+
+        return total;
+    }
+
+    private static DateTimeOffset? Time(XElement result, string name) =>
+        DateTimeOffset.TryParse((string?)result.Attribute(name), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+}
