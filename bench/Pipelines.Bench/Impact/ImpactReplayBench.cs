@@ -102,7 +102,7 @@ internal static class ImpactReplayBench
             Console.WriteLine("(an update re-records those whose files changed), and files new since the map are not code to it (they fall back).");
         }
 
-        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"/ level",9} {"its map",8} {"per push",8} {"/ level",9} {"real push",9} {"clock",7} " : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
+        Console.WriteLine($"{"commit",-9} {"age",4} {"files",5} {"proj",4} {"project-level",13} {"one map",8} {"fresh map",9} {(every > 0 ? $"{"every " + every,9} {"/ level",9} {"its map",8} {"per push",8} {"/ level",9} {"real push",9} {"clock",7} {"floor",7} " : string.Empty)} narrowed ({(every > 0 ? "every " + every : "fresh map")})");
         var projectShares = new List<double>();
         var oneShares = new List<double>();
         var freshShares = new List<double>();
@@ -114,6 +114,9 @@ internal static class ImpactReplayBench
         var everyClockRatios = new List<double>(); // the same, on the clock of the map's full run (a shared fixture's wait counted once)
         var realPushClockRatios = new List<double>();
         var releaseFloorRatios = new List<double>(); // of those, the clock the tests waiting for the release build held
+        // --time-at C1,C2: the real per-push selection and the project level run for real at those commits, timed.
+        var timeAt = (Option(args, "--time-at") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var timed = new List<(string Commit, double Level, double Impact, double Clock)>();
         var pushRatios = new List<double>();
         // --per-push N: the first N commits again with real maps, each made by record-impact --update from its parent's.
         var realPush = Argument(args, "--per-push", 0);
@@ -199,7 +202,7 @@ internal static class ImpactReplayBench
                 if (levelSeconds > 0)
                 {
                     everyRatios.Add(real.Seconds / levelSeconds);
-                    everyClockRatios.Add(at.Clock(real.Ran) / at.ProjectLevelClock(projectLevel));
+                    everyClockRatios.Add(at.Clock(real.Ran, at.Map) / at.ProjectLevelClock(projectLevel));
                 }
 
                 var push = Impact(projectLevel, at, Rebased(at.Map, repository, parent), new MapStanding(true, true, 1), graph, ProjectLevelFor,
@@ -236,21 +239,27 @@ internal static class ImpactReplayBench
                 {
                     var viaUpdate = Impact(projectLevel, at, real0.Item1, new MapStanding(true, true, 1), graph, ProjectLevelFor,
                         new GitImpactDiff(repository, tree, real0.Item1.Commit), tree.ObjectIds);
-                    var clock = levelSeconds > 0 ? at.Clock(viaUpdate.Ran) / at.ProjectLevelClock(projectLevel) : double.NaN;
+                    var clock = levelSeconds > 0 ? at.Clock(viaUpdate.Ran, real0.Item1) / at.ProjectLevelClock(projectLevel) : double.NaN;
+                    var floor = levelSeconds > 0 ? at.Clock(ReleaseWaiters(real0.Item1, viaUpdate.Ran), real0.Item1) / at.ProjectLevelClock(projectLevel) : double.NaN;
                     if (levelSeconds > 0)
                     {
                         realPushRatios.Add(viaUpdate.Seconds / levelSeconds);
                         approxPushRatios.Add(push.Seconds / levelSeconds);
                         realPushClockRatios.Add(clock);
-                        releaseFloorRatios.Add(at.Clock(ReleaseWaiters(real0.Item1, viaUpdate.Ran)) / at.ProjectLevelClock(projectLevel));
+                        releaseFloorRatios.Add(floor);
                     }
 
-                    line += $"{ImpactBenchSupport.Percent(levelSeconds > 0 ? viaUpdate.Seconds / levelSeconds : double.NaN),9} {ImpactBenchSupport.Percent(clock),7} ";
+                    line += $"{ImpactBenchSupport.Percent(levelSeconds > 0 ? viaUpdate.Seconds / levelSeconds : double.NaN),9} {ImpactBenchSupport.Percent(clock),7} {ImpactBenchSupport.Percent(floor),7} ";
+                    if (timeAt.Any(t => commit.StartsWith(t, StringComparison.Ordinal)))
+                    {
+                        var (levelWall, impactWall) = TimeSelections(root, commit, projectLevel.RunAll ? [.. graph.Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path)] : [.. projectLevel.Projects], viaUpdate.Ran);
+                        timed.Add((commit, levelWall, impactWall, clock));
+                    }
                     pushWhy = [.. viaUpdate.WhyWhole.Select(w => "real push: " + w)];
                 }
                 else
                 {
-                    line += $"{"—",9} {"—",7} ";
+                    line += $"{"—",9} {"—",7} {"—",7} ";
                 }
 
                 if (chain)
@@ -397,6 +406,12 @@ internal static class ImpactReplayBench
                 }
             }
 
+            foreach (var (commit, level, impact, clock) in timed)
+            {
+                rows.Add(BenchRow.Info($"impact-replay: at {ImpactBenchSupport.Short(commit)}, run for real: real per-push selection / project level, wall time", 100 * impact / level, "%",
+                    $"{impact:0} s against {level:0} s; the clock model said {ImpactBenchSupport.Percent(clock)}"));
+            }
+
             rows.Add(new BenchRow($"impact-replay: failures of full runs at {snapshots.Count} replayed commits left out by the selection", leftOut, 0, string.Empty,
                 $"{failuresSeen} failures in those runs"));
         }
@@ -425,12 +440,38 @@ internal static class ImpactReplayBench
         /// <summary>Each project's full run as a timeline (from its kept TRX), when every project has one.</summary>
         public Dictionary<string, TrxTimeline>? Timelines { get; init; }
 
-        /// <summary>The clock the full runs' tests held that <paramref name="ran"/> names (null: whole), summed over projects; NaN without timelines.</summary>
-        public double Clock(IReadOnlyDictionary<string, HashSet<string>?> ran) =>
-            Timelines is null ? double.NaN : ran.Where(r => Durations.ContainsKey(r.Key)).Sum(r => r.Value is null ? Timelines[r.Key].Clock() : Timelines[r.Key].Clock(r.Value));
+        /// <summary>
+        /// The clock the full runs' tests held that <paramref name="ran"/> names (null: whole), summed over projects; NaN
+        /// without timelines. A selection holding any test that waits for the release build also holds the span of the
+        /// test that paid for it in the full run (the first to start), as it would pay for it alone.
+        /// </summary>
+        public double Clock(Dictionary<string, HashSet<string>?> ran, ImpactMap map)
+        {
+            if (Timelines is null)
+            {
+                return double.NaN;
+            }
+
+            var selectedWaiters = ReleaseWaiters(map, ran);
+            var everyWaiter = ReleaseWaiters(map, ran.ToDictionary(r => r.Key, HashSet<string>? (_) => null, StringComparer.Ordinal));
+            var clock = 0.0;
+            foreach (var (project, tests) in ran.Where(r => Durations.ContainsKey(r.Key)))
+            {
+                var timeline = Timelines[project];
+                var spans = (tests ?? timeline.Tests).SelectMany(timeline.Spans);
+                if (selectedWaiters.GetValueOrDefault(project) is { Count: > 0 } && everyWaiter[project]!.MinBy(timeline.FirstStart) is { } payer)
+                {
+                    spans = spans.Concat(timeline.Spans(payer));
+                }
+
+                clock += TrxTimeline.Union(spans);
+            }
+
+            return clock;
+        }
 
         public double ProjectLevelClock(SelectionResult level) =>
-            Clock((level.RunAll ? (IEnumerable<string>)Durations.Keys : level.Projects).ToDictionary(p => p, HashSet<string>? (_) => null, StringComparer.Ordinal));
+            Clock((level.RunAll ? (IEnumerable<string>)Durations.Keys : level.Projects).ToDictionary(p => p, HashSet<string>? (_) => null, StringComparer.Ordinal), Map);
     }
 
     /// <summary>
@@ -618,6 +659,44 @@ internal static class ImpactReplayBench
         }
 
         return checkedCommits;
+    }
+
+    /// <summary>
+    /// Runs, in a clone at <paramref name="commit"/> built once, the project-level selection (each project whole) and the
+    /// impact selection (each project's tests as one filter), one project at a time, and returns both wall times. The
+    /// impact selection runs first, so warm caches favour the project level.
+    /// </summary>
+    private static (double Level, double Impact) TimeSelections(string root, string commit, IReadOnlyList<string> levelProjects, Dictionary<string, HashSet<string>?> ran)
+    {
+        var clone = ImpactBenchSupport.CloneAt(root, commit, "replay-time");
+        foreach (var project in levelProjects.Union(ran.Keys, StringComparer.Ordinal))
+        {
+            Programs.RunOrThrow("dotnet", ["build", Path.Combine(clone, project), "-v", "q", "--nologo"]);
+        }
+
+        double Run(string project, string? filter)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var run = Programs.Run("dotnet", ["test", Path.Combine(clone, project), "--no-build", "-v", "q", "--nologo", .. filter is null ? Array.Empty<string>() : ["--filter", filter]]);
+            var took = watch.Elapsed.TotalSeconds;
+            Console.WriteLine($"Timed at {ImpactBenchSupport.Short(commit)}: {Name(project)} {(filter is null ? "whole" : "filtered")} in {took:0.0} s (exit {run.ExitCode})");
+            return took;
+        }
+
+        var impact = 0.0;
+        foreach (var (project, tests) in ran)
+        {
+            if (tests is { Count: 0 })
+            {
+                continue;
+            }
+
+            impact += Run(project, tests is null ? null : string.Join('|', tests.Order(StringComparer.Ordinal).Select(t => "FullyQualifiedName=" + t)));
+        }
+
+        var level = levelProjects.Sum(p => Run(p, null));
+        Directory.Delete(clone, recursive: true);
+        return (level, impact);
     }
 
     /// <summary>The last <paramref name="count"/> first-parent commits whose change touches C# sources or projects under src/ or tests/, oldest first.</summary>

@@ -55,7 +55,12 @@ internal sealed class TrxTimeline
     }
 
     /// <summary>Seconds of the run's clock during which at least one of <paramref name="tests"/> was running.</summary>
-    public double Clock(IEnumerable<string> tests) => Union(tests.SelectMany(t => spans.GetValueOrDefault(t) ?? []));
+    public double Clock(IEnumerable<string> tests) => Union(tests.SelectMany(Spans));
+
+    public IReadOnlyList<(double Start, double End)> Spans(string test) => spans.GetValueOrDefault(test) ?? [];
+
+    /// <summary>When the test first started in the run; +∞ for one that did not run.</summary>
+    public double FirstStart(string test) => spans.TryGetValue(test, out var list) ? list.Min(s => s.Start) : double.PositiveInfinity;
 
     /// <summary>The whole run's clock: every test's spans.</summary>
     public double Clock() => Union(spans.Values.SelectMany(s => s));
