@@ -321,6 +321,7 @@ internal static class ImpactReplayBench
                     narrowed.Add($"{Name(project.Project)} {run.Count}/{known.Count}");
                 }
 
+                seconds += FixtureSeconds(snapshot, with, ran);
                 var why = selection.FileReasons.Where(r => r.Value.StartsWith("the impact map cannot narrow it", StringComparison.Ordinal))
                     .Select(r => $"{r.Key}: {r.Value}").ToList();
                 return (seconds, string.Join("; ", narrowed), why, ran);
@@ -491,6 +492,29 @@ internal static class ImpactReplayBench
         }
 
         return waiters;
+    }
+
+    /// <summary>
+    /// What summed durations miss when a selection holds tests that wait for the release build but not the one that
+    /// paid for it in the full run: alone, the first of them waits for the whole build, so they take at least as long as
+    /// the longest waiter did.
+    /// </summary>
+    private static double FixtureSeconds(Snapshot snapshot, ImpactMap map, Dictionary<string, HashSet<string>?> ran)
+    {
+        var extra = 0.0;
+        foreach (var (project, selected) in ReleaseWaiters(map, ran))
+        {
+            var times = snapshot.Durations.GetValueOrDefault(project);
+            if (ran[project] is null || selected is not { Count: > 0 } || times is null)
+            {
+                continue;
+            }
+
+            var longest = ReleaseWaiters(map, new(StringComparer.Ordinal) { [project] = null })[project]!.Max(t => times.GetValueOrDefault(t));
+            extra += Math.Max(0, longest - selected.Max(t => times.GetValueOrDefault(t)));
+        }
+
+        return extra;
     }
 
     /// <summary>The timelines of the full runs <see cref="ImpactBenchSupport.Durations"/> kept for a clone; null when one is missing.</summary>
