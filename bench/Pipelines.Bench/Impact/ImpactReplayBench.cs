@@ -617,9 +617,19 @@ internal static class ImpactReplayBench
             projects = [.. ProjectGraphReader.Read(tree).Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal)];
         }
 
-        var (map, spent) = ImpactBenchSupport.Record(clone, projects, mapPath, "--update", previous);
+        var from = ImpactMapFile.Read(previous, previous);
+        var (map, spent, exit, log) = ImpactBenchSupport.TryRecord(clone, projects, mapPath, "--update", previous);
+        if (map is null)
+        {
+            // A push whose tests do not build (a merge that broke a project) leaves main's newest map as it was: the
+            // next push updates from it, over both pushes' changes.
+            var first = log.Split('\n').FirstOrDefault(l => l.StartsWith("error:", StringComparison.Ordinal)) ?? log.Split('\n')[0];
+            Console.WriteLine($"Per-push map at {name}: record-impact --update failed (exit {exit}: {first[..Math.Min(200, first.Length)]}); the next push updates from {ImpactBenchSupport.Short(from.Commit)}");
+            return (from, previous, clone);
+        }
+
         took.Add(spent.TotalSeconds);
-        Console.WriteLine($"Per-push map at {name}: record-impact --update from {ImpactBenchSupport.Short(ImpactMapFile.Read(previous, previous).Commit)} in {spent.TotalSeconds:0} s → {mapPath}");
+        Console.WriteLine($"Per-push map at {name}: record-impact --update from {ImpactBenchSupport.Short(from.Commit)} in {spent.TotalSeconds:0} s → {mapPath}");
         return (map, mapPath, clone);
     }
 
