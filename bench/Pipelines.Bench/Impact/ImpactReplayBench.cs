@@ -718,6 +718,11 @@ internal static class ImpactReplayBench
             var run = Programs.Run("dotnet", ["test", Path.Combine(clone, project), "--no-build", "-v", "q", "--nologo", .. filter is null ? Array.Empty<string>() : ["--filter", filter]]);
             var took = watch.Elapsed.TotalSeconds;
             Console.WriteLine($"Timed at {ImpactBenchSupport.Short(commit)}: {Name(project)} {(filter is null ? "whole" : "filtered")} in {took:0.0} s (exit {run.ExitCode})");
+            // A red timed run says which tests failed: a failure the filtered run left out is a miss to look into.
+            foreach (var failed in run.StandardOutput.Split('\n').Where(l => l.TrimStart().StartsWith("Failed ", StringComparison.Ordinal)))
+            {
+                Console.WriteLine($"  {failed.Trim()}");
+            }
             return took;
         }
 
