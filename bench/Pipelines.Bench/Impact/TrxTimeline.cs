@@ -21,18 +21,11 @@ internal sealed class TrxTimeline
     public static TrxTimeline Read(string trxPath)
     {
         var root = XDocument.Load(trxPath).Root!;
-        XNamespace ns = root.Name.Namespace;
-        var definitions = (root.Element(ns + "TestDefinitions")?.Elements(ns + "UnitTest") ?? [])
-            .Where(t => t.Attribute("id") is not null)
-            .GroupBy(t => (string)t.Attribute("id")!, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var definitions = TrxReader.Definitions(root);
         var read = new List<(string Id, DateTimeOffset Start, DateTimeOffset End)>();
-        foreach (var result in root.Element(ns + "Results")?.Elements(ns + "UnitTestResult") ?? [])
+        foreach (var result in TrxReader.Results(root))
         {
-            var method = definitions.GetValueOrDefault((string?)result.Attribute("testId") ?? string.Empty)?.Element(ns + "TestMethod");
-            var className = (string?)method?.Attribute("className");
-            var comma = className?.IndexOf(',', StringComparison.Ordinal) ?? -1;
-            var (id, _) = TestIds.Identify(comma > 0 ? className![..comma].Trim() : className, (string?)method?.Attribute("name") ?? (string?)result.Attribute("testName") ?? "(unnamed)");
+            var (id, _) = TrxReader.Identify(result, TrxReader.DefinitionOf(result, definitions));
             if (Time(result, "startTime") is { } start && Time(result, "endTime") is { } end && end >= start)
             {
                 read.Add((id, start, end));

@@ -16,25 +16,12 @@ public static class TrxReader
         ArgumentNullException.ThrowIfNull(document);
         var root = document.Root!;
         XNamespace ns = root.Name.Namespace;
-        // Ids are GUIDs, compared without case; a repeated id (a merged or hand-edited file) keeps its first definition.
-        var definitions = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-        foreach (var test in root.Element(ns + "TestDefinitions")?.Elements(ns + "UnitTest") ?? [])
-        {
-            if ((string?)test.Attribute("id") is { } testId)
-            {
-                definitions.TryAdd(testId, test);
-            }
-        }
-
+        var definitions = Definitions(root);
         var results = new List<TestCaseResult>();
-        foreach (var result in root.Element(ns + "Results")?.Elements(ns + "UnitTestResult") ?? [])
+        foreach (var result in Results(root))
         {
-            // MSTest data rows appear as InnerResults of one parent whose duration is their total: read the parent only.
-            var definition = definitions.GetValueOrDefault((string?)result.Attribute("testId") ?? string.Empty);
-            var method = definition?.Element(ns + "TestMethod");
-            var (id, className) = TestIds.Identify(
-                ClassName((string?)method?.Attribute("className")),
-                (string?)method?.Attribute("name") ?? (string?)result.Attribute("testName") ?? "(unnamed)");
+            var definition = DefinitionOf(result, definitions);
+            var (id, className) = Identify(result, definition);
             var errorInfo = result.Element(ns + "Output")?.Element(ns + "ErrorInfo");
             results.Add(new TestCaseResult(
                 id,
@@ -53,6 +40,52 @@ public static class TrxReader
             ? start
             : (DateTimeOffset?)null;
         return new TestRunResults(name, started, results);
+    }
+
+    /// <summary>The file's test definitions by id. Ids are GUIDs, compared without case; a repeated id (a merged or hand-edited file) keeps its first definition.</summary>
+    public static Dictionary<string, XElement> Definitions(XElement root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        XNamespace ns = root.Name.Namespace;
+        var definitions = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var test in root.Element(ns + "TestDefinitions")?.Elements(ns + "UnitTest") ?? [])
+        {
+            if ((string?)test.Attribute("id") is { } testId)
+            {
+                definitions.TryAdd(testId, test);
+            }
+        }
+
+        return definitions;
+    }
+
+    /// <summary>The definition a result's <c>testId</c> names; null for one the file does not define.</summary>
+    public static XElement? DefinitionOf(XElement result, IReadOnlyDictionary<string, XElement> definitions)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(definitions);
+        return definitions.GetValueOrDefault((string?)result.Attribute("testId") ?? string.Empty);
+    }
+
+    /// <summary>
+    /// The file's top-level results. MSTest data rows appear as InnerResults of one parent whose duration is their
+    /// total: the parent only.
+    /// </summary>
+    public static IEnumerable<XElement> Results(XElement root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        XNamespace ns = root.Name.Namespace;
+        return root.Element(ns + "Results")?.Elements(ns + "UnitTestResult") ?? [];
+    }
+
+    /// <summary>A result's test id and class, from its definition's <c>TestMethod</c> (else the result's <c>testName</c>).</summary>
+    public static (string Id, string ClassName) Identify(XElement result, XElement? definition)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var method = definition?.Element(result.Name.Namespace + "TestMethod");
+        return TestIds.Identify(
+            ClassName((string?)method?.Attribute("className")),
+            (string?)method?.Attribute("name") ?? (string?)result.Attribute("testName") ?? "(unnamed)");
     }
 
     // Old MSTest writes "Ns.Class, Assembly, Version=…".
