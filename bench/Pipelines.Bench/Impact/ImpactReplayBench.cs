@@ -35,7 +35,7 @@ internal static class ImpactReplayBench
             baseGraph = ProjectGraphReader.Read(baseTree);
         }
 
-        var testProjects = baseGraph.Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
+        var testProjects = TestProjects(baseGraph);
         var recordProjects = Option(args, "--record") is { } named ? [.. named.Split(',')] : testProjects;
         var clone = Option(args, "--clone") ?? ImpactBenchSupport.CloneAt(root, baseCommit, "replay-base-" + ImpactBenchSupport.Short(baseCommit));
         var mapPath = Option(args, "--map");
@@ -240,21 +240,23 @@ internal static class ImpactReplayBench
                 {
                     var viaUpdate = Impact(projectLevel, at, real0.Item1, new MapStanding(true, true, 1), graph, ProjectLevelFor,
                         new GitImpactDiff(repository, tree, real0.Item1.Commit), tree.ObjectIds);
-                    var clock = levelSeconds > 0 ? at.Clock(viaUpdate.Ran, real0.Item1) / at.ProjectLevelClock(projectLevel) : double.NaN;
-                    var floor = levelSeconds > 0 ? at.Clock(ReleaseWaiters(real0.Item1, viaUpdate.Ran), real0.Item1) / at.ProjectLevelClock(projectLevel) : double.NaN;
+                    var impactClock = at.Clock(viaUpdate.Ran, real0.Item1);
+                    var levelClock = at.ProjectLevelClock(projectLevel);
+                    var clock = levelSeconds > 0 ? impactClock / levelClock : double.NaN;
+                    var floor = levelSeconds > 0 ? at.Clock(ReleaseWaiters(real0.Item1, viaUpdate.Ran), real0.Item1) / levelClock : double.NaN;
                     if (levelSeconds > 0)
                     {
                         realPushRatios.Add(viaUpdate.Seconds / levelSeconds);
                         approxPushRatios.Add(push.Seconds / levelSeconds);
                         realPushClockRatios.Add(clock);
-                        realPushClockShares.Add(at.Clock(viaUpdate.Ran, real0.Item1) / at.Clock(at.Durations.Keys.ToDictionary(p => p, HashSet<string>? (_) => null, StringComparer.Ordinal), at.Map));
+                        realPushClockShares.Add(impactClock / at.FullClock);
                         releaseFloorRatios.Add(floor);
                     }
 
                     line += $"{ImpactBenchSupport.Percent(levelSeconds > 0 ? viaUpdate.Seconds / levelSeconds : double.NaN),9} {ImpactBenchSupport.Percent(clock),7} {ImpactBenchSupport.Percent(floor),7} ";
                     if (timeAt.Any(t => commit.StartsWith(t, StringComparison.Ordinal)))
                     {
-                        var (levelWall, impactWall) = TimeSelections(root, commit, projectLevel.RunAll ? [.. graph.Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path)] : [.. projectLevel.Projects], viaUpdate.Ran);
+                        var (levelWall, impactWall) = TimeSelections(root, commit, projectLevel.RunAll ? TestProjects(graph) : [.. projectLevel.Projects], viaUpdate.Ran);
                         timed.Add((commit, levelWall, impactWall, clock));
                     }
                     pushWhy = [.. viaUpdate.WhyWhole.Select(w => "real push: " + w)];
@@ -458,13 +460,12 @@ internal static class ImpactReplayBench
             }
 
             var selectedWaiters = ReleaseWaiters(map, ran);
-            var everyWaiter = ReleaseWaiters(map, ran.ToDictionary(r => r.Key, HashSet<string>? (_) => null, StringComparer.Ordinal));
             var clock = 0.0;
             foreach (var (project, tests) in ran.Where(r => Durations.ContainsKey(r.Key)))
             {
                 var timeline = Timelines[project];
                 var spans = (tests ?? timeline.Tests).SelectMany(timeline.Spans);
-                if (selectedWaiters.GetValueOrDefault(project) is { Count: > 0 } && everyWaiter[project]!.MinBy(timeline.FirstStart) is { } payer)
+                if (selectedWaiters.GetValueOrDefault(project) is { Count: > 0 } && AllReleaseWaiters(map, project).MinBy(timeline.FirstStart) is { } payer)
                 {
                     spans = spans.Concat(timeline.Spans(payer));
                 }
@@ -475,8 +476,10 @@ internal static class ImpactReplayBench
             return clock;
         }
 
-        public double ProjectLevelClock(SelectionResult level) =>
-            Clock((level.RunAll ? (IEnumerable<string>)Durations.Keys : level.Projects).ToDictionary(p => p, HashSet<string>? (_) => null, StringComparer.Ordinal), Map);
+        public double ProjectLevelClock(SelectionResult level) => level.RunAll ? FullClock : Clock(Whole(level.Projects), Map);
+
+        /// <summary>The clock of the full runs of every project.</summary>
+        public double FullClock => Clock(Whole(Durations.Keys), Map);
     }
 
     /// <summary>
@@ -498,6 +501,13 @@ internal static class ImpactReplayBench
         return waiters;
     }
 
+    /// <summary>Every test of <paramref name="project"/> that ran <see cref="ReleaseFixture"/> when <paramref name="map"/> was recorded.</summary>
+    private static HashSet<string> AllReleaseWaiters(ImpactMap map, string project) => ReleaseWaiters(map, Whole([project]))[project]!;
+
+    /// <summary>Each of <paramref name="projects"/> run whole, as a selection's <c>ran</c> says it.</summary>
+    private static Dictionary<string, HashSet<string>?> Whole(IEnumerable<string> projects) =>
+        projects.ToDictionary(p => p, HashSet<string>? (_) => null, StringComparer.Ordinal);
+
     /// <summary>
     /// What summed durations miss when a selection holds tests that wait for the release build but not the one that
     /// paid for it in the full run: alone, the first of them waits for the whole build, so they take at least as long as
@@ -514,7 +524,7 @@ internal static class ImpactReplayBench
                 continue;
             }
 
-            var longest = ReleaseWaiters(map, new(StringComparer.Ordinal) { [project] = null })[project]!.Max(t => times.GetValueOrDefault(t));
+            var longest = AllReleaseWaiters(map, project).Max(t => times.GetValueOrDefault(t));
             extra += Math.Max(0, longest - selected.Max(t => times.GetValueOrDefault(t)));
         }
 
@@ -546,7 +556,7 @@ internal static class ImpactReplayBench
         List<string> projects;
         using (var tree = repository.ReadTree(commit))
         {
-            projects = [.. ProjectGraphReader.Read(tree).Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal)];
+            projects = TestProjects(ProjectGraphReader.Read(tree));
         }
 
         var name = ImpactBenchSupport.Short(commit);
@@ -618,7 +628,7 @@ internal static class ImpactReplayBench
         List<string> projects;
         using (var tree = repository.ReadTree(commit))
         {
-            projects = [.. ProjectGraphReader.Read(tree).Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal)];
+            projects = TestProjects(ProjectGraphReader.Read(tree));
         }
 
         var from = ImpactMapFile.Read(previous, previous);
@@ -723,6 +733,7 @@ internal static class ImpactReplayBench
             {
                 Console.WriteLine($"  {failed.Trim()}");
             }
+
             return took;
         }
 
@@ -741,6 +752,10 @@ internal static class ImpactReplayBench
         Directory.Delete(clone, recursive: true);
         return (level, impact);
     }
+
+    /// <summary>This repository's own test projects (not the sample shop's), ordered.</summary>
+    private static List<string> TestProjects(ProjectGraph graph) =>
+        [.. graph.Projects.Where(p => p.IsTestProject && p.Path.StartsWith("tests/Pipelines.", StringComparison.Ordinal)).Select(p => p.Path).Order(StringComparer.Ordinal)];
 
     /// <summary>The last <paramref name="count"/> first-parent commits whose change touches C# sources or projects under src/ or tests/, oldest first.</summary>
     private static List<string> CodeChangingCommits(string root, string until, int count)
